@@ -1,0 +1,51 @@
+# Every target creates the virtual environment itself when it is missing.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+RAW       ?= data/raw
+PROCESSED ?= data/processed
+SHARED    ?= ../shared
+
+.PHONY: setup extract test eval eval-shared eval-classify train bench crawl query notebooks report clean-processed
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+extract: $(STAMP)
+	$(VENV)/bin/pipeline extract $(RAW) --out $(PROCESSED)
+
+# pytest exits 5 when it collects no test: that is a failure of the suite, say so.
+test: $(STAMP)
+	$(PY) -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests were collected" >&2; exit 1; fi; exit $$rc
+
+eval: $(STAMP)
+	$(VENV)/bin/pipeline eval tests/gold data/raw --floors tests/gold/floors.json
+
+eval-shared: $(STAMP)
+	@if [ -d $(SHARED)/gold ]; then $(VENV)/bin/pipeline eval $(SHARED)/gold $(SHARED)/seeds; else echo "$(SHARED)/gold not found: skipped"; fi
+
+eval-classify: $(STAMP)
+	$(PY) -m pipeline.classify.evaluate
+
+train: $(STAMP)
+	$(PY) -m pipeline.classify.train
+
+bench: $(STAMP)
+	$(PY) -m pipeline.bench
+
+crawl: $(STAMP)
+	$(VENV)/bin/pipeline crawl --seeds data/seeds.txt --out $(RAW)
+
+query: $(STAMP)
+	$(VENV)/bin/pipeline query "$(Q)" --data $(PROCESSED)
+
+clean-processed:
+	rm -rf $(PROCESSED)/*.parquet

@@ -1,0 +1,1 @@
+"""Topic, genre and relevance classification (scikit-learn)."""

@@ -1,0 +1,232 @@
+"""underthesea words and sentences held in one spaCy ``Doc``.
+
+The article's cleaned text is tokenized exactly once, here. The ``Doc`` keeps the
+exact characters of that text (``doc.text == text``), underthesea's multi-syllable
+words as single tokens (``"Ban Chấp hành Trung ương"``) and its sentence
+boundaries as ``is_sent_start``. Every later stage is a spaCy component that reads
+this ``Doc`` and appends rows, with character offsets into the text, to
+``doc._.rows[table]``.
+
+    nlp = build_nlp()
+    doc = nlp.make_doc_with_meta(text, meta)   # or nlp(text)
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from pipeline import settings
+
+if not Doc.has_extension("rows"):
+    # table name -> list of row dicts, filled by the extraction components
+    Doc.set_extension("rows", default=None)
+if not Doc.has_extension("meta"):
+    # article facts the components may use: article_id, published_date, title, url, site
+    Doc.set_extension("meta", default=None)
+if not Doc.has_extension("classification"):
+    Doc.set_extension("classification", default=None)
+
+_SPACE = re.compile(r"\s+")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence (start, end) offsets: paragraphs first, underthesea within each."""
+    from underthesea import sent_tokenize
+
+    spans: list[tuple[int, int]] = []
+    for para in re.finditer(r"[^\n]+", text):
+        chunk, base, pos = para.group(), para.start(), 0
+        for sent in sent_tokenize(chunk):
+            found = _find(chunk, sent.strip(), pos) if sent.strip() else None
+            if found is None:  # underthesea changed characters: the rest is one sentence
+                break
+            spans.append((base + found[0], base + found[1]))
+            pos = found[1]
+        rest = chunk[pos:]
+        if rest.strip():
+            lead = len(rest) - len(rest.lstrip())
+            spans.append((base + pos + lead, base + len(chunk.rstrip())))
+    return spans
+
+
+def _find(text: str, token: str, pos: int) -> tuple[int, int] | None:
+    """Find ``token`` at or after ``pos``, letting its inner white space vary."""
+    i = pos
+    while i < len(text) and text[i].isspace():
+        i += 1
+    if text.startswith(token, i):
+        return i, i + len(token)
+    parts = [re.escape(p) for p in token.split()]
+    if not parts:
+        return None
+    m = re.compile(r"\s*" + r"\s+".join(parts)).match(text, pos)
+    if m:
+        s = m.start() + (len(m.group()) - len(m.group().lstrip()))
+        return s, m.end()
+    idx = text.find(token, pos)
+    if idx != -1 and idx - pos < 8:
+        return idx, idx + len(token)
+    return None
+
+
+def align_tokens(text: str, tokens: Iterable[str], start: int, end: int) -> list[tuple[int, int]]:
+    """Character offsets of underthesea tokens inside ``text[start:end]``.
+
+    A token that does not occur verbatim (underthesea normalised a character)
+    is mapped onto the same number of non-space characters, so every offset
+    stays inside the text and in order.
+    """
+    out: list[tuple[int, int]] = []
+    pos = start
+    for tok in tokens:
+        found = _find(text[:end], tok, pos)
+        if found is None:
+            i = pos
+            while i < end and text[i].isspace():
+                i += 1
+            want = len(_SPACE.sub("", tok))
+            j, seen = i, 0
+            while j < end and seen < want:
+                if not text[j].isspace():
+                    seen += 1
+                j += 1
+            if j == i:
+                continue
+            found = (i, j)
+        out.append(found)
+        pos = found[1]
+    return out
+
+
+class UndertheseaTokenizer:
+    """spaCy tokenizer: underthesea sentences and words over the exact text."""
+
+    def __init__(self, vocab: Vocab):
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        from underthesea import word_tokenize
+
+        words: list[str] = []
+        spaces: list[bool] = []
+        sent_starts: list[bool] = []
+        cursor = 0
+
+        def gap(upto: int) -> None:
+            # white space between cursor and upto becomes trailing space or space tokens
+            nonlocal cursor
+            ws = text[cursor:upto]
+            if not ws:
+                return
+            if words and not spaces[-1] and ws[0] == " ":
+                spaces[-1] = True
+                ws = ws[1:]
+            if ws:
+                words.append(ws)
+                spaces.append(False)
+                sent_starts.append(False)
+            cursor = upto
+
+        for s_start, s_end in split_sentences(text):
+            first = True
+            for t_start, t_end in align_tokens(text, word_tokenize(text[s_start:s_end]), s_start, s_end):
+                if t_start < cursor:
+                    continue
+                gap(t_start)
+                words.append(text[t_start:t_end])
+                spaces.append(False)
+                sent_starts.append(first)
+                first = False
+                cursor = t_end
+        gap(len(text))
+        if sent_starts:
+            sent_starts[0] = True
+        doc = Doc(self.vocab, words=words, spaces=spaces, sent_starts=sent_starts)
+        assert doc.text == text, "tokenizer lost characters"
+        doc._.rows = {}
+        doc._.meta = {}
+        return doc
+
+    # spaCy serialisation hooks, unused: the tokenizer has no state
+    def to_bytes(self, **kwargs) -> bytes:
+        return b""
+
+    def from_bytes(self, _bytes: bytes, **kwargs) -> UndertheseaTokenizer:
+        return self
+
+    def to_disk(self, path, **kwargs) -> None:
+        return None
+
+    def from_disk(self, path, **kwargs) -> UndertheseaTokenizer:
+        return self
+
+
+@spacy.registry.tokenizers("underthesea_tokenizer.v1")
+def create_underthesea_tokenizer():
+    def create(nlp: Language) -> UndertheseaTokenizer:
+        return UndertheseaTokenizer(nlp.vocab)
+
+    return create
+
+
+def _register_components() -> None:
+    """Import the modules whose ``@Language.component`` decorators register stages."""
+    import importlib
+
+    for module in settings.COMPONENT_MODULES:
+        importlib.import_module(module)
+
+
+def build_nlp(components: Iterable[str] | None = None) -> Language:
+    """A blank Vietnamese pipeline: underthesea tokenizer, then our components."""
+    _register_components()
+    nlp = spacy.blank(
+        "vi",
+        config={"nlp": {"tokenizer": {"@tokenizers": "underthesea_tokenizer.v1"}}},
+    )
+    for name in settings.COMPONENTS if components is None else components:
+        nlp.add_pipe(name)
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def default_nlp() -> Language:
+    return build_nlp()
+
+
+def annotate(nlp: Language, text: str, meta: dict | None = None) -> Doc:
+    """Tokenize ``text`` once and run every component with ``meta`` available."""
+    doc = nlp.make_doc(text)
+    doc._.meta = dict(meta or {})
+    for _name, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc
+
+
+def tokenized_text(doc: Doc) -> str:
+    """Words joined with ``_``, one sentence a line: the usual Vietnamese NLP form."""
+    lines = []
+    for sent in doc.sents:
+        words = [t.text.replace(" ", "_") for t in sent if not t.is_space]
+        words = [_SPACE.sub("_", w) for w in words]
+        if words:
+            lines.append(" ".join(words))
+    return "\n".join(lines)
+
+
+def word_count(doc: Doc) -> int:
+    return sum(1 for t in doc if not t.is_space and not t.is_punct)
+
+
+def sentence_of(doc: Doc, start: int, end: int) -> str:
+    """The text of the sentence holding the character span [start, end)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return ""
+    return span[0].sent.text.strip()

@@ -1,0 +1,153 @@
+"""Every output table, in one place.
+
+Each table is a pyarrow schema keyed by ``article_id``. ``store.write_table``
+validates rows against these schemas when it writes, and writes a table even
+when it has no rows, so a query over ``data/processed`` always finds every table.
+Offsets (``start``, ``end``) index ``articles.text``: ``text[start:end]`` is the
+span's ``text``.
+"""
+from __future__ import annotations
+
+import pyarrow as pa
+
+ARTICLES = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("source", pa.string()),  # file path, plus '#record-id' inside a WARC
+        ("url", pa.string()),
+        ("site", pa.string()),
+        ("title", pa.string()),
+        ("published_date", pa.date32()),
+        ("author", pa.string()),
+        ("views", pa.int64()),
+        ("text", pa.string()),  # cleaned main text, paragraphs separated by "\n"
+        ("text_tokenized", pa.string()),  # words joined with "_", one sentence a line
+        ("n_sentences", pa.int32()),
+        ("n_words", pa.int32()),
+        ("content_hash", pa.string()),
+        ("fetched_at", pa.timestamp("s", tz="UTC")),
+        # classification (pipeline.classify)
+        ("topic", pa.string()),
+        ("topics", pa.list_(pa.string())),
+        ("topic_scores", pa.map_(pa.string(), pa.float64())),
+        ("genre", pa.string()),
+        ("is_party_building", pa.bool_()),
+        ("topic_evidence", pa.list_(pa.string())),
+        # who and where (pipeline.extract.entities)
+        ("province", pa.string()),
+        ("province_current", pa.string()),
+        ("province_evidence", pa.string()),
+        ("pipeline_version", pa.string()),
+        ("processed_at", pa.timestamp("s", tz="UTC")),
+    ]
+)
+
+DOC_REFS = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("canonical", pa.string()),
+        ("doc_type", pa.string()),
+        ("doc_type_name", pa.string()),
+        ("number", pa.string()),
+        ("year", pa.int32()),
+        ("issuer_code", pa.string()),
+        ("system", pa.string()),  # party | state
+        ("issued_date", pa.date32()),
+        ("issuer_text", pa.string()),
+        ("term", pa.string()),
+        ("plenum", pa.string()),
+        ("partial", pa.bool_()),
+        ("catalog_id", pa.string()),
+        ("catalog_title", pa.string()),
+        ("text", pa.string()),
+        ("start", pa.int32()),
+        ("end", pa.int32()),
+        ("sentence", pa.string()),
+    ]
+)
+
+DATES = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("value", pa.string()),  # 2022-06-16 | 2022-06 | 2021-Q1 | 2022 | 2020/2025
+        ("date", pa.date32()),
+        ("date_end", pa.date32()),
+        ("precision", pa.string()),  # day | month | quarter | year | year_range | day_range
+        ("role", pa.string()),  # published | issued | mentioned
+        ("relative", pa.bool_()),
+        ("text", pa.string()),
+        ("start", pa.int32()),
+        ("end", pa.int32()),
+    ]
+)
+
+COUNTS = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("value", pa.float64()),
+        ("unit", pa.string()),
+        ("qualifier", pa.string()),
+        ("percent", pa.bool_()),
+        ("approx", pa.string()),  # trên | hơn | gần | khoảng | None
+        ("subject", pa.string()),
+        ("year", pa.int32()),
+        ("text", pa.string()),
+        ("start", pa.int32()),
+        ("end", pa.int32()),
+    ]
+)
+
+SOLUTIONS = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("list_id", pa.int32()),
+        ("kind", pa.string()),  # solution | measure | limitation | other
+        ("unmarked", pa.bool_()),
+        ("lead", pa.string()),
+        ("item_index", pa.int32()),
+        ("marker", pa.string()),
+        ("text", pa.string()),
+        ("summary", pa.string()),
+        ("start", pa.int32()),
+        ("end", pa.int32()),
+    ]
+)
+
+ENTITIES = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("kind", pa.string()),  # organisation | person
+        ("text", pa.string()),
+        ("name", pa.string()),
+        ("org_type", pa.string()),
+        ("level", pa.string()),  # central | province | district | commune | grassroots
+        ("titles", pa.list_(pa.string())),
+        ("province", pa.string()),
+        ("start", pa.int32()),
+        ("end", pa.int32()),
+    ]
+)
+
+ERRORS = pa.schema(
+    [
+        ("source", pa.string()),
+        ("stage", pa.string()),  # read | decode | clean | nlp | extract | classify | write
+        ("error", pa.string()),
+        ("pipeline_version", pa.string()),
+        ("processed_at", pa.timestamp("s", tz="UTC")),
+    ]
+)
+
+# table name -> schema; the file is data/processed/<name>.parquet
+TABLES: dict[str, pa.Schema] = {
+    "articles": ARTICLES,
+    "doc_refs": DOC_REFS,
+    "dates": DATES,
+    "counts": COUNTS,
+    "solutions": SOLUTIONS,
+    "entities": ENTITIES,
+    "errors": ERRORS,
+}
+
+# Tables whose rows come from a component over the article's Doc, in run order.
+EXTRACTION_TABLES = ("doc_refs", "dates", "counts", "solutions", "entities")

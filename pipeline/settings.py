@@ -1,0 +1,30 @@
+"""Settings, in one place."""
+from __future__ import annotations
+
+from pipeline import __version__
+
+PIPELINE_VERSION = __version__
+
+# Modules whose import registers spaCy components (``@Language.component``).
+COMPONENT_MODULES = (
+    "pipeline.extract.doc_refs",
+    "pipeline.extract.dates",
+    "pipeline.extract.counts",
+    "pipeline.extract.solutions",
+    "pipeline.extract.entities",
+    "pipeline.classify.component",
+)
+
+# Components run over every article's Doc, in this order. Later ones may read
+# the rows of earlier ones (dates read doc_refs to mark issue dates; counts
+# skip spans already taken by doc_refs and dates).
+COMPONENTS = ("doc_refs", "dates", "counts", "solutions", "entities", "classify")
+
+# A page whose cleaned main text is shorter than this has "no main text".
+MIN_TEXT_CHARS = 200
+
+# Pages larger than this (bytes, after decompression) are refused.
+MAX_PAGE_BYTES = 20 * 1024 * 1024
+
+DEFAULT_RAW = "data/raw"
+DEFAULT_PROCESSED = "data/processed"
