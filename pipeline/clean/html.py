@@ -1,0 +1,87 @@
+"""HTML pages: trafilatura for the main text and metadata, beautifulsoup4 as fallback.
+
+trafilatura finds the article body and its title, date, author and site name.
+What it keeps still goes through the residue filter of ``pipeline.clean.text``
+(photo captions, view counters, signatures are common inside the article
+container of Vietnamese portals). When trafilatura returns nothing, the page's
+visible text, without scripts, navigation, headers, footers and asides, goes
+through the full text-dump cleaner instead.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import trafilatura
+from bs4 import BeautifulSoup
+
+from pipeline.clean.metadata import Cleaned, clean_author, parse_date, parse_views
+from pipeline.clean.text import clean_text_dump, strip_residue
+
+_REMOVE_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "template")
+
+
+def _trafilatura(html: str, url: str | None):
+    return trafilatura.bare_extraction(
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        deduplicate=False,
+    )
+
+
+def _soup_text(html: str) -> tuple[str, str | None]:
+    soup = BeautifulSoup(html, "lxml")
+    title = soup.title.get_text(" ", strip=True) if soup.title else None
+    for tag in soup(_REMOVE_TAGS):
+        tag.decompose()
+    root = soup.body or soup
+    return root.get_text("\n"), title
+
+
+def _date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return parse_date(value)
+
+
+def clean_html(html: str, url: str | None = None) -> Cleaned:
+    doc = None
+    try:
+        doc = _trafilatura(html, url)
+    except Exception:  # noqa: BLE001 - trafilatura failing on a page means: use the fallback
+        doc = None
+    text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+    if text:
+        residue = strip_residue(text, title=doc.title)
+        author = clean_author(doc.author) or residue.author
+        views = residue.views
+        if views is None:
+            views = parse_views(html[:200_000]) if "xem" in html[:200_000] else None
+        return Cleaned(
+            text=residue.text,
+            title=_one_line(doc.title),
+            published_date=_date(doc.date),
+            author=author,
+            views=views,
+            site=doc.sitename or doc.hostname,
+            dropped=residue.dropped,
+        )
+    visible, title = _soup_text(html)
+    cleaned = clean_text_dump(visible)
+    if not cleaned.title and title:
+        cleaned.title = _one_line(title)
+    return cleaned
+
+
+def _one_line(value: str | None) -> str | None:
+    if not value:
+        return None
+    return re.sub(r"\s+", " ", value).strip() or None

@@ -1,0 +1,78 @@
+"""Title, publication date, author and view count from the lines around an article."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+_DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)")
+_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_VIEWS = re.compile(
+    r"(?:lượt xem|đã xem|số lượt xem|lượt đọc|views?)\s*:?\s*([\d.,]+)|([\d.,]+)\s*lượt\s+(?:xem|đọc)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Cleaned:
+    """What a cleaner recovers from one page."""
+
+    text: str
+    title: str | None = None
+    published_date: date | None = None
+    author: str | None = None
+    views: int | None = None
+    site: str | None = None
+    dropped: list[str] = field(default_factory=list)  # boilerplate lines, for debugging
+
+
+def valid_date(year: int, month: int, day: int) -> date | None:
+    try:
+        d = date(year, month, day)
+    except ValueError:
+        return None
+    return d if 1900 <= year <= 2100 else None
+
+
+def parse_date(text: str | None) -> date | None:
+    """The first day/month/year (or ISO) date in ``text``; day before month, always."""
+    if not text:
+        return None
+    m = _ISO.search(text)
+    if m:
+        found = valid_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if found:
+            return found
+    for m in _DMY.finditer(text):
+        found = valid_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if found:
+            return found
+    return None
+
+
+def parse_views(text: str) -> int | None:
+    m = _VIEWS.search(text)
+    if not m:
+        return None
+    digits = re.sub(r"\D", "", m.group(1) or m.group(2) or "")
+    return int(digits) if digits else None
+
+
+_NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][a-zà-ỹđ]*\.?$")
+
+
+def looks_like_name(line: str) -> bool:
+    """``Thanh Thảo``, ``Trần Thị Thủy``, ``Dương Thuận``: 2-5 capitalised words."""
+    words = line.strip().split()
+    if not 2 <= len(words) <= 5:
+        return False
+    if any(not _NAME_WORD.match(w) for w in words):
+        return False
+    return sum(len(w) for w in words) <= 40
+
+
+def clean_author(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = re.sub(r"\s+", " ", value).strip(" .,-–—;:")
+    return value or None

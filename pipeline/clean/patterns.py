@@ -1,0 +1,78 @@
+"""Line patterns of the boilerplate around articles on Vietnamese party sites.
+
+Data, not code: each entry is ``(name, action, regex)``. The cleaner in
+``pipeline.clean.text`` classifies every line of a page with the first pattern
+that matches (``fullmatch`` unless the pattern starts with ``^`` and has no
+``$``, where a prefix match is enough).
+
+Patterns apply to lines of at most ``MAX_PATTERN_LINE`` characters (captions:
+``MAX_CAPTION_LINE``): body paragraphs are longer, and a long line is never
+boilerplate by its opening words alone. ``meta`` patterns only apply in the
+page header, before the first body paragraph.
+
+Actions:
+- ``drop``: the line is boilerplate, wherever it stands;
+- ``stop``: the article is over: related news, pagination, footers follow;
+- ``meta``: a date or view-counter line of the article header (metadata is read
+  from it, then it is dropped).
+"""
+from __future__ import annotations
+
+import re
+
+_F = re.IGNORECASE
+
+LINE_PATTERNS: list[tuple[str, str, str]] = [
+    # --- end of the article: what follows is never body text
+    ("related_news", "stop", r"(tin|bài)\s+(liên quan|khác|cùng chuyên mục|đã đưa|đã đăng|mới hơn|cũ hơn|xem nhiều|nổi bật|mới)\b.*"),
+    ("news_by_date", "stop", r"(các\s+)?tin\s+đã\s+đưa\s+ngày.*|xem\s+tin\s+theo\s+ngày.*"),
+    ("references", "stop", r"tài liệu tham khảo:?"),
+    ("visitor_stats", "stop", r"(thống kê|số lượt|lượt)\s+truy cập.*|số lần xem.*|truy cập hiện tại"),
+    ("responsible", "stop", r"chịu trách nhiệm (chính|xuất bản|nội dung).*"),
+    ("copyright", "stop", r"(©|bản quyền|copyright).*"),
+    ("rule", "stop", r"[-_=*.]{6,}"),
+    ("pagination", "stop", r"(\d+\s+){2,}\d*\s*(\.\.\.|…)?\s*(trang\s+(sau|cuối)|»|>>)?\s*"),
+    ("listing_total", "stop", r"tổng\s+số\s*:\s*\d+.*"),
+    # --- header metadata
+    ("posted_at", "meta", r"^(đăng|cập nhật|ngày đăng|ngày cập nhật|thời gian đăng|thời gian|đăng ngày|ngày xuất bản)\s*(lúc)?\s*:?\s*.*\d{1,2}[/.-]\d{1,2}[/.-]\d{4}.*"),
+    ("weekday_date", "meta", r"^(thứ\s+(hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)\s*,?\s*(ngày\s*)?\d{1,2}[/.-]\d{1,2}[/.-]\d{4}.*"),
+    ("bare_date", "meta", r"(\d{1,2}:\d{2}(:\d{2})?\s*)?\d{1,2}[/.-]\d{1,2}[/.-]\d{4}(\s*[-,|]?\s*\d{1,2}:\d{2}(:\d{2})?)?(\s*\(?GMT[+-]\d+\)?)?"),
+    ("views", "meta", r"(lượt xem|đã xem|số lượt xem|lượt đọc|views?)\s*:?\s*[\d.,]+|[\d.,]+\s*lượt\s+(xem|đọc)"),
+    # --- boilerplate anywhere
+    ("welcome_banner", "drop", r"^(nhiệt liệt\s+)?chào mừng\b.*"),
+    ("no_title", "drop", r"(no title\.*\s*)+"),
+    ("sign_in", "drop", r"sign in|sign out|đăng nhập|đăng ký|đăng xuất|login|tìm kiếm|search"),
+    ("online_now", "drop", r"(đang có\s+\d+.*online.*)|(.*khách và (không|\d+) thành viên.*)|(đang\s+)?online\s*:?\s*[\d.,]*|đang truy cập\s*:?\s*[\d.,]*"),
+    ("counter", "drop", r"(hôm nay|hôm qua|tuần này|tuần trước|tháng này|tháng trước|trong tuần|trong tháng|năm nay|tất cả|tổng cộng|tổng số lượt)\s*:\s*[\d.,]*"),
+    ("bare_number", "drop", r"[\d.,\s]+"),
+    ("image_file", "drop", r"\S+\.(png|jpe?g|gif|webp|bmp|svg)"),
+    ("caption_photo", "drop", r".{0,300}[(\[]?\s*(ảnh|ảnh minh họa|nguồn ảnh|photo)\s*:\s*[^.]{0,80}[)\]]?\.?"),
+    ("contact", "drop", r"^(địa chỉ|điện thoại|đt|tel|fax|email|e-mail|hotline|website|cơ quan chủ quản|cơ quan thường trực|cơ quan trường trực|giấy phép|ghi rõ nguồn)\s*[:.].*"),
+    ("share", "drop", r"(chia sẻ|share|in bài|in trang|gửi email|lưu bài|bình luận|phản hồi|ý kiến bạn đọc|tweet|like|facebook|zalo)(\s*[|/]\s*\S+)*\s*:?"),
+    ("breadcrumb", "drop", r"(trang chủ|home)\s*([>»/|›]\s*[^>»/|›]+)+"),
+    ("menu_pipes", "drop", r"([^|]{1,40}\|){2,}[^|]{0,40}"),
+    ("font_size", "drop", r"(cỡ chữ|font).*|[aA]\s*[-+]\s*[aA]\s*[-+]?"),
+]
+
+MAX_PATTERN_LINE = 160
+MAX_CAPTION_LINE = 400
+
+COMPILED: list[tuple[str, str, re.Pattern[str]]] = [
+    (name, action, re.compile(rx, _F)) for name, action, rx in LINE_PATTERNS
+]
+
+# A line of the article opening with the agency code "(TUAG)- ", "(ĐCSVN) - ".
+SOURCE_PREFIX = re.compile(r"^\s*\((?:[A-ZĐ][A-Za-zĐđ.]{1,14})\)\s*[-–—]+\s*")
+
+# Author signatures: "Học viên: Trần Thị Thủy", "Tác giả: ...", "Bài và ảnh: ...".
+SIGNATURE_PREFIX = re.compile(
+    r"^\s*(học viên|tác giả|người viết|bài(?:,| và)? ảnh|tin(?:,| và)? ảnh|bài|tin|theo|nguồn|phóng viên|pv|ctv)\s*:\s*(.+?)\s*$",
+    _F,
+)
+# Lines that belong to a signature block under the author.
+SIGNATURE_DETAIL = re.compile(
+    r"^\s*(lớp|đơn vị( công tác)?|chức vụ|cơ quan|học viên|email|điện thoại)\s*:.*$", _F
+)
+
+# Sentence-final punctuation: a line ending so is running text, not a caption.
+SENTENCE_END = re.compile(r"""[.!?…:;)"”’'»]\s*(\(\d+\))?\s*$""")

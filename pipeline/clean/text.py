@@ -1,0 +1,177 @@
+"""Line-level cleaner for plain-text dumps of article pages.
+
+A dump is what a browser's "select all, copy" or a text crawler gives: banners,
+menus, counters, the title, a date line, the article, captions, a signature,
+related news and a footer, one block per line. The cleaner reads it in three
+passes:
+
+1. **header**: every line before the first body paragraph; the title is the
+   last plausible heading there, the date and view count come from its meta lines;
+2. **body**: from the first body paragraph to the first ``stop`` line (related
+   news, visitor statistics, footer), without boilerplate lines, image file
+   names with their caption blocks, ``Ảnh:`` captions and repeats of the title;
+3. **tail**: short unpunctuated lines at the end of the body (signature, stray
+   captions, menu entries) are taken off; the author is read from them.
+"""
+from __future__ import annotations
+
+import re
+
+from pipeline.clean.metadata import (
+    Cleaned,
+    clean_author,
+    looks_like_name,
+    parse_date,
+    parse_views,
+)
+from pipeline.clean.patterns import (
+    COMPILED,
+    MAX_CAPTION_LINE,
+    MAX_PATTERN_LINE,
+    SENTENCE_END,
+    SIGNATURE_DETAIL,
+    SIGNATURE_PREFIX,
+    SOURCE_PREFIX,
+)
+
+LONG_LINE_PATTERNS = ("caption_photo", "welcome_banner")
+BODY_MIN_CHARS = 200  # a line this long is body text, whatever its shape
+TITLE_MAX_CHARS = 300
+CAPTION_BLOCK_LINES = 3
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
+
+
+def classify(line: str) -> tuple[str, str] | None:
+    """``(pattern name, action)`` of the first boilerplate pattern the line matches."""
+    if not line:
+        return None
+    for name, action, rx in COMPILED:
+        limit = MAX_CAPTION_LINE if name in LONG_LINE_PATTERNS else MAX_PATTERN_LINE
+        if len(line) > limit:
+            continue
+        if rx.fullmatch(line):
+            return name, action
+    if len(line) <= MAX_PATTERN_LINE and line.endswith("!") and line == line.upper() and any(c.isalpha() for c in line):
+        return "uppercase_banner", "drop"
+    return None
+
+
+def _is_body_like(line: str, label: tuple[str, str] | None) -> bool:
+    if label is not None or not line:
+        return False
+    if len(line) >= BODY_MIN_CHARS:
+        return True
+    return len(line) >= 60 and line.count(" ") >= 8 and line.rstrip().endswith((".", "./.", "…"))
+
+
+def _is_paragraph_end(line: str) -> bool:
+    return len(line) >= BODY_MIN_CHARS or bool(SENTENCE_END.search(line))
+
+
+def _norm(s: str) -> str:
+    return _SPACES.sub(" ", s).strip().casefold()
+
+
+def clean_text_dump(raw: str) -> Cleaned:
+    lines = [_SPACES.sub(" ", line).strip() for line in raw.split("\n")]
+    labels = [classify(line) for line in lines]
+    dropped: list[str] = []
+
+    start = next((i for i, line in enumerate(lines) if _is_body_like(line, labels[i])), None)
+    if start is None:  # no paragraph looks like running text: keep every plain line
+        start = next((i for i, line in enumerate(lines) if line and labels[i] is None), len(lines))
+
+    # 1. header: title, date, views
+    title = None
+    published = None
+    views = None
+    for i in range(start):
+        line, label = lines[i], labels[i]
+        if not line:
+            continue
+        if label is None:
+            if parse_date(line) is None and 10 <= len(line) <= TITLE_MAX_CHARS:
+                title = line
+            continue
+        dropped.append(line)
+        if label[1] == "meta":
+            published = published or parse_date(line)
+            views = views if views is not None else parse_views(line)
+
+    body, views_in_body, author = _body_and_tail(lines[start:], labels[start:], title, dropped)
+    views = views if views is not None else views_in_body
+    return Cleaned(
+        text="\n".join(body),
+        title=title,
+        published_date=published,
+        author=clean_author(author),
+        views=views,
+        dropped=dropped,
+    )
+
+
+def _body_and_tail(
+    lines: list[str], labels: list[tuple[str, str] | None], title: str | None, dropped: list[str]
+) -> tuple[list[str], int | None, str | None]:
+    """Body lines up to the first stop line, less boilerplate; then the tail taken off."""
+    body: list[str] = []
+    views = None
+    caption_left = 0  # lines of the caption block an image file name opens
+    in_caption = False
+    for i, (line, label) in enumerate(zip(lines, labels)):
+        if not line:
+            if in_caption:  # a blank line closes the caption block
+                caption_left, in_caption = 0, False
+            continue
+        if caption_left and len(line) < BODY_MIN_CHARS and label is None:
+            caption_left -= 1
+            in_caption = True
+            dropped.append(line)
+            continue
+        caption_left, in_caption = 0, False
+        if label is not None:
+            name, action = label
+            if action == "stop":
+                dropped.extend(rest for rest in lines[i:] if rest)
+                break
+            if name == "views" and views is None:
+                views = parse_views(line)
+            if name == "image_file":
+                caption_left = CAPTION_BLOCK_LINES
+            dropped.append(line)
+            continue
+        if title and _norm(line) == _norm(title):
+            dropped.append(line)
+            continue
+        body.append(line)
+
+    # the tail: signature, stray captions and menu entries after the last paragraph
+    author = None
+    while body and len(body[-1]) < BODY_MIN_CHARS and not _is_paragraph_end(body[-1]):
+        line = body.pop()
+        dropped.append(line)
+        sig = SIGNATURE_PREFIX.match(line)
+        if sig and looks_like_name(sig.group(2)):
+            author = sig.group(2)
+        elif looks_like_name(line) and not SIGNATURE_DETAIL.match(line):
+            author = line
+    # a signature that ends with a full stop ("Tác giả: Lê Văn An.")
+    if body and author is None and len(body[-1]) < 80:
+        sig = SIGNATURE_PREFIX.match(body[-1])
+        if sig and looks_like_name(sig.group(2).rstrip(".")):
+            author = sig.group(2).rstrip(".")
+            dropped.append(body.pop())
+    if body:
+        body[0] = SOURCE_PREFIX.sub("", body[0])
+    return body, views, author
+
+
+def strip_residue(text: str, title: str | None = None) -> Cleaned:
+    """Boilerplate left inside an extracted article body (used after trafilatura)."""
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    labels = [classify(line) for line in lines]
+    # header-only patterns (dates, meta) are not boilerplate inside a body
+    labels = [None if lab and lab[1] == "meta" and lab[0] != "views" else lab for lab in labels]
+    dropped: list[str] = []
+    body, views, author = _body_and_tail(lines, labels, title, dropped)
+    return Cleaned(text="\n".join(body), title=title, author=clean_author(author), views=views, dropped=dropped)

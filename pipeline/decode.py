@@ -1,0 +1,106 @@
+"""Bytes to text, and the one normalisation every later stage relies on.
+
+``decode`` picks the charset from the BOM, the HTTP header, the HTML ``<meta>``,
+strict UTF-8, and only then charset-normalizer's detection. ``normalize`` is
+applied once, right after: NFC, underthesea's tone placement for every syllable
+(``hoá`` → ``hóa``, ``thuỷ`` → ``thủy``), no control characters, Unix newlines.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+from charset_normalizer import from_bytes
+
+from pipeline import legacy
+
+
+class DecodeError(ValueError):
+    """The bytes are not text in any charset we can stand behind."""
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+
+
+def charset_from_content_type(value: str | None) -> str | None:
+    if not value:
+        return None
+    m = _HEADER_CHARSET.search(value)
+    return m.group(1) if m else None
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip().lower()).name
+    except LookupError:
+        return None
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:4096]
+    if not head:
+        return False
+    if b"\x00" in head:
+        return True
+    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return control / len(head) > 0.05
+
+
+def decode(data: bytes, declared: str | None = None, html: bool = False) -> tuple[str, str]:
+    """Return ``(text, charset)``; raise DecodeError when it is not text."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data.decode(name, errors="replace"), name
+    if _looks_binary(data):
+        raise DecodeError("binary content, not a text or HTML page")
+    candidates = [_codec(declared)]
+    if html:
+        m = _META_CHARSET.search(data[:8192])
+        candidates.append(_codec(m.group(1).decode("ascii", "ignore")) if m else None)
+    for name in candidates:
+        if name:
+            try:
+                text = data.decode(name)
+            except UnicodeDecodeError:
+                continue
+            return legacy.repair(text), name
+    try:
+        return legacy.repair(data.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise DecodeError("charset could not be determined")
+    text = str(best)
+    return legacy.repair(text), best.encoding
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]")
+_SYLLABLE = re.compile(r"\w+")
+
+
+def _tone_placement(word: str) -> str:
+    from underthesea.pipeline.text_normalize import token_normalize
+
+    return token_normalize(word)
+
+
+def normalize(text: str) -> str:
+    """NFC, one tone-placement convention, no control characters, ``\\n`` newlines."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = _CONTROL.sub("", text)
+    return _SYLLABLE.sub(lambda m: _tone_placement(m.group()), text)
