@@ -43,7 +43,8 @@ Scoring conventions
   are scored only when the articles table has non-null values for them.
 * Precision with no prediction is 1.0, recall with no gold item is 1.0, F1 is
   their harmonic mean (0 when either is 0): a field with nothing expected and
-  nothing produced scores 1.0.
+  nothing produced scores 1.0. The table prints an undefined P or R as ``-``
+  and the JSON as null; F1 is always a number.
 * A gold page whose article is missing from the dataset counts every gold item
   as a FN (the boilerplate too: nothing shows it was removed).
 
@@ -198,9 +199,10 @@ class Score:
     def as_dict(self) -> dict:
         out = {"tp": self.tp, "fp": self.fp, "fn": self.fn}
         if not self.accuracy_only:
+            # null: undefined (no prediction / no gold item); f1 is always a number
             out.update(
-                precision=round(self.precision, 4),
-                recall=round(self.recall, 4),
+                precision=round(self.precision, 4) if self.tp + self.fp else None,
+                recall=round(self.recall, 4) if self.tp + self.fn else None,
                 f1=round(self.f1, 4),
             )
         if self.judged:
@@ -646,8 +648,9 @@ def render(report: Report, out, failures: list[str] | None = None) -> None:
         if s.accuracy_only:
             table.add_row(name, "", "", "", "", "", "", acc + (f" ({s.correct}/{s.judged})" if s.judged else "-"))
         else:
-            table.add_row(name, str(s.tp), str(s.fp), str(s.fn), f"{s.precision:.3f}",
-                          f"{s.recall:.3f}", f"{s.f1:.3f}", acc)
+            p = f"{s.precision:.3f}" if s.tp + s.fp else "-"
+            r = f"{s.recall:.3f}" if s.tp + s.fn else "-"
+            table.add_row(name, str(s.tp), str(s.fp), str(s.fn), p, r, f"{s.f1:.3f}", acc)
     console.print(table)
     if report.skipped:
         console.print(f"not scored (the dataset has no values): {', '.join(report.skipped)}")

@@ -421,3 +421,13 @@ def test_repo_gold_meets_floors(tmp_path):
     out = io.StringIO()
     rc = run_eval(gold_dir, REPO / "data" / "raw", floors_path=floors if floors.exists() else None, out=out)
     assert rc == 0, out.getvalue()
+
+
+def test_undefined_precision_is_null(tmp_path):
+    t = perfect_tables([GOLD])
+    t["counts"] = []
+    _, text, data = run(tmp_path, t)
+    c = data["fields"]["counts"]
+    assert c["precision"] is None and c["recall"] == 0.0 and c["f1"] == 0.0
+    assert any(line.split("│")[1].strip() == "counts" and "-" in line for line in text.splitlines()
+               if "│" in line)
