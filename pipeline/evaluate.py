@@ -282,7 +282,8 @@ def match_article(gold: dict, articles: list[dict]) -> dict | None:
     found = [a for a in articles if a.get("source") and _source_path_matches(a["source"], doc)]
     if url:
         by_url = [a for a in (found or articles) if _url_key(a.get("url")) == _url_key(url)]
-        found = by_url
+        single_page = len(found) == 1 and "#" not in found[0]["source"]
+        found = by_url or (found if single_page else [])  # a page file has one article anyway
     return found[0] if found else None
 
 
@@ -721,10 +722,10 @@ def run_eval(gold_dir: Path, pages_dir: Path | None = None, pred_dir: Path | Non
         print(f"floors file not found: {floors_path}", file=sys.stderr)
         return 2
     failures = check_floors(report, floors)
-    render(report, out, failures)
-    if json_path is not None:
+    if json_path is not None:  # before printing, so a closed pipe on stdout cannot lose it
         data = report.as_dict()
         data["floors"] = {"floors": floors, "failures": failures}
         Path(json_path).parent.mkdir(parents=True, exist_ok=True)
         Path(json_path).write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    render(report, out, failures)
     return 1 if failures else 0

@@ -333,6 +333,7 @@ def test_match_article_by_source_and_url():
     assert match_article({"doc": "raw/bai.html"}, arts) is arts[2]
     assert match_article({"doc": "ai.html"}, arts) is None
     assert match_article({"doc": "trang.warc.gz", "url": "https://x.vn/c"}, arts) is None
+    assert match_article({"doc": "bai.html", "url": "https://x.vn/bai"}, arts) is arts[2]  # one page, one article
 
 
 def test_floors(tmp_path):
