@@ -432,3 +432,16 @@ def test_undefined_precision_is_null(tmp_path):
     assert c["precision"] is None and c["recall"] == 0.0 and c["f1"] == 0.0
     assert any(line.split("│")[1].strip() == "counts" and "-" in line for line in text.splitlines()
                if "│" in line)
+
+
+def test_sparse_rows_do_not_raise(tmp_path):
+    """Rows full of nulls (a component that fills few columns) are scored, never fatal."""
+    t = {name: [] for name in schema.TABLES}
+    t["articles"] = [{"article_id": "a0", "source": "x/xa_hoa_binh.txt"}, {"article_id": "a1"}]
+    for table in ("doc_refs", "dates", "counts", "solutions"):
+        t[table] = [{"article_id": "a0"}, {"article_id": None}]
+    rc, text, data = run(tmp_path, t)
+    assert rc == 0
+    assert data["articles"] == {"xa_hoa_binh.txt": "x/xa_hoa_binh.txt"}
+    assert data["fields"]["counts"]["fp"] == 1
+    assert data["fields"]["solution_items"]["fp"] == 1
