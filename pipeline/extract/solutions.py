@@ -1,11 +1,557 @@
-"""Stub: the solutions component appends no rows yet."""
+"""Enumerated solution lists: ``Thứ nhất, ...``, ``Một là, ...``, ``1.``, ``a)``, ``-``.
+
+:func:`find_solution_lists` turns the cleaned main text into ``solutions`` rows
+(``pipeline.schema.SOLUTIONS`` minus ``article_id``), one row per list item:
+
+* **Marked lists.** Every paragraph start (and, for ``Thứ nhất``/``Một là``/
+  ``1)``/``a)``, every clause start after ``. ; :``) is matched against the marker
+  families of :mod:`pipeline.extract.list_markers`. Numbered families chain
+  ``1, 2, 3`` (a chain must start at the first ordinal, so a lone ``Thứ hai`` or a
+  ``Thứ nhất`` in running prose is no list); dash, plus and bullet items chain
+  over adjacent paragraphs and need a lead ending with ``:``. A dash line that is
+  only a heading (``- Về giải pháp:``) is a section heading, not an item.
+  A list needs two items.
+* **Items** run from the end of their marker (its punctuation dropped, glued
+  markers such as ``Hai là,các`` included) to the next marker, over several
+  paragraphs; photo captions and image lines just before the next marker are
+  left out. The last item takes up to three more paragraphs while they read as
+  its continuation: not a caption, byline, closing paragraph (``./.``,
+  ``Tóm lại``), lead (``...:``) or another list.
+* **Lead**: the sentence that introduces the list, the last one before the first
+  marker (skipping captions and dash headings). **Kind**: weighted cues of the
+  lead and its paragraph (``giải pháp``, ``thời gian tới`` -> solution;
+  ``thời gian qua``, ``đã`` -> measure; ``còn hạn chế`` -> limitation), then the
+  items' first words.
+* **Unmarked task sections** (``Để tiếp tục ..., các cấp ủy ... phải ...`` then
+  one paragraph per task, or a ``...giải pháp sau:`` lead followed by plain
+  paragraphs) become lists with ``unmarked=True`` and ``marker=None`` when at least
+  two paragraphs open with a task verb or a ``phải``/``cần``.
+
+Offsets are exact: ``text[row["start"]:row["end"]] == row["text"]``.
+"""
 from __future__ import annotations
+
+import bisect
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.extract import list_markers as lm
+
+log = logging.getLogger(__name__)
+
+_KIND_ORDER = ("solution", "measure", "limitation", "other")
+
+
+# ------------------------------------------------------------------ compiled data
+
+
+def _compile(fam: lm.Family, inline: bool) -> re.Pattern:
+    flags = re.IGNORECASE if fam.ignorecase else 0
+    return re.compile((lm.INLINE_BEFORE if inline else "") + fam.pattern, flags)
+
+
+_START_RX = [(fam, _compile(fam, False)) for fam in lm.FAMILIES]
+_INLINE_RX = [(fam, _compile(fam, True)) for fam in lm.FAMILIES if fam.inline]
+_FAMILY = {fam.name: fam for fam in lm.FAMILIES}
+_KIND_RX = [(re.compile(rx, re.IGNORECASE), kind, w) for rx, kind, w in lm.KIND_CUES]
+_ITEM_RX = [(re.compile(rx, re.IGNORECASE), kind) for rx, kind in lm.ITEM_CUES]
+
+
+# ------------------------------------------------------------------ text structure
+
+
+@dataclass
+class _Para:
+    start: int  # first character of the line
+    end: int  # end of the line without trailing white space
+    first: int  # first non-space character (== end when blank)
+
+    @property
+    def blank(self) -> bool:
+        return self.first >= self.end
+
+
+@dataclass
+class _Cand:
+    pos: int  # marker start
+    content: int  # item text start (after marker and separator)
+    family: str
+    key: object  # int for ordinals and numbers, a letter for letters, None for symbols
+    marker: str
+    para: int
+    inline: bool
+    heading: bool = False
+
+
+def _paragraphs(text: str) -> list[_Para]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        end = pos + len(line.rstrip())
+        first = pos + (len(line) - len(line.lstrip()))
+        out.append(_Para(pos, end, min(first, end)))
+        pos += len(line) + 1
+    return out
+
+
+def _regex_sentences(text: str, paras: list[_Para]) -> list[tuple[int, int]]:
+    """Sentence spans without underthesea: a sentence ends at . ! ? … before an
+    upper-case letter, a digit or a quote, and at every paragraph end."""
+    spans: list[tuple[int, int]] = []
+    for p in paras:
+        if p.blank:
+            continue
+        s = p.first
+        for m in re.finditer(r"[.!?…]+[\"”’)\]]*", text[p.first:p.end]):
+            j = p.first + m.end()
+            if j >= p.end:
+                break
+            k = j
+            while k < p.end and text[k].isspace():
+                k += 1
+            nxt = text[k]
+            spaced = k > j
+            prev = text[p.first + m.start() - 1] if p.first + m.start() > p.first else ""
+            if (spaced and (nxt.isupper() or nxt.isdigit() or nxt in "\"“‘(")) or (
+                not spaced and nxt.isupper() and prev.islower()
+            ):
+                spans.append((s, j))
+                s = k
+        if s < p.end:
+            spans.append((s, p.end))
+    return spans
+
+
+class _Text:
+    """The text, its paragraphs and sentences, with look-ups by offset."""
+
+    def __init__(self, text: str, sentences: list[tuple[int, int]] | None):
+        self.text = text
+        self.paras = _paragraphs(text)
+        self.para_starts = [p.start for p in self.paras]
+        sents = sorted((int(s), int(e)) for s, e in (sentences or []) if 0 <= s < e <= len(text))
+        self.sents = sents or _regex_sentences(text, self.paras)
+        self.sent_starts = [s for s, _ in self.sents]
+
+    def para_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.para_starts, pos) - 1)
+
+    def sentence_at(self, pos: int) -> tuple[int, int]:
+        """The sentence holding ``pos``, clamped to its paragraph."""
+        p = self.paras[self.para_of(pos)]
+        i = bisect.bisect_right(self.sent_starts, pos) - 1
+        if i >= 0 and self.sents[i][0] <= pos < self.sents[i][1]:
+            s, e = self.sents[i]
+        else:
+            s, e = p.first, p.end
+        return max(s, p.first), min(max(e, pos + 1), p.end)
+
+    def content(self, p: _Para) -> str:
+        return self.text[p.first:p.end]
+
+    def is_caption(self, p: _Para) -> bool:
+        t = self.content(p)
+        if not t:
+            return False
+        if any(rx.search(t) for rx in lm.CAPTION_PATTERNS):
+            return True
+        return len(t) <= lm.CAPTION_MAX_CHARS and not lm.SENTENCE_END.search(t)
+
+    def is_closing(self, p: _Para) -> bool:
+        t = self.content(p)
+        return any(rx.search(t) for rx in lm.CLOSING_PATTERNS)
+
+
+# ------------------------------------------------------------------ markers
+
+
+def _key(fam: lm.Family, raw: str) -> object:
+    if fam.name == "thu":
+        return lm.word_value(lm.THU_WORDS, raw)
+    if fam.name == "la":
+        return lm.word_value(lm.LA_WORDS, raw)
+    if fam.name.startswith("number"):
+        return int(raw)
+    if fam.name.startswith("letter"):
+        return raw
+    return None
+
+
+def _is_first(key: object) -> bool:
+    return key == 1 or key == "a"
+
+
+def _follows(prev: object, key: object) -> bool:
+    if isinstance(prev, int) and isinstance(key, int):
+        return key == prev + 1
+    if isinstance(prev, str) and isinstance(key, str):
+        for order in (lm.LETTERS_VI, lm.LETTERS_LATIN):
+            if prev in order and key in order and order.index(key) == order.index(prev) + 1:
+                return True
+    return False
+
+
+def _make_cand(t: _Text, fam: lm.Family, m: re.Match, pi: int, inline: bool) -> _Cand | None:
+    key = _key(fam, m.group("key")) if "key" in m.re.groupindex else None
+    if fam.sequenced and key is None:
+        return None
+    content = m.end()
+    if fam.glue_upper and not m.group("sep") and not t.text[content:content + 1].isupper():
+        return None  # "1.png" is a file name, "1.Tăng cường" a glued item
+    cand = _Cand(m.start("marker"), content, fam.name, key, m.group("marker"), pi, inline)
+    if not fam.sequenced:
+        cand.heading = bool(lm.HEADING_ITEM.match(t.text[content:t.paras[pi].end]))
+    return cand
+
+
+def _candidates(t: _Text) -> list[_Cand]:
+    cands: dict[tuple[int, str], _Cand] = {}
+    for pi, p in enumerate(t.paras):
+        if p.blank:
+            continue
+        for fam, rx in _START_RX:
+            m = rx.match(t.text, p.first, p.end)
+            if m:
+                c = _make_cand(t, fam, m, pi, False)
+                if c:
+                    cands[(c.pos, fam.name)] = c
+                    break
+        for fam, rx in _INLINE_RX:
+            for m in rx.finditer(t.text, p.first, p.end):
+                if m.start("marker") <= p.first:
+                    continue
+                c = _make_cand(t, fam, m, pi, True)
+                if c:
+                    cands.setdefault((c.pos, fam.name), c)
+    return sorted(cands.values(), key=lambda c: (c.pos, c.family))
+
+
+def _start_cand(cands_by_para: dict[int, _Cand], pi: int) -> _Cand | None:
+    return cands_by_para.get(pi)
+
+
+# ------------------------------------------------------------------ lists
+
+
+def _sequenced_chains(cands: list[_Cand]) -> list[list[_Cand]]:
+    chains: list[list[_Cand]] = []
+    for fam in lm.FAMILIES:
+        if not fam.sequenced:
+            continue
+        cur: list[_Cand] = []
+        for c in (c for c in cands if c.family == fam.name):
+            if cur and c.para - cur[-1].para > lm.MAX_GAP_PARAGRAPHS:
+                chains.append(cur)
+                cur = []
+            if _is_first(c.key):
+                chains.append(cur)
+                cur = [c]
+            elif cur and _follows(cur[-1].key, c.key):
+                cur.append(c)
+        chains.append(cur)
+    return [ch for ch in chains if len(ch) >= 2]
+
+
+def _symbol_runs(t: _Text, start_cands: dict[int, _Cand]) -> list[list[_Cand]]:
+    runs: list[list[_Cand]] = []
+    for fam in lm.FAMILIES:
+        if fam.sequenced:
+            continue
+        cur: list[_Cand] = []
+        for pi, p in enumerate(t.paras):
+            c = start_cands.get(pi)
+            if c is not None and c.family == fam.name and not c.heading:
+                cur.append(c)
+            elif p.blank or (cur and t.is_caption(p) and c is None):
+                continue
+            else:
+                runs.append(cur)
+                cur = []
+        runs.append(cur)
+    return [r for r in runs if len(r) >= 2]
+
+
+def _seg_end(t: _Text, start: int, limit: int, inline_limit: bool) -> int:
+    """End of an item starting at ``start`` whose next marker is at ``limit``:
+    trailing blank lines and captions (past the item's first paragraph) dropped."""
+    first_pi = t.para_of(start)
+    last_pi = t.para_of(max(start, limit - 1))
+    end = start
+    for pi in range(last_pi, first_pi - 1, -1):
+        p = t.paras[pi]
+        seg_end = min(p.end, limit)
+        if seg_end <= max(p.first, start):
+            continue
+        if pi != first_pi and t.is_caption(p):
+            continue
+        end = seg_end
+        break
+    while end > start and t.text[end - 1].isspace():
+        end -= 1
+    if inline_limit:
+        while end > start and t.text[end - 1] in " \t;,–-":
+            end -= 1
+    return end
+
+
+def _tail_end(t: _Text, last: _Cand, start: int, start_cands: dict[int, _Cand]) -> int:
+    """End of the last item: its paragraph, then the paragraphs that continue it."""
+    p0 = t.paras[t.para_of(start)]
+    end = max(p0.end, start)
+    if last.inline:
+        return end
+    sub_list = t.text[start:end].rstrip().endswith(":")
+    taken = 0
+    pi = t.para_of(start) + 1
+    while pi < len(t.paras) and taken < lm.MAX_TAIL_PARAGRAPHS + (20 if sub_list else 0):
+        p = t.paras[pi]
+        pi += 1
+        if p.blank:
+            continue
+        c = start_cands.get(pi - 1)
+        if sub_list and c is not None and c.family != last.family:
+            end, taken = p.end, taken + 1
+            continue
+        content = t.content(p)
+        if (
+            c is not None
+            or t.is_caption(p)
+            or t.is_closing(p)
+            or len(content) < lm.MIN_TAIL_CHARS
+            or content.endswith(":")
+            or taken >= lm.MAX_TAIL_PARAGRAPHS
+        ):
+            break
+        end, taken = p.end, taken + 1
+        sub_list = False
+    return end
+
+
+def _lead_para(t: _Text, first: _Cand, start_cands: dict[int, _Cand], symbol: bool) -> int | None:
+    """Paragraph holding the lead of a list whose first item starts a paragraph."""
+    pi = first.para - 1
+    steps = 0
+    while pi >= 0 and steps < 8:
+        p = t.paras[pi]
+        c = start_cands.get(pi)
+        if p.blank or (t.is_caption(p) and not (c is not None and c.heading)):
+            pi -= 1
+            continue
+        if not symbol and c is not None and not _FAMILY[c.family].sequenced:
+            pi, steps = pi - 1, steps + 1  # dash headings and dash items between lead and list
+            continue
+        return pi
+    return None
+
+
+def _lead(t: _Text, first: _Cand, start_cands: dict[int, _Cand], symbol: bool) -> tuple[str, str, bool]:
+    """(lead sentence, sentences before it in its paragraph, lead ends with ':')."""
+    if first.inline:
+        p = t.paras[first.para]
+        j = first.pos
+        while j > p.first and t.text[j - 1].isspace():
+            j -= 1
+        if j <= p.first:
+            return "", "", False
+        s, _ = t.sentence_at(j - 1)
+        lead = t.text[s:j].strip()
+        return lead, t.text[p.first:s].strip(), lead.endswith(":")
+    pi = _lead_para(t, first, start_cands, symbol)
+    if pi is None:
+        return "", "", False
+    p = t.paras[pi]
+    c = start_cands.get(pi)
+    if c is not None and c.heading:
+        lead = t.text[c.content:p.end].strip()
+        return lead, "", lead.endswith(":")
+    s, _ = t.sentence_at(p.end - 1)
+    lead = t.text[s:p.end].strip()
+    if c is not None and _FAMILY[c.family].sequenced and not lead.endswith(":"):
+        return "", "", False  # the last item of a list before, not a lead
+    return lead, t.text[p.first:s].strip(), lead.endswith(":")
+
+
+def _kind(lead: str, context: str, items: list[str]) -> str:
+    scores: Counter = Counter()
+    for rx, kind, w in _KIND_RX:
+        if lead and rx.search(lead):
+            scores[kind] += 2 * w
+        if context and rx.search(context):
+            scores[kind] += w
+    if not scores:
+        for text in items:
+            for rx, kind in _ITEM_RX:
+                if rx.search(text):
+                    scores[kind] += 1
+                    break
+    if not scores:
+        return "other"
+    best = max(scores.values())
+    return next(k for k in _KIND_ORDER if scores.get(k) == best)
+
+
+def _summary(t: _Text, start: int, end: int) -> str:
+    _, s_end = t.sentence_at(start)
+    stop = min(max(s_end, start), end)
+    summary = t.text[start:stop].strip()
+    if len(summary) > 300:
+        cut = summary.find(";", 20)
+        if cut != -1:
+            summary = summary[:cut]
+    return summary.rstrip(" .;:,")
+
+
+def _items(t: _Text, chain: list[_Cand], start_cands: dict[int, _Cand], sequenced: bool) -> list[dict]:
+    items = []
+    for i, c in enumerate(chain):
+        start = c.content
+        while start < len(t.text) and t.text[start].isspace():
+            start += 1
+        if i + 1 < len(chain):
+            nxt = chain[i + 1]
+            end = _seg_end(t, start, nxt.pos, nxt.inline and nxt.para == t.para_of(start))
+        elif sequenced:
+            end = _tail_end(t, c, start, start_cands)
+        else:
+            end = t.paras[c.para].end
+        if end <= start:
+            continue
+        items.append({"marker": c.marker, "start": start, "end": end, "pos": c.pos})
+    return items
+
+
+def _marked_lists(t: _Text, cands: list[_Cand]) -> list[dict]:
+    start_cands = {c.para: c for c in cands if not c.inline}
+    found = []
+    groups = [(ch, True) for ch in _sequenced_chains(cands)]
+    groups += [(run, False) for run in _symbol_runs(t, start_cands)]
+    for chain, sequenced in groups:
+        lead, context, colon = _lead(t, chain[0], start_cands, symbol=not sequenced)
+        if not sequenced and not colon:
+            continue  # "TÀI LIỆU THAM KHẢO / - ... / - ..." or a page menu, not a list
+        items = _items(t, chain, start_cands, sequenced)
+        if len(items) < 2:
+            continue
+        kind = _kind(lead, context, [t.text[it["start"]:it["end"]] for it in items])
+        found.append({"lead": lead, "kind": kind, "unmarked": False, "items": items,
+                      "span": (chain[0].pos, items[-1]["end"])})
+    return found
+
+
+# ------------------------------------------------------------------ unmarked task sections
+
+
+def _is_task(t: _Text, p: _Para, start_cands: dict[int, _Cand], pi: int) -> bool:
+    content = t.content(p)
+    if pi in start_cands or len(content) < lm.MIN_TASK_CHARS or not lm.SENTENCE_END.search(content):
+        return False
+    if t.is_caption(p):
+        return False
+    s, e = t.sentence_at(p.first)
+    return bool(lm.TASK_START.match(content) or lm.TASK_MODAL_EARLY.search(t.text[s:e]))
+
+
+def _unmarked_lists(t: _Text, cands: list[_Cand], covered: list[tuple[int, int]]) -> list[dict]:
+    start_cands = {c.para: c for c in cands if not c.inline}
+    busy = set()
+    for a, b in covered:
+        busy.update(range(t.para_of(a), t.para_of(max(a, b - 1)) + 1))
+    found = []
+    pi = 0
+    while pi < len(t.paras):
+        p = t.paras[pi]
+        if p.blank or pi in busy or pi in start_cands:
+            pi += 1
+            continue
+        content = t.content(p)
+        lead, context, items = "", "", []
+        s, e = t.sentence_at(p.first)
+        if lm.TASK_LEAD.match(content) and lm.TASK_LEAD_MODAL.search(t.text[s:e]):
+            lead = t.text[s:e].strip()
+            rest = e
+            while rest < p.end and t.text[rest].isspace():
+                rest += 1
+            if p.end - rest >= lm.MIN_TASK_CHARS and lm.TASK_START.match(t.text[rest:p.end]):
+                items.append((rest, p.end))
+        elif content.endswith(":") and lm.COLON_LEAD.search(content):
+            s, _ = t.sentence_at(p.end - 1)
+            lead, context = t.text[s:p.end].strip(), t.text[p.first:s].strip()
+        if not lead:
+            pi += 1
+            continue
+        qi = pi + 1
+        while qi < len(t.paras):
+            q = t.paras[qi]
+            if q.blank:
+                qi += 1
+                continue
+            if qi in busy or not _is_task(t, q, start_cands, qi):
+                break
+            items.append((q.first, q.end))
+            qi += 1
+        if len(items) >= 2 and (len(items) > 2 or not items[0][0] < p.end):
+            # with the lead paragraph's own tail, two items need a third paragraph
+            rows = [{"marker": None, "start": a, "end": b, "pos": a} for a, b in items]
+            kind = _kind(lead, context, [t.text[a:b] for a, b in items])
+            found.append({"lead": lead, "kind": kind, "unmarked": True, "items": rows,
+                          "span": (p.first, items[-1][1])})
+            pi = qi
+        else:
+            pi += 1
+    return found
+
+
+# ------------------------------------------------------------------ public API
+
+
+def find_solution_lists(text: str, sentences: list[tuple[int, int]] | None = None) -> list[dict]:
+    """Rows of the solutions table (without ``article_id``) for one article.
+
+    ``sentences``: optional (start, end) sentence offsets (the Doc's sentences);
+    without them a small regex splitter is used.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return []
+    t = _Text(text, sentences)
+    cands = _candidates(t)
+    lists = _marked_lists(t, cands)
+    lists += _unmarked_lists(t, cands, [lst["span"] for lst in lists])
+    lists.sort(key=lambda lst: (lst["span"][0], lst["unmarked"]))
+    rows = []
+    for list_id, lst in enumerate(lists):
+        for idx, it in enumerate(lst["items"]):
+            start, end = it["start"], it["end"]
+            rows.append({
+                "list_id": list_id,
+                "kind": lst["kind"],
+                "unmarked": lst["unmarked"],
+                "lead": lst["lead"],
+                "item_index": idx,
+                "marker": it["marker"],
+                "text": text[start:end],
+                "summary": _summary(t, start, end),
+                "start": start,
+                "end": end,
+            })
+    return rows
+
 
 @Language.component("solutions")
 def solutions_component(doc: Doc) -> Doc:
-    doc._.rows["solutions"] = []
+    if doc._.rows is None:
+        doc._.rows = {}
+    try:
+        sentences = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else None
+    except Exception:  # noqa: BLE001 - no sentence boundaries: fall back to regex sentences
+        sentences = None
+    try:
+        rows = find_solution_lists(doc.text, sentences=sentences)
+    except Exception:  # noqa: BLE001 - bad input never stops the pipeline
+        log.exception("solutions: extraction failed")
+        rows = []
+    doc._.rows["solutions"] = rows
     return doc
