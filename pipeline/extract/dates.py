@@ -1,11 +1,329 @@
-"""Stub: the dates component appends no rows yet."""
+"""Calendar expressions in Vietnamese text, normalised (component ``dates``).
+
+Extraction as data: ``PATTERNS`` is a list of named regexes, each with a builder
+that turns a match into one or more rows. One small loop runs them all, keeps
+the valid candidates and resolves overlaps (longest span first, then the order
+of ``PATTERNS``). Day before month, always; impossible dates (``31/2/2022``) are
+dropped, not repaired.
+
+    value      ISO text at its precision: 2022-06-16 | 2022-06 | 2021-Q1 | 2022 |
+               2020/2025 | 1954-05-07/2024-05-07
+    date       first day of the period, date_end its last day
+    precision  day | month | quarter | year | year_range | day_range
+    role       issued (inside a doc_refs span) | mentioned | published (the page date)
+    relative   True for "năm qua", "năm nay", "tháng trước", ... resolved against
+               the publication date (no row when there is none)
+"""
 from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+Row = dict
+
+# ---------------------------------------------------------------- building blocks
+_D = r"0?[1-9]|[12]\d|3[01]"
+_M = r"0?[1-9]|1[0-2]"
+_Y = r"1[89]\d\d|20\d\d|21\d\d"
+_Q = r"IV|I{1,3}|[1-4]"
+_L = r"(?<![\w/.\-])"  # left edge: not inside a number, a word or a document code
+_R = r"(?![\w/])(?![.\-]\d)"  # right edge: not followed by more digits or a code
+_DASH = r"\s*[-–—]\s*"
+_TO = rf"(?:{_DASH}|\s+(?:đến|tới)\s+(?:ngày\s+)?)"
+# day/month/year with one separator used twice: 16/6/2022, 16-6-2022, 16.6.2022
+_DMY = r"(?P<d{i}>{D})(?P<s{i}>[/.\-])(?P<m{i}>{M})(?P=s{i})(?P<y{i}>{Y})"
+
+
+def _dmy(i: int) -> str:
+    return _DMY.format(i=i, D=_D, M=_M, Y=_Y)
+
+
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+# words before "năm qua" / "tháng trước" that make it a span of time, not a date
+_NOT_RELATIVE_BEFORE = re.compile(
+    r"(?:\d+|những|các|nhiều|mấy|vài|mỗi|hàng|hằng|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi)\s+$",
+    re.IGNORECASE,
+)
+
+
+# ---------------------------------------------------------------- value helpers
+def _last_day(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _period(precision: str, y: int, m: int = 1, d: int = 1, q: int = 1) -> tuple[str, date, date]:
+    if precision == "day":
+        dt = date(y, m, d)
+        return dt.isoformat(), dt, dt
+    if precision == "month":
+        return f"{y:04d}-{m:02d}", date(y, m, 1), _last_day(y, m)
+    if precision == "quarter":
+        return f"{y:04d}-Q{q}", date(y, 3 * q - 2, 1), _last_day(y, 3 * q)
+    return f"{y:04d}", date(y, 1, 1), date(y, 12, 31)
+
+
+def _row(value: str, start_d: date, end_d: date, precision: str, text: str, s: int, e: int,
+         relative: bool = False) -> Row:
+    return {
+        "value": value,
+        "date": start_d,
+        "date_end": end_d,
+        "precision": precision,
+        "role": "mentioned",
+        "relative": relative,
+        "text": text[s:e],
+        "start": s,
+        "end": e,
+    }
+
+
+def _quarter(q: str) -> int:
+    return _ROMAN.get(q.upper()) or int(q)
+
+
+# ---------------------------------------------------------------- builders
+# Each builder gets (match, text, published) and yields rows; a ValueError
+# (an impossible date) drops the candidate.
+Builder = Callable[[re.Match, str, "date | None"], Iterable[Row]]
+
+
+def _b_day(m: re.Match, text: str, pub) -> Iterator[Row]:
+    v, a, b = _period("day", int(m["y1"]), int(m["m1"]), int(m["d1"]))
+    yield _row(v, a, b, "day", text, m.start(), m.end())
+
+
+def _b_day_words(m: re.Match, text: str, pub) -> Iterator[Row]:
+    v, a, b = _period("day", int(m["y"]), int(m["m"]), int(m["d"]))
+    yield _row(v, a, b, "day", text, m.start(), m.end())
+
+
+def _b_day_range(m: re.Match, text: str, pub) -> Iterator[Row]:
+    a = date(int(m["y1"]), int(m["m1"]), int(m["d1"]))
+    b = date(int(m["y2"]), int(m["m2"]), int(m["d2"]))
+    if not a < b:
+        raise ValueError("empty range")
+    yield _row(f"{a.isoformat()}/{b.isoformat()}", a, b, "day_range", text, m.start(), m.end())
+
+
+def _b_day_range_short(m: re.Match, text: str, pub) -> Iterator[Row]:
+    y = int(m["y"])
+    b = date(y, int(m["m2"]), int(m["d2"]))
+    a = date(y, int(m["m1"] or m["m2"]), int(m["d1"]))
+    if not a < b:
+        raise ValueError("empty range")
+    yield _row(f"{a.isoformat()}/{b.isoformat()}", a, b, "day_range", text, m.start(), m.end())
+
+
+def _b_month(m: re.Match, text: str, pub) -> Iterator[Row]:
+    v, a, b = _period("month", int(m["y"]), int(m["m"]))
+    yield _row(v, a, b, "month", text, m.start(), m.end())
+
+
+def _b_quarter(m: re.Match, text: str, pub) -> Iterator[Row]:
+    y = int(m["y"])
+    if m["q1"]:  # "quý I và quý II năm 2024": the first quarter takes the shared year
+        v, a, b = _period("quarter", y, q=_quarter(m["q1"]))
+        yield _row(v, a, b, "quarter", text, m.start("q1") - len(m["k1"]), m.end("q1"))
+        s = m.start("k2") if m["k2"] else m.start("q")
+    else:
+        s = m.start()
+    v, a, b = _period("quarter", y, q=_quarter(m["q"]))
+    yield _row(v, a, b, "quarter", text, s, m.end())
+
+
+def _b_year_range(m: re.Match, text: str, pub) -> Iterator[Row]:
+    y1, y2 = int(m["y1"]), int(m["y2"])
+    if not 0 < y2 - y1 <= 150:
+        raise ValueError("not a range of years")
+    yield _row(f"{y1}/{y2}", date(y1, 1, 1), date(y2, 12, 31), "year_range", text, m.start(), m.end())
+
+
+_YEAR_IN_LIST = re.compile(rf"(?<!\d)(?:{_Y})(?!\d)")
+
+
+def _b_years(m: re.Match, text: str, pub) -> Iterator[Row]:
+    """"năm 2020", and each year of "năm 2019, 2020 và 2021"."""
+    for i, ym in enumerate(_YEAR_IN_LIST.finditer(m.group())):
+        s = m.start() if i == 0 else m.start() + ym.start()
+        y = int(ym.group())
+        v, a, b = _period("year", y)
+        yield _row(v, a, b, "year", text, s, m.start() + ym.end())
+
+
+def _b_year_context(m: re.Match, text: str, pub) -> Iterator[Row]:
+    """A bare year after a word that makes it one: "đến 2025", "tầm nhìn 2045"."""
+    y = int(m["y"])
+    v, a, b = _period("year", y)
+    yield _row(v, a, b, "year", text, m.start("y"), m.end("y"))
+
+
+def _relative_ok(m: re.Match, text: str) -> bool:
+    return not _NOT_RELATIVE_BEFORE.search(text[max(0, m.start() - 12):m.start()])
+
+
+_SHIFT = {"qua": -1, "vừa qua": -1, "trước": -1, "ngoái": -1, "nay": 0, "này": 0, "tới": 1, "sau": 1}
+
+
+def _b_relative(m: re.Match, text: str, pub) -> Iterator[Row]:
+    if pub is None or not _relative_ok(m, text):
+        return
+    unit = m["unit"].lower()
+    shift = _SHIFT[" ".join(m["rel"].lower().split())]
+    if unit == "năm":
+        v, a, b = _period("year", pub.year + shift)
+        yield _row(v, a, b, "year", text, m.start(), m.end(), relative=True)
+        return
+    if unit == "tháng":
+        k = pub.year * 12 + (pub.month - 1) + shift
+        v, a, b = _period("month", k // 12, k % 12 + 1)
+        yield _row(v, a, b, "month", text, m.start(), m.end(), relative=True)
+        return
+    k = pub.year * 4 + (pub.month - 1) // 3 + shift
+    v, a, b = _period("quarter", k // 4, q=k % 4 + 1)
+    yield _row(v, a, b, "quarter", text, m.start(), m.end(), relative=True)
+
+
+def _b_month_this_year(m: re.Match, text: str, pub) -> Iterator[Row]:
+    if pub is None:
+        return
+    v, a, b = _period("month", pub.year, int(m["m"]))
+    yield _row(v, a, b, "month", text, m.start(), m.end(), relative=True)
+
+
+# ---------------------------------------------------------------- the table
+_YEAR_PREFIX = r"(?:(?:nhiệm\s+kỳ|giai\s+đoạn|thời\s+kỳ|năm\s+học|niên\s+khóa|niên\s+khoá|các\s+năm|năm)\s+)?"
+_NUMWORD_GUARD = r"(?!\s+(?:đảng\s+viên|chi\s+bộ|đảng\s+bộ|đ/c|đồng\s+chí|người|lượt))"
+
+# (name, regex, builder). Order is the tie-break after span length.
+PATTERNS: list[tuple[str, str, Builder]] = [
+    ("day_range", rf"(?:từ\s+)?(?:ngày\s+)?{_L}{_dmy(1)}{_TO}{_dmy(2)}{_R}", _b_day_range),
+    (
+        "day_range_short",
+        rf"(?:từ\s+)?(?:ngày\s+)?{_L}(?P<d1>{_D})(?:/(?P<m1>{_M}))?{_TO}"
+        rf"(?P<d2>{_D})(?P<s>[/.])(?P<m2>{_M})(?P=s)(?P<y>{_Y}){_R}",
+        _b_day_range_short,
+    ),
+    ("day", rf"{_L}{_dmy(1)}{_R}", _b_day),
+    (
+        "day_words",
+        rf"\bngày\s+(?P<d>{_D})\s+tháng\s+(?P<m>{_M}),?\s+năm\s+(?P<y>{_Y}){_R}",
+        _b_day_words,
+    ),
+    (
+        "year_range_from_to",
+        rf"\btừ\s+(?:năm\s+)?(?P<y1>{_Y})\s+(?:đến|tới)\s+(?:năm\s+)?(?P<y2>{_Y}){_R}",
+        _b_year_range,
+    ),
+    ("year_range", rf"\b{_YEAR_PREFIX}{_L}(?P<y1>{_Y}){_DASH}(?P<y2>{_Y}){_R}", _b_year_range),
+    (
+        "month",
+        rf"\btháng\s+(?P<m>{_M})(?:\s*[/\-.]\s*|,?\s+năm\s+)(?P<y>{_Y}){_R}",
+        _b_month,
+    ),
+    (
+        "quarter",
+        rf"\b(?:(?P<k1>qu[ýí]\s+)(?P<q1>{_Q})(?:\s*,\s*|\s+và\s+)(?P<k2>qu[ýí]\s+)?)?"
+        rf"(?:qu[ýí]\s+)?(?P<q>{_Q})(?:\s*[/\-]\s*|,?\s+năm\s+)(?P<y>{_Y}){_R}",
+        _b_quarter,
+    ),
+    (
+        "years",
+        rf"\bnăm\s+(?:{_Y}){_R}(?:(?:\s*,\s*|\s+và\s+|\s+hoặc\s+)(?:năm\s+)?(?:19\d\d|20\d\d){_R}{_NUMWORD_GUARD})*",
+        _b_years,
+    ),
+    (
+        "year_context",
+        rf"\b(?:đến|tới|từ|trước|sau|cuối|đầu|giữa|vào|hết|tầm\s+nhìn)\s+(?P<y>{_Y}){_R}{_NUMWORD_GUARD}",
+        _b_year_context,
+    ),
+    (
+        "month_this_year",
+        rf"\btháng\s+(?P<m>{_M})\s+(?:năm\s+)?(?:nay|này)\b",
+        _b_month_this_year,
+    ),
+    (
+        "relative",
+        r"\b(?P<unit>năm|tháng|qu[ýí])\s+(?P<rel>vừa\s+qua|qua|nay|này|trước|ngoái|tới|sau)\b(?!\s+(?:đó|nữa))",
+        _b_relative,
+    ),
+]
+
+_COMPILED = [(name, re.compile(rx, re.IGNORECASE), build) for name, rx, build in PATTERNS]
+# "quý" in the quarter pattern is optional only after "quý I, ..."; make it required otherwise
+_QUARTER_START = re.compile(r"qu[ýí]\s", re.IGNORECASE)
+
+
+def _candidates(text: str, published: date | None) -> list[tuple[int, int, int, list[Row]]]:
+    out = []
+    for order, (name, rx, build) in enumerate(_COMPILED):
+        for m in rx.finditer(text):
+            if name == "quarter" and not _QUARTER_START.match(m.group()):
+                continue
+            try:
+                rows = list(build(m, text, published))
+            except (ValueError, OverflowError):
+                continue
+            if rows:
+                out.append((m.start(), m.end(), order, rows))
+    return out
+
+
+def find_dates(text: str, published: date | None = None, doc_ref_spans: Iterable = ()) -> list[Row]:
+    """Every calendar expression in ``text``, one row per mention, in text order.
+
+    ``doc_ref_spans``: (start, end) pairs or dicts with start/end (doc_refs rows);
+    a date inside one gets role "issued". ``published`` adds one row with role
+    "published" (no text or offsets) and anchors relative expressions.
+    """
+    if not isinstance(text, str):
+        return []
+    if published is not None and not isinstance(published, date):
+        published = None
+    refs = []
+    for span in doc_ref_spans or ():
+        try:
+            s, e = (span["start"], span["end"]) if isinstance(span, dict) else (span[0], span[1])
+            if s is not None and e is not None:
+                refs.append((int(s), int(e)))
+        except (KeyError, IndexError, TypeError, ValueError):
+            continue
+
+    cands = _candidates(text, published)
+    cands.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
+    taken: list[tuple[int, int]] = []
+    rows: list[Row] = []
+    for s, e, _order, group in cands:
+        if any(s < te and ts < e for ts, te in taken):
+            continue
+        taken.append((s, e))
+        rows.extend(group)
+    for r in rows:
+        if any(rs <= r["start"] and r["end"] <= re_ for rs, re_ in refs):
+            r["role"] = "issued"
+    rows.sort(key=lambda r: (r["start"], r["end"]))
+    if published is not None:
+        pub = published if type(published) is date else date(published.year, published.month, published.day)
+        rows.append({
+            "value": pub.isoformat(), "date": pub, "date_end": pub, "precision": "day",
+            "role": "published", "relative": False, "text": None, "start": None, "end": None,
+        })
+    return rows
+
 
 @Language.component("dates")
 def dates_component(doc: Doc) -> Doc:
-    doc._.rows["dates"] = []
+    meta = doc._.meta or {}
+    rows = doc._.rows if doc._.rows is not None else {}
+    try:
+        found = find_dates(doc.text, published=meta.get("published_date"),
+                           doc_ref_spans=rows.get("doc_refs") or ())
+    except Exception:  # a component never raises on bad input
+        found = []
+    rows["dates"] = found
+    doc._.rows = rows
     return doc
