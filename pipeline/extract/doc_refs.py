@@ -1,11 +1,507 @@
-"""Stub: the doc_refs component appends no rows yet."""
+"""Document numbers cited in an article: resolutions, directives, plans, decrees...
+
+Extraction as data, eyecite style:
+
+* ``doc_types.csv`` is the table of document types (code, Vietnamese name, party or
+  state system) from Hướng dẫn 36-HD/VPTW and Nghị định 30/2020/NĐ-CP; the number
+  patterns are built from it, so a new type is a new CSV row.
+* ``catalog.csv`` holds hand-checked central party documents; references are linked
+  to a row only when exactly one row fits what the text prints.
+* ``find_doc_refs`` first finds cheap anchors (``/``, ``số``, a type name), then runs
+  the expensive patterns only in windows around them.
+
+Two numbering styles are recognised::
+
+    party   21-NQ/TW      94-KH/TU      19-QĐi/TU      12-HD/BTCTW
+    state   171/NQ-CP     32/KH-UBND    30/2020/NĐ-CP  01/2011/TT-BNV
+
+plus partial references without issuer: ``Chỉ thị 05``, ``Nghị quyết số 18, 19``,
+``Nghị quyết Trung ương 4 (khóa XII)``.
+
+A row's span runs from the type name (when printed right before the number) through
+the issue date (when printed right after it); issuing body and congress term that
+follow are read into ``issuer_text``/``term`` but stay outside the span. A partial
+reference identified by its plenum (``... của Hội nghị Trung ương lần thứ 6``) keeps
+that phrase inside its span.
+"""
 from __future__ import annotations
+
+import csv
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+DASHES = r"\-\u2010\u2011\u2012\u2013\u2014\u2212"  # for use inside [...]
+D = f"[{DASHES}]"
+UP = "A-ZĐÐ"  # Ð (U+00D0) is a frequent look-alike typed for Đ
+ISSUER_CHARS = "A-Za-zĐđÐ"
+
+# Plenum numbers written as words ("lần thứ tư"); longest first in the regex.
+WORD_NUMBERS = {
+    "nhất": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6,
+    "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9, "mười": 10, "mười một": 11,
+    "mười hai": 12, "mười ba": 13, "mười bốn": 14, "mười lăm": 15, "mười sáu": 16,
+    "mười bảy": 17, "mười tám": 18, "mười chín": 19,
+}
+_WORDNUM = "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in WORD_NUMBERS), key=len, reverse=True))
+
+# A number followed by one of these words is a quantity, not a document ("Kế hoạch 5 năm").
+UNIT_WORDS = frozenset(
+    "năm tháng ngày tuần quý giờ phút giây lần người đảng đồng triệu tỷ tỉ nghìn ngàn trăm "
+    "điểm trang điều khoản mục bước chi tổ cán hộ xã km ha tấn kg lượt buổi cuộc lớp đơn "
+    "nhóm nội vấn tiêu giải nhiệm đợt kỳ".split()
+)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class DocType:
+    code: str
+    system: str
+    name: str
+    variants: tuple[str, ...]
+    partial_default: bool
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with open(HERE / name, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(line for line in fh if not line.startswith("#")))
+
+
+@lru_cache(maxsize=1)
+def doc_types() -> tuple[DocType, ...]:
+    return tuple(
+        DocType(
+            code=r["code"],
+            system=r["system"],
+            name=r["name"],
+            variants=tuple(v for v in (r.get("variants") or "").split("|") if v),
+            partial_default=(r.get("partial_default") or "").strip() == "yes",
+        )
+        for r in _read_csv("doc_types.csv")
+    )
+
+
+@lru_cache(maxsize=1)
+def catalog() -> tuple[dict[str, str], ...]:
+    return tuple(_read_csv("catalog.csv"))
+
+
+def _type_alternation(system: str) -> str:
+    spellings = set()
+    for t in doc_types():
+        if t.system == system:
+            spellings.add(t.code)
+            spellings.update(t.variants)
+    parts = sorted(spellings, key=len, reverse=True)
+    return "|".join(re.escape(p).replace("Đ", "[ĐÐ]") for p in parts)
+
+
+def _official_code(printed: str, system: str) -> str:
+    printed = printed.replace("Ð", "Đ")
+    for t in doc_types():
+        if t.system == system and (printed == t.code or printed in t.variants):
+            return t.code
+    return printed
+
+
+def _type_name(code: str, system: str | None) -> str | None:
+    for t in doc_types():
+        if t.code == code and (system is None or t.system == system):
+            return t.name
+    return None
+
+
+# --------------------------------------------------------------------------- patterns
+
+_BEFORE_NUMBER = rf"(?:(?<=[Ss]ố)|(?<![\w/.,:{DASHES}]))"
+
+
+@dataclass(frozen=True)
+class Patterns:
+    party: re.Pattern
+    state: re.Pattern
+    name_before: re.Pattern
+    partial_num: re.Pattern
+    partial_plenum: re.Pattern
+    anchors: re.Pattern
+    partial_names: dict[str, DocType]
+
+
+@lru_cache(maxsize=1)
+def patterns() -> Patterns:
+    party = re.compile(
+        _BEFORE_NUMBER
+        + rf"(?P<num>\d{{1,4}})\s*{D}\s*(?P<type>{_type_alternation('party')})"
+        + rf"\s*/\s*(?P<issuer>[{UP}][{ISSUER_CHARS}]{{0,11}})(?!\w)"
+    )
+    state = re.compile(
+        _BEFORE_NUMBER
+        + r"(?P<num>\d{1,5})(?:\s*/\s*(?P<year>(?:19|20)\d{2}))?"
+        + rf"\s*/\s*(?P<type>{_type_alternation('state')})\s*{D}\s*"
+        + rf"(?P<issuer>[{UP}][{ISSUER_CHARS}]{{0,11}}\d{{0,2}}(?:{D}[{UP}][{ISSUER_CHARS}]{{0,11}}\d{{0,2}}){{0,3}})(?!\w)"
+    )
+    names = sorted({t.name for t in doc_types()}, key=len, reverse=True)
+    name_alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+    # type name (any case) right before the number, optionally with "số" / "số:"
+    name_before = re.compile(rf"(?<!\w)(?P<name>{name_alt})\s*(?:số\s*:?\s*)?$", re.IGNORECASE)
+    partial_names = {}
+    for t in doc_types():
+        if t.partial_default:
+            partial_names.setdefault(t.name, t)
+    pname_alt = "|".join(
+        re.escape(n).replace(r"\ ", r"\s+") for n in sorted(partial_names, key=len, reverse=True)
+    )
+    num = r"\d{1,4}"
+    partial_num = re.compile(
+        rf"(?<!\w)(?P<name>{pname_alt})\s+(?:số\s*:?\s*)?"
+        rf"(?P<nums>{num}(?:(?:,\s+|;\s+|\s+và\s+)(?:số\s*)?{num})*)"
+        rf"(?!\d|[.,:]\d|\s*[/{DASHES}]\s*[\w])"
+    )
+    n_or_w = rf"(?:\d{{1,2}}|{_WORDNUM})"
+    central = r"(?:Ban\s+Chấp\s+hành\s+)?(?:Trung\s+ương|TW)(?:\s+Đảng)?"
+    partial_plenum = re.compile(
+        r"(?<!\w)(?P<name>Nghị\s+quyết)\s+(?:Hội\s+nghị\s+)?"
+        rf"(?:lần\s+thứ\s+(?P<w1>{n_or_w})\s+{central}"
+        rf"|{central}\s*(?:lần\s+thứ\s+(?P<w2>{n_or_w})|(?P<n>\d{{1,2}}))(?!\w|[.,/{DASHES}]\d))"
+    )
+    anchors = re.compile(rf"/|(?:{name_alt})", re.IGNORECASE)
+    return Patterns(party, state, name_before, partial_num, partial_plenum, anchors, partial_names)
+
+
+_DATE_AFTER = re.compile(
+    rf"\s*,?\s*ngày\s+(?P<d>\d{{1,2}})\s*(?:[/.{DASHES}]\s*(?P<m>\d{{1,2}})\s*[/.{DASHES}]\s*(?P<y>\d{{4}})"
+    r"|\s+tháng\s+(?P<m2>\d{1,2})\s*,?\s*năm\s+(?P<y2>\d{4}))(?!\d)"
+)
+_TERM_AFTER = re.compile(r"\s*[,(]?\s*(?:[Kk]hóa|[Kk]hoá|KHÓA|KHOÁ)\s+(?P<term>[IVXL]+)(?!\w)")
+_OF = re.compile(r"\s*,?\s*của\s+")
+_PLENUM_IN_ISSUER = re.compile(
+    rf"Hội\s+nghị\s+(?:lần\s+thứ\s+(?P<a>\d{{1,2}}|{_WORDNUM})\s+)?"
+    r"(?:Ban\s+Chấp\s+hành\s+)?(?:Trung\s+ương|TW)(?:\s+Đảng)?"
+    rf"(?:\s*(?:lần\s+thứ\s+(?P<b>\d{{1,2}}|{_WORDNUM})|(?P<c>\d{{1,2}})(?!\d)))?"
+)
+_ISSUER_STOP = frozenset(
+    "về khóa khoá ban triển thực hướng tại trong đã đến nhằm để theo cụ được với qua là "
+    "nhiệm năm ngày số các ở thì mà do cho từ sau khi bằng này đó hằng hàng đề quy".split()
+)
+_ISSUER_CUT = re.compile(r"[,;.:()\[\]\"“”‘’«»!?…]")
+
+
+def _plenum_number(word: str | None) -> str | None:
+    if not word:
+        return None
+    word = re.sub(r"\s+", " ", word)
+    if word.isdigit():
+        return str(int(word))
+    n = WORD_NUMBERS.get(word)
+    return str(n) if n else None
+
+
+def _date(d: str, m: str, y: str) -> dt.date | None:
+    try:
+        return dt.date(int(y), int(m), int(d))
+    except (ValueError, TypeError):
+        return None
+
+
+def _date_after(text: str, pos: int) -> tuple[dt.date | None, int]:
+    m = _DATE_AFTER.match(text, pos)
+    if not m:
+        return None, pos
+    date = _date(m["d"], m["m"] or m["m2"], m["y"] or m["y2"])
+    return (date, m.end()) if date else (None, pos)
+
+
+def _issuer_after(text: str, pos: int) -> tuple[str | None, int, int]:
+    """``của <Issuer>`` at ``pos``: (issuer text, its start, its end)."""
+    m = _OF.match(text, pos)
+    if not m or m.end() >= len(text) or not text[m.end()].isupper():
+        return None, pos, pos
+    start = end = m.end()
+    words = 0
+    for w in re.finditer(r"\S+", text[start : start + 160]):
+        token = w.group()
+        cut = _ISSUER_CUT.search(token)
+        if cut:
+            token = token[: cut.start()]
+        if not token or token in _ISSUER_STOP:
+            break
+        if token == "và":  # "A và doanh nghiệp" continues, "A và Hướng dẫn ..." does not
+            nxt = text[start + w.end() :].lstrip()[:1]
+            if not nxt or nxt.isupper():
+                break
+        end = start + w.start() + len(token)
+        words += 1
+        if cut or words >= 14:
+            break
+    if end == start:
+        return None, pos, pos
+    issuer = text[start:end]
+    if issuer.endswith(" và"):
+        issuer, end = issuer[:-3], end - 3
+    return issuer, start, end
+
+
+def _term_after(text: str, pos: int) -> str | None:
+    m = _TERM_AFTER.match(text, pos)
+    return m["term"] if m else None
+
+
+def _context_after(text: str, pos: int) -> tuple[str | None, str | None, str | None, tuple[int, int] | None]:
+    """issuer_text, term, plenum and the plenum phrase's span after ``pos``."""
+    issuer, i_start, i_end = _issuer_after(text, pos)
+    term = _term_after(text, i_end if issuer else pos)
+    plenum, plenum_span = None, None
+    if issuer:
+        pm = _PLENUM_IN_ISSUER.match(issuer)
+        if pm:
+            plenum = _plenum_number(pm["a"] or pm["b"] or pm["c"])
+            if plenum:
+                plenum_span = (i_start, i_start + pm.end())
+    return issuer, term, plenum, plenum_span
+
+
+# --------------------------------------------------------------------------- linking
+
+
+def _num_key(number: str | None) -> int | None:
+    try:
+        return int(number) if number else None
+    except ValueError:
+        return None
+
+
+def _consistent(row: dict, cat: dict, published: dt.date | None) -> bool:
+    issued = row.get("issued_date")
+    if issued and cat["issued_date"] and issued.isoformat() != cat["issued_date"]:
+        return False
+    if row.get("term") and cat["term"] and row["term"] != cat["term"]:
+        return False
+    if row.get("plenum") and row["plenum"] != (cat["plenum"] or None):
+        return False
+    if row.get("year") and cat["issued_date"] and str(row["year"]) != cat["issued_date"][:4]:
+        return False
+    if published and cat["issued_date"] and cat["issued_date"] > published.isoformat():
+        return False
+    return True
+
+
+def _link(row: dict, printed_name: str | None, published: dt.date | None) -> dict | None:
+    if not row["partial"]:
+        key = (_num_key(row["number"]), row["doc_type"], row["issuer_code"], row["system"])
+        cands = [
+            c for c in catalog()
+            if c["canonical"] and _canonical_key(c["canonical"]) == key
+        ]
+    elif row["number"] is not None:
+        cands = [
+            c for c in catalog()
+            if _num_key(c["number"]) == _num_key(row["number"])
+            and (c["doc_type_name"] == printed_name or c["doc_type"] == row["doc_type"])
+        ]
+    elif row["plenum"]:
+        if not row["term"]:
+            cands = [c for c in catalog() if c["plenum"] == row["plenum"] and c["plenum_main"] == "yes"]
+        else:
+            cands = [
+                c for c in catalog()
+                if c["plenum"] == row["plenum"] and c["term"] == row["term"] and c["plenum_main"] == "yes"
+            ]
+    else:
+        cands = []
+    cands = [c for c in cands if _consistent(row, c, published)]
+    return cands[0] if len(cands) == 1 else None
+
+
+@lru_cache(maxsize=4096)
+def _canonical_key(canonical: str) -> tuple:
+    m = patterns().party.fullmatch(canonical)
+    if m:
+        return (_num_key(m["num"]), _official_code(m["type"], "party"), m["issuer"], "party")
+    m = patterns().state.fullmatch(canonical)
+    if m:
+        return (_num_key(m["num"]), _official_code(m["type"], "state"), m["issuer"], "state")
+    return (None,)
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def _windows(text: str, before: int = 60, after: int = 220) -> list[tuple[int, int]]:
+    """Merged windows around anchors: the only places the patterns run."""
+    out: list[tuple[int, int]] = []
+    for m in patterns().anchors.finditer(text):
+        s, e = max(0, m.start() - before), min(len(text), m.end() + after)
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _row(**kw) -> dict:
+    row = dict.fromkeys(
+        ("canonical", "doc_type", "doc_type_name", "number", "year", "issuer_code", "system",
+         "issued_date", "issuer_text", "term", "plenum", "catalog_id", "catalog_title"),
+        None,
+    )
+    row["partial"] = False
+    row.update(kw)
+    return row
+
+
+def _full_refs(text: str, windows, published) -> list[dict]:
+    pats = patterns()
+    rows = []
+    for system, pat in (("party", pats.party), ("state", pats.state)):
+        for ws, we in windows:
+            for m in pat.finditer(text, ws, we):
+                code = _official_code(m["type"], system)
+                number, issuer = m["num"], m["issuer"].replace("Ð", "Đ")
+                year = m["year"] if system == "state" else None
+                if system == "party":
+                    canonical = f"{number}-{code}/{issuer}"
+                else:
+                    canonical = f"{number}/{year}/{code}-{issuer}" if year else f"{number}/{code}-{issuer}"
+                start = m.start()
+                nb = pats.name_before.search(text, max(0, start - 40), start)
+                printed_name = None
+                if nb:
+                    start, printed_name = nb.start(), nb["name"]
+                issued, end = _date_after(text, m.end())
+                issuer_text, term, plenum, _ = _context_after(text, end)
+                row = _row(
+                    canonical=canonical, doc_type=code, doc_type_name=_type_name(code, system),
+                    number=number, year=int(year) if year else None, issuer_code=issuer,
+                    system=system, issued_date=issued, issuer_text=issuer_text, term=term,
+                    plenum=plenum, start=start, end=end,
+                )
+                rows.append(_finish(text, row, printed_name, published))
+    return rows
+
+
+def _followed_by_unit(text: str, pos: int) -> bool:
+    m = re.match(r"\s*(%|[^\W\d_]+)", text[pos : pos + 30])
+    return bool(m) and (m.group(1) == "%" or m.group(1).lower() in UNIT_WORDS)
+
+
+def _partial_refs(text: str, windows, published) -> list[dict]:
+    pats = patterns()
+    rows = []
+    for ws, we in windows:
+        for m in pats.partial_num.finditer(text, ws, we):
+            dtype = pats.partial_names[re.sub(r"\s+", " ", m["name"])]
+            numbers = []
+            for n in re.finditer(r"\d+", m["nums"]):
+                value = n.group()
+                after = m.start("nums") + n.end()
+                if _followed_by_unit(text, after) or (len(value) == 4 and value[:2] in ("19", "20")):
+                    break
+                numbers.append((value, after))
+            if not numbers:
+                continue
+            end = numbers[-1][1]
+            issuer_text, term, plenum, plenum_span = _context_after(text, end)
+            if plenum_span:
+                end = plenum_span[1]
+            system = dtype.system if len({t.system for t in doc_types() if t.name == dtype.name}) == 1 else None
+            if plenum:
+                system = "party"
+            for value, _ in numbers:
+                row = _row(
+                    doc_type=dtype.code, doc_type_name=dtype.name, number=value, system=system,
+                    issuer_text=issuer_text, term=term, plenum=plenum, partial=True,
+                    start=m.start(), end=end,
+                )
+                rows.append(_finish(text, row, dtype.name, published))
+        for m in pats.partial_plenum.finditer(text, ws, we):
+            plenum = _plenum_number(m["w1"] or m["w2"] or m["n"])
+            if not plenum:
+                continue
+            end = m.end()
+            issuer_text, term, _, _ = _context_after(text, end)
+            row = _row(
+                doc_type="NQ", doc_type_name="Nghị quyết", system="party", issuer_text=issuer_text,
+                term=term, plenum=plenum, partial=True, start=m.start(), end=end,
+            )
+            rows.append(_finish(text, row, "Nghị quyết", published))
+    return rows
+
+
+def _finish(text: str, row: dict, printed_name: str | None, published) -> dict:
+    row["text"] = text[row["start"] : row["end"]]
+    name = re.sub(r"\s+", " ", printed_name).capitalize() if printed_name else None
+    cat = _link(row, name, published)
+    if cat:
+        row["catalog_id"], row["catalog_title"] = cat["catalog_id"], cat["title"]
+        if row["partial"]:
+            # the catalogue knows the code ("Quy định 102" is 102-QĐ/TW); term etc. stay as printed
+            row["doc_type"], row["doc_type_name"], row["system"] = cat["doc_type"], cat["doc_type_name"], "party"
+    return row
+
+
+def _overlaps(a: dict, b: dict) -> bool:
+    return a["start"] < b["end"] and b["start"] < a["end"]
+
+
+def find_doc_refs(text: str, published: dt.date | None = None) -> list[dict]:
+    """Every document reference in ``text``, one row per mention, in text order.
+
+    ``published`` (the article's date) only narrows catalogue links: a document
+    issued after the article cannot be the one it cites.
+    """
+    if not text or not isinstance(text, str):
+        return []
+    windows = _windows(text)
+    if not windows:
+        return []
+    full = _full_refs(text, windows, published)
+    full.sort(key=lambda r: (r["start"], -r["end"]))
+    kept: list[dict] = []
+    for r in full:  # a name-extended span never swallows another number, but be safe
+        if not any(_overlaps(r, k) and r["canonical"] == k["canonical"] for k in kept):
+            kept.append(r)
+    partial = [p for p in _partial_refs(text, windows, published) if not any(_overlaps(p, f) for f in kept)]
+    seen = set()
+    out = []
+    for r in sorted(kept + partial, key=lambda r: (r["start"], r["end"])):
+        key = (r["start"], r["end"], r["number"], r["plenum"], r["canonical"])
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
+# --------------------------------------------------------------------------- component
+
 
 @Language.component("doc_refs")
 def doc_refs_component(doc: Doc) -> Doc:
-    doc._.rows["doc_refs"] = []
+    from pipeline.nlp import sentence_of
+
+    if doc._.rows is None:
+        doc._.rows = {}
+    meta = doc._.meta or {}
+    published = meta.get("published_date")
+    if not isinstance(published, dt.date):
+        published = None
+    try:
+        rows = find_doc_refs(doc.text, published=published)
+        for row in rows:
+            row["sentence"] = sentence_of(doc, row["start"], row["end"])
+    except Exception:  # noqa: BLE001 - a component never raises on bad input
+        log.exception("doc_refs failed on article %s", meta.get("article_id"))
+        rows = []
+    doc._.rows["doc_refs"] = rows
     return doc
