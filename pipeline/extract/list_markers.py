@@ -212,7 +212,7 @@ KIND_CUES: tuple[tuple[str, str, int], ...] = (
     (r"\bgiải pháp\b", "solution", 2),
     (r"\bbiện pháp\b", "solution", 1),
     (r"\b(?:thời gian tới|sắp tới|năm tới|giai đoạn tới|tới đây|giai đoạn mới|thời gian tiếp theo)\b", "solution", 3),
-    (r"\b(?:đề xuất|kiến nghị|khuyến nghị|đề nghị)\b", "solution", 2),
+    (r"\b(?:đề xuất|kiến nghị|khuyến nghị|đề nghị|yêu cầu)\b", "solution", 2),
     (r"\b(?:cần|cần phải|phải)\b", "solution", 1),
     (r"\bsẽ\b", "solution", 2),
     (r"\b(?:nhiệm vụ|phương hướng|định hướng)\b", "solution", 1),
@@ -241,4 +241,5 @@ ITEM_CUES: tuple[tuple[str, str], ...] = (
     (r"^[^.;]{0,60}\b(?:cần|phải|tiếp tục|sẽ)\b", "solution"),
     (r"^[^.;]{0,60}\bđã\b", "measure"),
     (r"^[^.;]{0,60}\b(?:chưa|còn hạn chế|thiếu)\b", "limitation"),
+    (TASK_START.pattern, "solution"),  # an imperative verb opens the item
 )
