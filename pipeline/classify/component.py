@@ -1,11 +1,38 @@
-"""Stub: the classify component sets no labels yet."""
+"""spaCy component "classify": topics, genre and relevance of the article.
+
+Sets ``doc._.classification`` to the articles columns of ``pipeline.schema``::
+
+    {"topic": str, "topics": [str], "topic_scores": {topic: float},
+     "genre": "tin" | "bai_viet" | None, "is_party_building": bool,
+     "topic_evidence": [str]}
+
+It reads the words the Doc already holds (``pipeline.nlp.tokenized_text``) and
+never tokenizes again. The model is the shipped ``model.skops``, loaded once; a
+missing or incompatible model file raises ``ModelError`` with the fix
+(``make train``), while a text the model cannot handle gets ``khac`` with zero
+scores instead of an exception.
+"""
 from __future__ import annotations
+
+import logging
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.classify.model import classify_tokenized, default_model, empty_result
+
+log = logging.getLogger(__name__)
+
 
 @Language.component("classify")
 def classify_component(doc: Doc) -> Doc:
-    doc._.classification = {}
+    from pipeline.nlp import tokenized_text
+
+    model = default_model()  # ModelError here is a deployment problem: let it be seen
+    try:
+        result = classify_tokenized(tokenized_text(doc), model)
+    except Exception as e:  # noqa: BLE001 - bad input never raises out of a component
+        log.warning("classify failed on %r: %s", (doc._.meta or {}).get("article_id"), e)
+        result = empty_result()
+    doc._.classification = result
     return doc

@@ -1,0 +1,398 @@
+"""The classifier: features, the scikit-learn estimators, saving, loading, predicting.
+
+Input is always the *tokenized* form of a text (``pipeline.nlp.tokenized_text``:
+underthesea words joined with ``_``, one sentence a line). The component reads it
+from the Doc that is already tokenized; training produces the same form with
+``tokenize_texts`` below. Nothing here tokenizes at prediction time.
+
+Estimators (all plain scikit-learn, so the model file is a skops file whose every
+type is listed in ``TRUSTED_TYPES``):
+
+* features: TF-IDF of word 1-2 grams + TF-IDF of character 2-5 grams (``char_wb``);
+* topics: one-vs-rest over the eight party-building topics, each a LinearSVC
+  calibrated with a sigmoid (``CalibratedClassifierCV``), so scores are
+  probabilities; the main topic is the argmax;
+* is_party_building: the same kind of calibrated binary classifier (``khac`` vs
+  every other topic);
+* genre: calibrated binary classifier ``tin`` vs ``bai_viet``.
+
+``topic_evidence`` lists the word features that weighed most for the main topic
+in this text: coefficient x TF-IDF value, underscores turned back into spaces.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+TOPICS: tuple[str, ...] = (
+    "to_chuc_co_so_dang",
+    "sinh_hoat_chi_bo",
+    "dang_vien",
+    "can_bo",
+    "chinh_tri_tu_tuong",
+    "kiem_tra_giam_sat",
+    "chinh_don_dang",
+    "dan_van",
+)
+KHAC = "khac"
+ALL_TOPICS: tuple[str, ...] = TOPICS + (KHAC,)
+GENRES: tuple[str, ...] = ("tin", "bai_viet")
+
+MODEL_PATH = Path(__file__).resolve().with_name("model.skops")
+MODEL_FORMAT = 2
+
+# A secondary topic is listed in ``topics`` when its calibrated score reaches this.
+SECONDARY_THRESHOLD = 0.5
+# Number of evidence phrases returned for the main topic.
+N_EVIDENCE = 6
+# Tokenized texts longer than this are cut before featurizing (a 50-page dump
+# would only slow the char n-grams down; the beginning carries the topic).
+MAX_FEATURE_CHARS = 60_000
+
+# Function words never shown as evidence on their own or at the edge of a bigram.
+EVIDENCE_STOPWORDS = frozenset(
+    """và của các là có được cho với về trong những này đã để theo từ tại trên
+    một như thì mà khi đến ra vào lên nhiều không cũng đều rất sẽ đang phải còn
+    người việc năm ngày tháng nay qua đó ở do bị hơn nhất""".split()
+)
+
+# Every type the model file may hold; anything else is refused on load.
+TRUSTED_TYPES: list[str] = [
+    "builtins.dict",
+    "builtins.list",
+    "builtins.tuple",
+    "builtins.str",
+    "builtins.int",
+    "builtins.float",
+    "builtins.bool",
+    "builtins.slice",
+    "numpy.ndarray",
+    "numpy.dtype",
+    "numpy.float64",
+    "numpy.float32",
+    "numpy.int64",
+    "numpy.int32",
+    "sklearn.pipeline.FeatureUnion",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.preprocessing._label.LabelBinarizer",
+    "sklearn.preprocessing._label.MultiLabelBinarizer",
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.svm._classes.LinearSVC",
+    "sklearn.model_selection._split.StratifiedKFold",
+]
+
+
+class ModelError(RuntimeError):
+    """The model file is missing, untrusted or built by another scikit-learn."""
+
+
+# ---------------------------------------------------------------- text form
+
+# Old-style tone placement on a syllable-final "oa/oe/uy" ("hoá", "thuỷ") to the
+# form underthesea's text_normalize produces ("hóa", "thủy").
+_TONE_FOLD = {}
+for _base, _marked in (("a", "àáảãạ"), ("e", "èéẻẽẹ"), ("y", "ỳýỷỹỵ")):
+    _first = "o" if _base in "ae" else "u"
+    _plain = "òóỏõọ" if _first == "o" else "ùúủũụ"
+    for _m, _p in zip(_marked, _plain):
+        _TONE_FOLD[_first + _m] = _p + _base
+_TONE_RE = re.compile("(" + "|".join(_TONE_FOLD) + r")(?![^\W\d_])", re.IGNORECASE)
+
+
+def normalize_text(text: str) -> str:
+    """NFC and the new-style tone placement on syllable-final oa/oe/uy."""
+    text = unicodedata.normalize("NFC", text or "")
+
+    def fold(m: re.Match) -> str:
+        s = m.group()
+        out = _TONE_FOLD[s.lower()]
+        return out.upper() if s.isupper() else (out[0].upper() + out[1:] if s[0].isupper() else out)
+
+    return _TONE_RE.sub(fold, text)
+
+
+def feature_text(tokenized: str) -> str:
+    """What the vectorizers see: the tokenized text, normalized, lower case, capped."""
+    return normalize_text(tokenized)[:MAX_FEATURE_CHARS].lower()
+
+
+def tokenize_texts(texts: list[str]) -> list[str]:
+    """Training-time tokenization, identical in form to the pipeline's Doc."""
+    from pipeline.nlp import build_nlp, tokenized_text
+
+    nlp = build_nlp(components=[])
+    return [tokenized_text(nlp.make_doc(normalize_text(t))) for t in texts]
+
+
+# ---------------------------------------------------------------- estimators
+
+
+def make_features():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
+
+    words = TfidfVectorizer(
+        token_pattern=r"(?u)[^\W\d_][\w]*",  # words (with "_" joins), no numbers or punctuation
+        ngram_range=(1, 2),
+        min_df=2,
+        sublinear_tf=True,
+        lowercase=False,
+        dtype=np.float32,
+    )
+    chars = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(2, 5),
+        min_df=2,
+        max_features=40_000,
+        sublinear_tf=True,
+        lowercase=False,
+        dtype=np.float32,
+    )
+    return FeatureUnion([("word", words), ("char", chars)])
+
+
+def make_binary(C: float = 0.5):
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.svm import LinearSVC
+
+    svc = LinearSVC(C=C, class_weight="balanced", random_state=0)
+    # ensemble=False: one SVC fitted on all rows, calibrated on cross-validated
+    # decisions -> one coefficient vector per label (small file, readable evidence).
+    return CalibratedClassifierCV(svc, method="sigmoid", cv=3, ensemble=False)
+
+
+def make_topic_model(C: float = 0.5):
+    from sklearn.multiclass import OneVsRestClassifier
+
+    return OneVsRestClassifier(make_binary(C))
+
+
+def topic_matrix(topic_lists: list[list[str]]) -> np.ndarray:
+    """Rows of 0/1 over TOPICS (``khac`` is the all-zero row)."""
+    y = np.zeros((len(topic_lists), len(TOPICS)), dtype=np.int64)
+    for i, topics in enumerate(topic_lists):
+        for t in topics:
+            if t in TOPICS:
+                y[i, TOPICS.index(t)] = 1
+    return y
+
+
+def linear_coef(calibrated) -> np.ndarray:
+    """The coefficient vector of a fitted CalibratedClassifierCV (averaged if ensembled)."""
+    coefs = [np.asarray(c.estimator.coef_).ravel() for c in calibrated.calibrated_classifiers_]
+    return np.mean(coefs, axis=0)
+
+
+# ---------------------------------------------------------------- persistence
+
+
+def save_model(bundle: dict[str, Any], path: Path = MODEL_PATH) -> None:
+    import sklearn
+    from skops.io import dump
+
+    import copy
+
+    bundle = dict(bundle)
+    # skops writes a dict entry by entry into its JSON schema; a vocabulary of
+    # 50 000 n-grams as a dict is slow to read back. Keep it as a string array.
+    features = copy.deepcopy(bundle["features"])
+    vocabularies = {}
+    for name, vec in features.transformer_list:
+        vocabularies[name] = np.asarray(vec.get_feature_names_out(), dtype=str)
+        vec.vocabulary_ = {}
+    bundle["features"] = features
+    bundle["vocabularies"] = vocabularies
+    bundle["format"] = MODEL_FORMAT
+    bundle["sklearn_version"] = sklearn.__version__
+    dump(bundle, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    untrusted = [t for t in _untrusted(path) if t not in TRUSTED_TYPES]
+    if untrusted:
+        raise ModelError(f"model holds types missing from TRUSTED_TYPES: {untrusted}")
+
+
+def _untrusted(path: Path) -> list[str]:
+    """Every type named in the file (not only those skops itself distrusts)."""
+    import json
+
+    from skops.io import get_untrusted_types
+
+    found: set[str] = set(get_untrusted_types(file=path))
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "__class__" in node and "__module__" in node:
+                found.add(f"{node['__module__']}.{node['__class__']}")
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    with zipfile.ZipFile(path) as z:
+        walk(json.loads(z.read("schema.json")))
+    return sorted(found)
+
+
+def load_model(path: Path | str = MODEL_PATH) -> Classifier:
+    """Load the shipped model; refuse one built with another scikit-learn."""
+    import sklearn
+    from skops.io import load
+
+    path = Path(path)
+    if not path.exists():
+        raise ModelError(f"no classifier model at {path}: run `make train` to build it")
+    try:
+        untrusted = [t for t in _untrusted(path) if t not in TRUSTED_TYPES]
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as e:
+        raise ModelError(f"refusing {path}: not a readable skops file ({e}); run `make train`") from e
+    if untrusted:
+        raise ModelError(f"refusing {path}: it holds types that are not trusted: {untrusted}")
+    import warnings
+
+    with warnings.catch_warnings():
+        # skops warns about a version mismatch itself; we check and refuse below.
+        warnings.simplefilter("ignore")
+        bundle = load(path, trusted=TRUSTED_TYPES)
+    built = bundle.get("sklearn_version")
+    if built != sklearn.__version__:
+        raise ModelError(
+            f"refusing {path}: it was built with scikit-learn {built}, this environment has "
+            f"{sklearn.__version__}; rebuild it with `make train` (or install scikit-learn=={built})"
+        )
+    if bundle.get("format") != MODEL_FORMAT:
+        raise ModelError(f"refusing {path}: model format {bundle.get('format')}, expected {MODEL_FORMAT}")
+    for name, vec in bundle["features"].transformer_list:
+        vec.vocabulary_ = {str(t): i for i, t in enumerate(bundle["vocabularies"][name])}
+    return Classifier(bundle)
+
+
+@lru_cache(maxsize=1)
+def default_model() -> Classifier:
+    return load_model(MODEL_PATH)
+
+
+# ---------------------------------------------------------------- prediction
+
+
+def empty_result() -> dict[str, Any]:
+    """What an empty (or wordless) text gets: khac, every score zero."""
+    return {
+        "topic": KHAC,
+        "topics": [KHAC],
+        "topic_scores": {t: 0.0 for t in ALL_TOPICS},
+        "genre": None,
+        "is_party_building": False,
+        "topic_evidence": [],
+    }
+
+
+@dataclass
+class Classifier:
+    bundle: dict[str, Any]
+
+    def __post_init__(self) -> None:
+        b = self.bundle
+        self.features = b["features"]
+        self.topic_model = b["topics"]
+        self.pb_model = b["is_party_building"]
+        self.genre_model = b["genre"]
+        word_vec = self.features.transformer_list[0][1]
+        raw = word_vec.get_feature_names_out()
+        self._words = np.array([w.replace("_", " ") for w in raw], dtype=object)
+        # a feature whose first or last word is a function word is not shown as evidence
+        self._showable = np.array(
+            [not ({w.split(" ")[0], w.split(" ")[-1]} & EVIDENCE_STOPWORDS) for w in raw], dtype=bool
+        )
+        self._n_words = len(self._words)
+        self._topic_coefs = [linear_coef(est)[: self._n_words] for est in self.topic_model.estimators_]
+
+    @property
+    def info(self) -> dict[str, Any]:
+        return {k: v for k, v in self.bundle.items() if k not in ("features", "topics", "is_party_building", "genre")}
+
+    def predict(self, tokenized: list[str]) -> list[dict[str, Any]]:
+        texts = [feature_text(t) for t in tokenized]
+        out: list[dict[str, Any]] = [empty_result() for _ in texts]
+        keep = [i for i, t in enumerate(texts) if re.search(r"[^\W\d_]", t)]
+        if not keep:
+            return out
+        X = self.features.transform([texts[i] for i in keep]).tocsr()
+        topic_p = self.topic_model.predict_proba(X)
+        pb_p = self.pb_model.predict_proba(X)[:, list(self.pb_model.classes_).index(1)]
+        genre_classes = list(self.genre_model.classes_)
+        genre_p = self.genre_model.predict_proba(X)
+        for row, i in enumerate(keep):
+            if X[row].nnz == 0:  # nothing the model knows (e.g. text in another script)
+                continue
+            out[i] = self._one(X[row], topic_p[row], float(pb_p[row]), genre_classes, genre_p[row])
+        return out
+
+    def _one(self, x, tp, pb: float, genre_classes, gp) -> dict[str, Any]:
+        scores = {t: round(float(p), 4) for t, p in zip(TOPICS, tp)}
+        scores[KHAC] = round(1.0 - pb, 4)
+        is_pb = pb >= 0.5
+        best = int(np.argmax(tp))
+        if is_pb:
+            topic = TOPICS[best]
+            others = sorted(
+                (t for t in TOPICS if t != topic and scores[t] >= SECONDARY_THRESHOLD),
+                key=lambda t: -scores[t],
+            )
+            topics = [topic, *others]
+        else:
+            topic, topics = KHAC, [KHAC]
+        evidence = self.evidence(x, best) if is_pb else []
+        genre = genre_classes[int(np.argmax(gp))]
+        return {
+            "topic": topic,
+            "topics": topics,
+            "topic_scores": scores,
+            "genre": str(genre),
+            "is_party_building": bool(is_pb),
+            "topic_evidence": evidence,
+        }
+
+    def evidence(self, x, topic_index: int, n: int = N_EVIDENCE) -> list[str]:
+        """Word features of this text with the largest coef x tf-idf for the topic."""
+        x = x.tocsr()
+        idx, vals = x.indices, x.data
+        mask = idx < self._n_words
+        idx, vals = idx[mask], vals[mask]
+        if len(idx) == 0:
+            return []
+        contrib = vals * self._topic_coefs[topic_index][idx]
+        order = np.argsort(-contrib, kind="stable")
+        out: list[str] = []
+        for j in order:
+            if contrib[j] <= 0 or len(out) >= n:
+                break
+            if not self._showable[idx[j]]:
+                continue
+            word = self._words[idx[j]]
+            # skip a unigram already inside a chosen bigram, and vice versa
+            if any(word in w or w in word for w in out):
+                continue
+            out.append(word)
+        return out
+
+
+def classify_tokenized(tokenized: str, model: Classifier | None = None) -> dict[str, Any]:
+    """Pure function: one tokenized text -> the classification dict. Never raises on text."""
+    if not tokenized or not tokenized.strip():
+        return empty_result()
+    model = model or default_model()
+    try:
+        return model.predict([tokenized])[0]
+    except (ValueError, TypeError, IndexError):
+        return empty_result()

@@ -1,0 +1,46 @@
+"""The "classify" spaCy component over an underthesea-tokenized Doc (own example texts)."""
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from pipeline import schema
+from pipeline.nlp import annotate, build_nlp
+
+COLUMNS = ("topic", "topics", "topic_scores", "genre", "is_party_building", "topic_evidence")
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_nlp(components=["classify"])
+
+
+def _check_schema(cls: dict) -> None:
+    assert set(cls) == set(COLUMNS)
+    fields = [schema.ARTICLES.field(c) for c in COLUMNS]
+    row = {c: cls[c] for c in COLUMNS}
+    row["topic_scores"] = list(row["topic_scores"].items())
+    pa.Table.from_pylist([row], schema=pa.schema(fields))  # raises if a type is off
+
+
+def test_component_sets_classification(nlp):
+    text = (
+        "Sáng 9/5, Ban Thường vụ Huyện ủy Tam Nông tổ chức hội nghị tổng kết công tác kiểm tra, "
+        "giám sát và thi hành kỷ luật đảng năm 2023.\n"
+        "Ủy ban Kiểm tra các cấp đã kiểm tra 35 tổ chức đảng và 120 đảng viên khi có dấu hiệu vi phạm, "
+        "thi hành kỷ luật 9 đảng viên."
+    )
+    doc = annotate(nlp, text, {"article_id": "x1", "title": "Tổng kết công tác kiểm tra"})
+    cls = doc._.classification
+    assert cls["topic"] == "kiem_tra_giam_sat"
+    assert cls["is_party_building"] is True
+    assert cls["topic_evidence"]
+    _check_schema(cls)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "Hello world, this page is in English only."])
+def test_component_on_empty_and_foreign_text(nlp, text):
+    doc = annotate(nlp, text, {})
+    cls = doc._.classification
+    assert cls["topic"] == "khac" and cls["is_party_building"] is False
+    _check_schema(cls)
