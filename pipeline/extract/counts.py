@@ -251,6 +251,39 @@ def _unit_at(text: str, pos: int, need_space: bool = True):
     return pct, um, unit, qual
 
 
+_RATE = re.compile(r"tỷ\s+lệ\s+(?:số\s+)?", re.IGNORECASE)
+_RATE_VERB = re.compile(r"\s(?:đạt|là|chiếm|bằng)\s+(?:trên\s+|hơn\s+|gần\s+|khoảng\s+)?$", re.IGNORECASE)
+
+
+def _rate(text: str, s: int, e: int, value: float) -> Row | None:
+    """``tỷ lệ đảng viên được xếp loại hoàn thành tốt nhiệm vụ đạt 95%``: unit before the number."""
+    if text[e:e + 1] != "%" or not _RATE_VERB.search(text, max(0, s - 80), s):
+        return None
+    a, _ = _sentence(text, s, e, re.compile(r"[!?\n;]|\.(?!\d)"))
+    last = None
+    for m in _RATE.finditer(text, a, s):
+        last = m
+    if last is None:
+        return None
+    by_syn, unit_rx, *_ = _tables()
+    um = unit_rx.match(text, last.end())
+    if um is None or um.end() > s:
+        return None
+    unit, built_in = by_syn.get(_ws(re.sub(r"\s*,\s*", ", ", um.group())).lower(), (None, None))
+    if unit is None:
+        return None
+    *_, quals = _tables()
+    parts = [built_in] if built_in else []
+    for side, rx, q in quals:
+        if side == "near" and rx.search(text, um.end(), s):
+            parts.append(q)
+            break
+    am = _APPROX.search(text, max(0, s - 20), s)
+    approx = _APPROX_CANON.get(_ws(am.group(1)).lower(), "khoảng") if am else None
+    return _row(text, last.start(), e + 1, value, unit, " ".join(parts) or None, True, approx,
+                _subject(text, last.start()), _year(text, s, e))
+
+
 def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < b and a < e for a, b in spans)
 
@@ -326,6 +359,10 @@ def find_counts(text: str, taken_spans: Iterable = ()) -> list[Row]:
             continue  # footnote marker
         found = _unit_at(text, e)
         if found is None:
+            rate = _rate(text, s, e, value)
+            if rate is not None and (rate["start"], rate["end"]) not in seen:
+                seen.add((rate["start"], rate["end"]))
+                rows.append(rate)
             continue
         pct, um, unit, built_in = found
         if 1900 <= value <= 2100 and not pct and um.group()[:1].isupper() and "." not in text[s:e]:

@@ -282,6 +282,11 @@ def find_dates(text: str, published: date | None = None, doc_ref_spans: Iterable
     """
     if not isinstance(text, str):
         return []
+    if isinstance(published, str):
+        try:
+            published = date.fromisoformat(published[:10])
+        except ValueError:
+            published = None
     if published is not None and not isinstance(published, date):
         published = None
     refs = []

@@ -41,6 +41,10 @@ CASES = [
     ("có 40 đảng viên, sinh hoạt ở 3 chi bộ",
      [(40, "đảng viên", False, "40 đảng viên"), (3, "chi bộ", False, "3 chi bộ")]),
     ("có 40 đảng viên, chi bộ luôn đoàn kết", [(40, "đảng viên", False, "40 đảng viên")]),  # no coordination without %
+    ("tỷ lệ đảng viên được xếp loại hoàn thành tốt nhiệm vụ đạt 97,2%",
+     [(97.2, "đảng viên", True, "tỷ lệ đảng viên được xếp loại hoàn thành tốt nhiệm vụ đạt 97,2%")]),
+    ("tăng trưởng kinh tế đạt 7%", []),
+    ("tỷ lệ hộ nghèo giảm 2%", []),
     # number words
     ("thành lập thêm hai chi bộ", [(2, "chi bộ", False, "hai chi bộ")]),
     ("có mười đảng viên", [(10, "đảng viên", False, "mười đảng viên")]),

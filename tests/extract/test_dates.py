@@ -153,6 +153,7 @@ def test_date_like_text_spans_exact(text, pub):
 def test_bad_inputs():
     assert find_dates(None) == []  # type: ignore[arg-type]
     assert found("ngày 1/1/2020", published="not a date") == [("2020-01-01", "day", "1/1/2020")]
+    assert [r["value"] for r in find_dates("năm nay", published="2021-05-04")] == ["2021", "2021-05-04"]
     assert find_dates("năm 2020", doc_ref_spans=[None, (1,), {"start": None}]) != []
 
 
