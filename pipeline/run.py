@@ -187,7 +187,7 @@ def extract(
 ) -> RunSummary:
     """Process ``paths`` into the Parquet tables of ``out_dir``."""
     from pipeline.nlp import build_nlp
-    from pipeline.store import DatasetWriter
+    from pipeline.store import DatasetWriter, SchemaError, to_table
 
     started = time.perf_counter()
     nlp = nlp or build_nlp()
@@ -206,10 +206,19 @@ def extract(
                 # the same article twice in one corpus (a page and its copy): keep the first
                 articles = []
             if articles:
-                seen_ids.add(articles[0]["article_id"])
-                summary.articles += 1
-                for table, rows in result.rows.items():
-                    writer.add(table, rows)
+                try:  # validate the page's rows before any of them is buffered
+                    tables = {t: to_table(t, rows) for t, rows in result.rows.items()}
+                except SchemaError as exc:
+                    err = error_row(result.source, "write", f"rows do not fit the schema: {exc}")
+                    result.errors.append(err)
+                    writer.add("errors", [err])
+                    summary.errors += 1
+                    summary.failed_sources += 0 if len(result.errors) > 1 else 1
+                else:
+                    seen_ids.add(articles[0]["article_id"])
+                    summary.articles += 1
+                    for table, rows in tables.items():
+                        writer.add(table, rows)
             if on_result:
                 on_result(result)
             if n % batch_pages == 0:

@@ -25,7 +25,7 @@ ARTICLES = pa.schema(
         ("n_sentences", pa.int32()),
         ("n_words", pa.int32()),
         ("content_hash", pa.string()),
-        ("fetched_at", pa.timestamp("s", tz="UTC")),
+        ("fetched_at", pa.timestamp("ms", tz="UTC")),
         # classification (pipeline.classify)
         ("topic", pa.string()),
         ("topics", pa.list_(pa.string())),
@@ -38,7 +38,7 @@ ARTICLES = pa.schema(
         ("province_current", pa.string()),
         ("province_evidence", pa.string()),
         ("pipeline_version", pa.string()),
-        ("processed_at", pa.timestamp("s", tz="UTC")),
+        ("processed_at", pa.timestamp("ms", tz="UTC")),
     ]
 )
 
@@ -134,7 +134,7 @@ ERRORS = pa.schema(
         ("stage", pa.string()),  # read | decode | clean | nlp | extract | classify | write
         ("error", pa.string()),
         ("pipeline_version", pa.string()),
-        ("processed_at", pa.timestamp("s", tz="UTC")),
+        ("processed_at", pa.timestamp("ms", tz="UTC")),
     ]
 )
 

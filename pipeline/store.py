@@ -20,7 +20,7 @@ from pipeline.schema import TABLES
 # Columns that may never be null, per table (pyarrow schemas alone allow nulls).
 REQUIRED: dict[str, tuple[str, ...]] = {
     "articles": ("article_id", "source", "text", "content_hash", "pipeline_version"),
-    "doc_refs": ("article_id", "canonical", "text", "start", "end"),
+    "doc_refs": ("article_id", "text", "start", "end"),  # partial refs have no canonical
     "dates": ("article_id", "value", "precision", "role"),
     "counts": ("article_id", "value", "unit", "text", "start", "end"),
     "solutions": ("article_id", "list_id", "item_index", "text", "start", "end"),
@@ -81,7 +81,7 @@ class DatasetWriter:
             stale.unlink(missing_ok=True)  # left by an interrupted run
         self.names = list(tables)
         self.counts = {name: 0 for name in self.names}
-        self._buffers: dict[str, list[Mapping]] = {name: [] for name in self.names}
+        self._buffers: dict[str, list[pa.Table]] = {name: [] for name in self.names}
         self._tmp: dict[str, str] = {}
         self._writers: dict[str, pq.ParquetWriter] = {}
         for name in self.names:
@@ -90,16 +90,19 @@ class DatasetWriter:
             self._tmp[name] = tmp
             self._writers[name] = pq.ParquetWriter(tmp, TABLES[name])
 
-    def add(self, name: str, rows: Iterable[Mapping]) -> None:
-        self._buffers[name].extend(rows)
+    def add(self, name: str, rows: Iterable[Mapping] | pa.Table) -> None:
+        """Buffer rows (validated here unless already a table of the schema)."""
+        table = rows if isinstance(rows, pa.Table) else to_table(name, rows)
+        if table.num_rows:
+            self._buffers[name].append(table)
 
     def flush(self) -> None:
-        for name, rows in self._buffers.items():
-            if rows:
-                table = to_table(name, rows)
+        for name, tables in self._buffers.items():
+            if tables:
+                table = pa.concat_tables(tables)
                 self._writers[name].write_table(table)
                 self.counts[name] += table.num_rows
-                rows.clear()
+                tables.clear()
 
     def close(self) -> dict[str, int]:
         """Flush, then rename every table into place; returns rows per table."""

@@ -24,8 +24,8 @@ _F = re.IGNORECASE
 
 LINE_PATTERNS: list[tuple[str, str, str]] = [
     # --- end of the article: what follows is never body text
-    ("related_news", "stop", r"(tin|bài)\s+(liên quan|khác|cùng chuyên mục|đã đưa|đã đăng|mới hơn|cũ hơn|xem nhiều|nổi bật|mới)\b.*"),
     ("news_by_date", "stop", r"(các\s+)?tin\s+đã\s+đưa\s+ngày.*|xem\s+tin\s+theo\s+ngày.*"),
+    ("related_news", "stop", r"(các\s+|những\s+)?(tin|bài)\s+(liên quan|khác|cùng chuyên mục|đã đưa|đã đăng|mới hơn|cũ hơn|xem nhiều|nổi bật|mới)\b.*"),
     ("references", "stop", r"tài liệu tham khảo:?"),
     ("visitor_stats", "stop", r"(thống kê|số lượt|lượt)\s+truy cập.*|số lần xem.*|truy cập hiện tại"),
     ("responsible", "stop", r"chịu trách nhiệm (chính|xuất bản|nội dung).*"),

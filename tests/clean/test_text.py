@@ -1,0 +1,120 @@
+"""The text-dump cleaner: boilerplate lines out, title/date/author/views recovered."""
+from datetime import date
+
+import pytest
+
+from pipeline.clean.text import classify, clean_text_dump, strip_residue
+
+PAGE = """Chào mừng bạn đến với Trang thông tin điện tử Đảng bộ huyện Cái Bè!
+No title... No title... No title...
+Lượt xem: 412
+
+Xây dựng chi bộ ấp trong sạch, vững mạnh ở huyện Cái Bè
+
+Thứ Ba, ngày 12/4/2022 - 09:30
+
+(TUTG)- Những năm qua, Ban Thường vụ Huyện ủy Cái Bè luôn quan tâm lãnh đạo công tác xây dựng chi bộ ấp, khu phố; chú trọng nâng cao chất lượng sinh hoạt, đổi mới nội dung, hình thức sinh hoạt để phù hợp với tình hình thực tế ở từng địa phương.
+2.png
+
+Chi bộ ấp Hòa Hảo sinh hoạt chuyên đề
+ 
+Hiện toàn huyện có 312 chi bộ ấp, khu phố với hơn 4.100 đảng viên. Các chi bộ duy trì sinh hoạt định kỳ hằng tháng, nội dung sinh hoạt bám sát nhiệm vụ chính trị ở cơ sở, tập trung vào những vấn đề bức xúc mà người dân quan tâm, từ đó tạo sự đồng thuận trong Nhân dân.
+Lãnh đạo huyện dự sinh hoạt với Chi bộ ấp Mỹ Lợi. Ảnh: Hoàng Phúc
+Trong thời gian tới, Huyện ủy sẽ tiếp tục chỉ đạo các cấp ủy cơ sở rà soát, củng cố những chi bộ còn yếu, phân công cấp ủy viên phụ trách địa bàn, nâng cao vai trò của bí thư chi bộ kiêm trưởng ấp./.
+
+Hoàng Phúc
+Văn hóa - Xã hội
+TIN LIÊN QUAN
+Huyện ủy Cái Bè sơ kết 6 tháng đầu năm
+1 2 3 4 5 ...
+Địa chỉ: 01 đường 30/4, thị trấn Cái Bè
+Điện thoại: 0273 3824 123
+Hôm nay: 1.204
+Tất cả: 2.345.678
+"""
+
+
+@pytest.fixture(scope="module")
+def cleaned():
+    return clean_text_dump(PAGE)
+
+
+def test_title_date_author_views(cleaned):
+    assert cleaned.title == "Xây dựng chi bộ ấp trong sạch, vững mạnh ở huyện Cái Bè"
+    assert cleaned.published_date == date(2022, 4, 12)
+    assert cleaned.author == "Hoàng Phúc"
+    assert cleaned.views == 412
+
+
+def test_body_bounds(cleaned):
+    assert cleaned.text.startswith("Những năm qua, Ban Thường vụ Huyện ủy Cái Bè")
+    assert cleaned.text.endswith("bí thư chi bộ kiêm trưởng ấp./.")
+    assert len(cleaned.text.split("\n")) == 3
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "Chào mừng", "No title", "Lượt xem", "Thứ Ba, ngày 12/4/2022", "2.png",
+        "Chi bộ ấp Hòa Hảo sinh hoạt chuyên đề", "Ảnh: Hoàng Phúc", "Văn hóa - Xã hội",
+        "TIN LIÊN QUAN", "1 2 3", "Địa chỉ", "0273 3824 123", "Hôm nay", "2.345.678", "(TUTG)",
+    ],
+)
+def test_boilerplate_removed(cleaned, fragment):
+    assert fragment not in cleaned.text
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("Lượt xem: 157", "views"),
+        ("89 lượt xem", "views"),
+        ("Đã xem: 1896", "views"),
+        ("Đăng lúc: 07:56:25 15/04/2024 (GMT+7)", "posted_at"),
+        ("Thứ Hai, ngày 29/3/2021 - 14:15", "weekday_date"),
+        ("04/10/2019", "bare_date"),
+        ("Đang có 57 khách và không thành viên đang online", "online_now"),
+        ("Đang online: 22", "online_now"),
+        ("Hôm qua: 2025", "counter"),
+        ("Tất cả: 352,755", "counter"),
+        ("3.png", "image_file"),
+        ("Toàn cảnh hội nghị. Ảnh: Thu Hà", "caption_photo"),
+        ("TIN LIÊN QUAN", "related_news"),
+        ("CÁC TIN ĐÃ ĐĂNG", "related_news"),
+        ("Các tin đã đưa ngày:", "news_by_date"),
+        ("Số lượt truy cập", "visitor_stats"),
+        ("1 2 3 4 5 ...", "pagination"),
+        ("Tổng số: 182 | Trang: 1 trên tổng số 19 trang", "listing_total"),
+        ("Chịu trách nhiệm chính: Ông Nguyễn Văn A", "responsible"),
+        ("Email: banbientap@tinhuy.vn", "contact"),
+        ("Sign In", "sign_in"),
+        ("NHIỆT LIỆT CHÀO MỪNG ĐẠI HỘI ĐẢNG BỘ TỈNH LẦN THỨ XVI!", "welcome_banner"),
+    ],
+)
+def test_line_patterns(line, expected):
+    label = classify(line)
+    assert label is not None and label[0] == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Ngày 16/6/2022, Ban Chấp hành Trung ương ban hành Nghị quyết số 21-NQ/TW về tăng cường củng cố tổ chức cơ sở đảng trong giai đoạn mới.",
+        "Tin tưởng vào sự lãnh đạo của Đảng, Nhân dân trong xã đồng lòng thực hiện các phong trào thi đua yêu nước.",
+        "Hiện Đảng bộ có 65 đảng viên.",
+    ],
+)
+def test_body_lines_are_not_boilerplate(line):
+    assert classify(line) is None
+
+
+def test_signature_prefix_gives_author():
+    body = "Đoạn thứ nhất của bài viết, đủ dài để là một đoạn văn bình thường của bài báo về công tác xây dựng Đảng ở cơ sở.\nHọc viên: Lê Thị Mai\nLớp: TCLLCC K12"
+    cleaned = strip_residue(body)
+    assert cleaned.author == "Lê Thị Mai"
+    assert "Lớp" not in cleaned.text
+
+
+def test_page_without_body_gives_no_boilerplate():
+    cleaned = clean_text_dump("Sign In\nMột dòng ngắn\n")
+    assert "Sign In" not in cleaned.text

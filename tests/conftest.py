@@ -1,0 +1,28 @@
+"""Shared fixtures: the repo's paths and the optional ../shared folder."""
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("SHARED_DIR", REPO.parent / "shared"))
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """The shared seeds and gold folder; tests that need it skip when it is absent."""
+    if not (SHARED / "gold").is_dir() or not (SHARED / "seeds").is_dir():
+        pytest.skip(f"{SHARED} (seeds and gold) not present")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from pipeline.nlp import build_nlp
+
+    return build_nlp()

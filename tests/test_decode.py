@@ -1,0 +1,81 @@
+"""Charsets and the one normalisation."""
+import unicodedata
+
+import pytest
+
+from pipeline.decode import DecodeError, charset_from_content_type, decode, normalize
+
+TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def to_cp1258(text: str) -> bytes:
+    """Windows-1258 as old sites wrote it: letters precomposed, tones as combining marks."""
+    out = b""
+    for ch in text:
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            marks = unicodedata.normalize("NFD", ch)
+            letter = unicodedata.normalize("NFC", "".join(c for c in marks if c not in TONES))
+            out += (letter + "".join(c for c in marks if c in TONES)).encode("cp1258")
+    return out
+
+
+TEXT = "Đảng bộ tỉnh Thanh Hóa có 65.052 đảng viên, thủy lợi được quan tâm."
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-8-sig"])
+def test_bom_and_utf(encoding):
+    text, _ = decode(TEXT.encode(encoding))
+    assert normalize(text) == TEXT
+
+
+def test_http_header_charset_wins_over_detection():
+    data = to_cp1258(TEXT)
+    text, charset = decode(data, declared="windows-1258")
+    assert charset == "cp1258"
+    assert normalize(text) == TEXT
+
+
+def test_meta_charset():
+    html = b'<html><head><meta charset="windows-1258"></head><body>' + to_cp1258(TEXT) + b"</body></html>"
+    text, charset = decode(html, html=True)
+    assert charset == "cp1258"
+    assert TEXT in normalize(text)
+
+
+def test_binary_is_refused():
+    with pytest.raises(DecodeError):
+        decode(bytes(range(256)) * 20)
+
+
+def test_content_type():
+    assert charset_from_content_type("text/html; charset=UTF-8") == "UTF-8"
+    assert charset_from_content_type("text/html") is None
+    assert charset_from_content_type(None) is None
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Thanh Hoá", "Thanh Hóa"),
+        ("thuỷ lợi", "thủy lợi"),
+        ("Uỷ ban kiểm tra", "Ủy ban kiểm tra"),
+        ("khoẻ mạnh", "khỏe mạnh"),
+        (unicodedata.normalize("NFD", "Đảng viên"), "Đảng viên"),
+        ("dòng một\r\ndòng hai", "dòng một\ndòng hai"),
+        ("a\u200bb\u00a0c", "ab c"),
+    ],
+)
+def test_normalize(raw, expected):
+    assert normalize(raw) == expected
+
+
+def test_normalize_keeps_spacing_and_punctuation():
+    text = "Nghị quyết số 21-NQ/TW  ngày 16/6/2022 (khóa XIII); “trích”."
+    assert normalize(text) == text
+
+
+def test_normalize_is_idempotent():
+    once = normalize("Thanh Hoá, thuỷ điện, hoà bình")
+    assert normalize(once) == once

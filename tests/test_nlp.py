@@ -1,0 +1,54 @@
+"""underthesea inside a spaCy Doc: exact characters, words, sentences."""
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.nlp import align_tokens, build_nlp, sentence_of, tokenized_text
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_nlp(components=[])
+
+
+TEXT = "Đảng bộ tỉnh có 65.052 đảng viên.  Nghị quyết số 21-NQ/TW ngày 16/6/2022 được quán triệt.\n\nMột là,thực hiện tốt công tác giáo dục chính trị."
+
+
+def test_doc_keeps_exact_text(nlp):
+    doc = nlp.make_doc(TEXT)
+    assert doc.text == TEXT
+    assert "đảng viên" in [t.text for t in doc]
+
+
+def test_sentences_and_paragraphs(nlp):
+    doc = nlp.make_doc(TEXT)
+    sents = [s.text.strip() for s in doc.sents]
+    assert sents[0] == "Đảng bộ tỉnh có 65.052 đảng viên."
+    assert sents[-1].startswith("Một là")
+    assert len(sents) == 3
+
+
+def test_tokenized_text(nlp):
+    doc = nlp.make_doc(TEXT)
+    lines = tokenized_text(doc).split("\n")
+    assert len(lines) == 3
+    assert "đảng_viên" in lines[0].split()
+
+
+def test_sentence_of(nlp):
+    doc = nlp.make_doc(TEXT)
+    start = TEXT.index("21-NQ/TW")
+    assert sentence_of(doc, start, start + 8).startswith("Nghị quyết số 21-NQ/TW")
+
+
+def test_align_tokens_tolerates_changed_characters():
+    text = "Thanh Hoá  mới"
+    spans = align_tokens(text, ["Thanh Hóa", "mới"], 0, len(text))
+    assert [text[a:b] for a, b in spans] == ["Thanh Hoá", "mới"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=200))
+def test_any_text_round_trips(text):
+    nlp = build_nlp(components=[])
+    assert nlp.make_doc(text).text == text

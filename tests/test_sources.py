@@ -1,0 +1,66 @@
+"""Files, folders, gzip and WARC archives to pages; broken inputs to error records."""
+import gzip
+import io
+from pathlib import Path
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from pipeline.sources import Page, PageError, discover, iter_pages
+
+HTML = "<html><body><p>Chi bộ thôn Bắc sinh hoạt chuyên đề.</p></body></html>".encode()
+
+
+def write_warc(path: Path, records: list[tuple[str, bytes, str]]) -> None:
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=path.name.endswith(".gz"))
+        for url, body, ctype in records:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers))
+
+
+def test_folder_with_every_kind(tmp_path):
+    (tmp_path / "a.html").write_bytes(HTML)
+    (tmp_path / "b.txt").write_text("Một trang văn bản", encoding="utf-8")
+    (tmp_path / "c.html.gz").write_bytes(gzip.compress(HTML))
+    (tmp_path / "notes.md").write_text("not a page")
+    write_warc(tmp_path / "d.warc.gz", [
+        ("https://tinhuy.example.vn/bai-1", HTML, "text/html; charset=utf-8"),
+        ("https://tinhuy.example.vn/logo.png", b"\x89PNG", "image/png"),
+    ])
+    items = list(iter_pages([tmp_path]))
+    pages = [p for p in items if isinstance(p, Page)]
+    assert [p.kind for p in pages] == ["html", "txt", "html", "html"]
+    assert pages[2].data == HTML
+    warc = pages[3]
+    assert warc.url == "https://tinhuy.example.vn/bai-1"
+    assert warc.source.startswith(str(tmp_path / "d.warc.gz") + "#urn:uuid:")
+    assert warc.charset == "utf-8" and warc.fetched_at is not None
+    assert not [e for e in items if isinstance(e, PageError)]
+
+
+def test_truncated_gzip_is_an_error(tmp_path):
+    (tmp_path / "x.txt.gz").write_bytes(gzip.compress(b"abc " * 1000)[:40])
+    (tmp_path / "y.txt").write_text("ok")
+    items = list(iter_pages([tmp_path]))
+    errors = [e for e in items if isinstance(e, PageError)]
+    assert len(errors) == 1 and errors[0].source.endswith("x.txt.gz") and "gzip" in errors[0].error
+    assert any(isinstance(p, Page) and p.source.endswith("y.txt") for p in items)
+
+
+def test_corrupt_warc_keeps_records_before_the_damage(tmp_path):
+    path = tmp_path / "w.warc"
+    write_warc(path, [("https://a.example.vn/1", HTML, "text/html"), ("https://a.example.vn/2", HTML, "text/html")])
+    data = path.read_bytes()
+    cut = data.rfind(b"WARC/1")
+    path.write_bytes(data[:cut] + b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\ngarbage")
+    items = list(iter_pages([path]))
+    assert any(isinstance(p, Page) and p.url == "https://a.example.vn/1" for p in items)
+    assert any(isinstance(e, PageError) for e in items)
+
+
+def test_missing_and_unsupported_paths(tmp_path):
+    (tmp_path / "x.pdf").write_bytes(b"%PDF")
+    files, errors = discover([tmp_path / "nope", tmp_path / "x.pdf"])
+    assert files == []
+    assert [e.error.split(" ")[0] for e in errors] == ["no", "unsupported"]
