@@ -162,11 +162,24 @@ CLOSING_PATTERNS = tuple(
         r"^\s*(?:tài\s+liệu\s+tham\s+khảo|tin\s+liên\s+quan|các\s+tin\s+(?:đã|khác))",
     )
 )
+# Paragraph openings that start a new section (results, contrast, a new purpose)
+# rather than continue the last item of a list.
+SECTION_START_PATTERNS = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"^\s*(?:với|bằng|nhờ)\s+(?:sự|những|các|đó|vậy)\b",
+        r"^\s*(?:kết\s+quả|nhìn\s+lại|thực\s+tế\s+cho\s+thấy)\b",
+        r"^\s*(?:tuy\s+nhiên|mặc\s+dù|dù\s+vậy|song|nhưng)\b",
+        r"^\s*bên\s+cạnh\s+(?:những|các)\s+(?:kết\s+quả|thuận\s+lợi|ưu\s+điểm|mặt)",
+        r"^\s*(?:trong\s+)?(?:thời\s+gian|năm|giai\s+đoạn)\s+(?:tới|qua)\b",
+        r"^\s*để\s+",
+    )
+)
 
 # Most paragraphs a numbered item may run over before the next marker, and most a
 # last item may run over after its own paragraph.
 MAX_GAP_PARAGRAPHS = 15
-MAX_TAIL_PARAGRAPHS = 3
+MAX_TAIL_PARAGRAPHS = 2
 MIN_TAIL_CHARS = 40
 
 # ---------------------------------------------------------------- unmarked task sections

@@ -14,9 +14,9 @@
 * **Items** run from the end of their marker (its punctuation dropped, glued
   markers such as ``Hai là,các`` included) to the next marker, over several
   paragraphs; photo captions and image lines just before the next marker are
-  left out. The last item takes up to three more paragraphs while they read as
+  left out. The last item takes up to two more paragraphs while they read as
   its continuation: not a caption, byline, closing paragraph (``./.``,
-  ``Tóm lại``), lead (``...:``) or another list.
+  ``Tóm lại``), new section (``Tuy nhiên``, ``Với sự``, ``Để ...``), lead (``...:``) or another list.
 * **Lead**: the sentence that introduces the list, the last one before the first
   marker (skipping captions and dash headings). **Kind**: weighted cues of the
   lead and its paragraph (``giải pháp``, ``thời gian tới`` -> solution;
@@ -163,7 +163,7 @@ class _Text:
 
     def is_closing(self, p: _Para) -> bool:
         t = self.content(p)
-        return any(rx.search(t) for rx in lm.CLOSING_PATTERNS)
+        return any(rx.search(t) for rx in lm.CLOSING_PATTERNS + lm.SECTION_START_PATTERNS)
 
 
 # ------------------------------------------------------------------ markers

@@ -195,6 +195,31 @@ def test_item_spans_several_paragraphs_and_stops_at_caption():
     assert rows[0]["summary"] == "rà soát quy hoạch cán bộ hằng năm"
 
 
+TAIL_CASES = [
+    ("Trong công tác kết nạp đảng viên, chi bộ phải coi trọng chất lượng, không chạy theo số lượng.", True),
+    ("Với sự quyết tâm của cấp ủy, chất lượng sinh hoạt chi bộ ngày càng được nâng lên rõ rệt.", False),
+    ("Tuy nhiên, một số chi bộ vẫn còn lúng túng trong việc chọn nội dung sinh hoạt chuyên đề.", False),
+    ("Để thực hiện tốt các nhiệm vụ trên, Đảng ủy sẽ tăng cường kiểm tra, đôn đốc các chi bộ.", False),
+    ("Tóm lại, chi bộ mạnh thì đảng bộ mới vững mạnh, Nhân dân mới tin tưởng./.", False),
+    ("Bí thư chi bộ phát biểu tại buổi sinh hoạt chuyên đề", False),
+    ("Ảnh: Thu Hà", False),
+    ("Các nội dung trên được chi bộ triển khai đồng bộ trong cả năm:", False),
+]
+
+
+@pytest.mark.parametrize("after,kept", TAIL_CASES)
+def test_last_item_tail(after, kept):
+    last = "Thứ hai, nâng cao chất lượng đội ngũ đảng viên, gắn với đánh giá xếp loại cuối năm."
+    text = ("Chi bộ đề ra các giải pháp sau:\n"
+            "Thứ nhất, đổi mới nội dung sinh hoạt chi bộ.\n" + last + "\n" + after + "\n")
+    rows = find_solution_lists(text)
+    assert_exact(text, rows)
+    assert len(rows) == 2
+    assert rows[-1]["text"].endswith(after) is kept
+    if not kept:
+        assert rows[-1]["text"] == last[len("Thứ hai, "):]
+
+
 def test_caption_line_inside_list():
     text = (
         "Trong năm qua, chi bộ đã thực hiện tốt những nội dung như:\n"
