@@ -176,7 +176,10 @@ def patterns() -> Patterns:
         rf"(?:lần\s+thứ\s+(?P<w1>{n_or_w})\s+{central}"
         rf"|{central}\s*(?:lần\s+thứ\s+(?P<w2>{n_or_w})|(?P<n>\d{{1,2}}))(?!\w|[.,/{DASHES}]\d))"
     )
-    anchors = re.compile(rf"/|(?:{name_alt})", re.IGNORECASE)
+    # Anchors: "/" sits inside every full number; a partial reference starts with a
+    # capitalised type name, so the first syllable of those names is enough.
+    first_words = sorted({n.split()[0] for n in partial_names}, key=len, reverse=True)
+    anchors = re.compile("/|" + "|".join(re.escape(w) for w in first_words))
     return Patterns(party, state, name_before, partial_num, partial_plenum, anchors, partial_names)
 
 
@@ -235,7 +238,8 @@ def _issuer_after(text: str, pos: int) -> tuple[str | None, int, int]:
         cut = _ISSUER_CUT.search(token)
         if cut:
             token = token[: cut.start()]
-        if not token or token in _ISSUER_STOP:
+        ordinal = token in WORD_NUMBERS and text[start:end].endswith("thứ")  # "lần thứ năm"
+        if not token or (token in _ISSUER_STOP and not ordinal):
             break
         if token == "và":  # "A và doanh nghiệp" continues, "A và Hướng dẫn ..." does not
             nxt = text[start + w.end() :].lstrip()[:1]
@@ -297,7 +301,12 @@ def _consistent(row: dict, cat: dict, published: dt.date | None) -> bool:
     return True
 
 
+_CENTRAL = re.compile(r"Trung\s+ương|Bộ\s+Chính\s+trị|Ban\s+Bí\s+thư|\bTW\b")
+
+
 def _link(row: dict, printed_name: str | None, published: dt.date | None) -> dict | None:
+    if row["issuer_text"] and not _CENTRAL.search(row["issuer_text"]):
+        return None  # "Nghị quyết 05 của Tỉnh ủy": the catalogue holds central documents only
     if not row["partial"]:
         key = (_num_key(row["number"]), row["doc_type"], row["issuer_code"], row["system"])
         cands = [

@@ -160,6 +160,14 @@ def test_partial_two_names():
         ("KL", "21", "21-KL/TW:2021"), ("NQ", "35", "35-NQ/TW:2018")]
 
 
+def test_plenum_in_words_and_provincial_issuer():
+    r = one("Nghị quyết số 21 của Hội nghị lần thứ năm Ban Chấp hành Trung ương khóa XIII về tổ chức cơ sở đảng")
+    assert (r["plenum"], r["term"], r["catalog_id"]) == ("5", "XIII", "21-NQ/TW:2022")
+    assert r["text"] == "Nghị quyết số 21 của Hội nghị lần thứ năm Ban Chấp hành Trung ương"
+    r = one("Nghị quyết 05 của Tỉnh ủy về phát triển nông nghiệp")
+    assert (r["issuer_text"], r["catalog_id"]) == ("Tỉnh ủy", None)  # catalogue is central only
+
+
 def test_partial_linked_takes_catalogue_code():
     r = one("vi phạm Quy định 102 của Bộ Chính trị")
     assert (r["doc_type"], r["catalog_id"], r["issuer_text"]) == ("QĐ", "102-QĐ/TW:2017", "Bộ Chính trị")
@@ -235,6 +243,21 @@ def test_never_raises_and_spans_exact(text):
         assert 0 <= r["start"] < r["end"] <= len(text)
         assert text[r["start"] : r["end"]] == r["text"]
         assert r["partial"] or r["canonical"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(PIECES, max_size=40).map(" ".join))
+def test_anchor_windows_lose_nothing(text):
+    import pipeline.extract.doc_refs as mod
+
+    windowed = find_doc_refs(text)
+    original = mod._windows
+    mod._windows = lambda t: [(0, len(t))] if t else []
+    try:
+        everywhere = find_doc_refs(text)
+    finally:
+        mod._windows = original
+    assert windowed == everywhere
 
 
 # --------------------------------------------------------------------------- component (real underthesea)
