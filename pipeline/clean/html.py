@@ -27,7 +27,10 @@ def _trafilatura(html: str, url: str | None):
         url=url,
         with_metadata=True,
         include_comments=False,
-        include_tables=True,
+        # Old portals lay whole pages out in <table>s: with tables on, trafilatura
+        # returns the menus and sidebars as table rows. Text inside table cells is
+        # still extracted as paragraphs.
+        include_tables=False,
         include_images=False,
         include_links=False,
         deduplicate=False,
@@ -68,7 +71,7 @@ def clean_html(html: str, url: str | None = None) -> Cleaned:
         return Cleaned(
             text=residue.text,
             title=_one_line(doc.title),
-            published_date=_date(doc.date),
+            published_date=_date(doc.date) or residue.published_date,
             author=author,
             views=views,
             site=doc.sitename or doc.hostname,

@@ -170,8 +170,11 @@ def strip_residue(text: str, title: str | None = None) -> Cleaned:
     """Boilerplate left inside an extracted article body (used after trafilatura)."""
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     labels = [classify(line) for line in lines]
-    # header-only patterns (dates, meta) are not boilerplate inside a body
-    labels = [None if lab and lab[1] == "meta" and lab[0] != "views" else lab for lab in labels]
     dropped: list[str] = []
     body, views, author = _body_and_tail(lines, labels, title, dropped)
-    return Cleaned(text="\n".join(body), title=title, author=clean_author(author), views=views, dropped=dropped)
+    # a date line the extractor kept ("Cập nhật lúc 15:40, Thứ Tư, 06/03/2024")
+    published = next((parse_date(d) for d in dropped if classify(d) and classify(d)[1] == "meta"), None)
+    return Cleaned(
+        text="\n".join(body), title=title, published_date=published,
+        author=clean_author(author), views=views, dropped=dropped,
+    )
