@@ -176,6 +176,11 @@ SECTION_START_PATTERNS = tuple(
     )
 )
 
+# A sentence after a list without a lead that names what the items were.
+TRAILING_LEAD = re.compile(
+    r"^(?:Đó|Đây|Trên đây|Những điều trên|Những việc trên)\s+(?:chính\s+)?là\b", re.IGNORECASE
+)
+
 # Most paragraphs a numbered item may run over before the next marker, and most a
 # last item may run over after its own paragraph.
 MAX_GAP_PARAGRAPHS = 15

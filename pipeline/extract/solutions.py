@@ -18,7 +18,8 @@
   its continuation: not a caption, byline, closing paragraph (``./.``,
   ``Tóm lại``), new section (``Tuy nhiên``, ``Với sự``, ``Để ...``), lead (``...:``) or another list.
 * **Lead**: the sentence that introduces the list, the last one before the first
-  marker (skipping captions and dash headings). **Kind**: weighted cues of the
+  marker (skipping captions and dash headings); for a list printed without one,
+  the summing-up sentence after it (``Đó là những giải pháp ...``). **Kind**: weighted cues of the
   lead and its paragraph (``giải pháp``, ``thời gian tới`` -> solution;
   ``thời gian qua``, ``đã`` -> measure; ``còn hạn chế`` -> limitation), then the
   items' first words.
@@ -375,6 +376,18 @@ def _lead(t: _Text, first: _Cand, start_cands: dict[int, _Cand], symbol: bool) -
     return lead, t.text[p.first:s].strip(), lead.endswith(":")
 
 
+def _trailing_lead(t: _Text, end: int) -> str:
+    """A list printed without a lead is often summed up after it: "Đó là những giải pháp ..."."""
+    pos = end
+    while pos < len(t.text) and t.text[pos].isspace():
+        pos += 1
+    if pos >= len(t.text):
+        return ""
+    s, e = t.sentence_at(pos)
+    sentence = t.text[s:e].strip()
+    return sentence if lm.TRAILING_LEAD.match(sentence) else ""
+
+
 def _kind(lead: str, context: str, items: list[str]) -> str:
     scores: Counter = Counter()
     for rx, kind, w in _KIND_RX:
@@ -414,6 +427,10 @@ def _items(t: _Text, chain: list[_Cand], start_cands: dict[int, _Cand], sequence
         if i + 1 < len(chain):
             nxt = chain[i + 1]
             end = _seg_end(t, start, nxt.pos, nxt.inline and nxt.para == t.para_of(start))
+        elif sequenced and c.inline:
+            # the last item of a list inside a paragraph ends with its sentence:
+            # "... Thứ ba, X. Đó là những kinh nghiệm ..." keeps only X.
+            end = min(t.sentence_at(start)[1], t.paras[c.para].end)
         elif sequenced:
             end = _tail_end(t, c, start, start_cands)
         else:
@@ -436,6 +453,8 @@ def _marked_lists(t: _Text, cands: list[_Cand]) -> list[dict]:
         items = _items(t, chain, start_cands, sequenced)
         if len(items) < 2:
             continue
+        if not lead:
+            lead, context = _trailing_lead(t, items[-1]["end"]), ""
         kind = _kind(lead, context, [t.text[it["start"]:it["end"]] for it in items])
         found.append({"lead": lead, "kind": kind, "unmarked": False, "items": items,
                       "span": (chain[0].pos, items[-1]["end"])})

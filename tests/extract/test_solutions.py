@@ -288,6 +288,19 @@ def test_inline_list_in_one_paragraph():
     assert rows[0]["lead"] == "Chi bộ thống nhất các giải pháp sau:"
 
 
+def test_inline_list_without_lead_takes_the_summing_up_sentence():
+    text = (
+        "Một là, chi ủy chuẩn bị kỹ nội dung trước mỗi kỳ sinh hoạt. Hai là, mỗi đảng viên được giao "
+        "một việc cụ thể. Ba là, cuối năm đánh giá đảng viên bằng sản phẩm. Đó là những kinh nghiệm "
+        "mà chi bộ khu phố 3 rút ra sau hai năm thực hiện.\n"
+    )
+    rows = find_solution_lists(text)
+    assert_exact(text, rows)
+    assert [r["marker"] for r in rows] == ["Một là", "Hai là", "Ba là"]
+    assert rows[-1]["text"] == "cuối năm đánh giá đảng viên bằng sản phẩm."  # not the summing-up sentence
+    assert rows[0]["lead"].startswith("Đó là những kinh nghiệm")
+
+
 def test_nested_letters_inside_numbers():
     text = (
         "Đảng ủy yêu cầu các chi bộ thực hiện:\n"
