@@ -87,6 +87,80 @@ def eval_(
     raise typer.Exit(run_eval(gold_dir, pages_dir, pred, json_path, floors))
 
 
+@app.command()
+def crawl(
+    urls: list[str] = typer.Argument(None, help="Start URLs: sitemaps, feeds or section pages."),
+    seeds: Path = typer.Option(None, "--seeds", help="File of start URLs, one a line (# comments)."),
+    out: Path = typer.Option(Path(settings.DEFAULT_RAW), "--out", help="Folder for the WARC files."),
+    max_pages: int = typer.Option(None, "--max-pages", min=1, help="Stop after this many stored pages."),
+    allow_domain: list[str] = typer.Option(None, "--allow-domain", help="Only follow these domains (repeatable)."),
+    since: str = typer.Option(None, "--since", help="Skip articles last modified before this date (YYYY-MM-DD)."),
+    refresh: bool = typer.Option(False, "--refresh", help="Revalidate stored URLs (If-Modified-Since / ETag)."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Follow links into loopback/private addresses."),
+) -> None:
+    """Crawl sites politely into WARC files that `pipeline extract` reads."""
+    from datetime import date
+
+    from pipeline.crawl import run_crawl
+
+    if not urls and seeds is None:
+        _usage_error("give start URLs or --seeds FILE")
+    if seeds is not None and not seeds.is_file():
+        _usage_error(f"seeds file not found: {seeds}")
+    try:
+        since_date = date.fromisoformat(since) if since else None
+    except ValueError:
+        _usage_error(f"--since wants YYYY-MM-DD, got {since!r}")
+    raise typer.Exit(run_crawl(list(urls or []), seeds, out, max_pages, list(allow_domain or []), since_date, refresh, allow_private))
+
+
+@app.command()
+def query(
+    sql: str = typer.Argument(..., help="SQL over the views articles, doc_refs, dates, counts, solutions, entities, errors; or the name of a saved query."),
+    data: Path = typer.Option(Path(settings.DEFAULT_PROCESSED), "--data", help="Dataset folder."),
+    fmt: str = typer.Option("table", "--format", help="table | csv | json | parquet"),
+    output: Path = typer.Option(None, "--output", "-o", help="Write here instead of stdout (required for parquet)."),
+) -> None:
+    """Query the dataset with DuckDB."""
+    from pipeline.query import run_query
+
+    if not data.is_dir():
+        _usage_error(f"dataset folder not found: {data}")
+    if fmt not in ("table", "csv", "json", "parquet"):
+        _usage_error(f"--format must be table, csv, json or parquet, not {fmt!r}")
+    raise typer.Exit(run_query(sql, data, fmt, output))
+
+
+@app.command()
+def report(
+    data: Path = typer.Option(Path(settings.DEFAULT_PROCESSED), "--data", help="Dataset folder."),
+    output: Path = typer.Option(None, "--output", "-o", help="Default: DATA/report.html"),
+) -> None:
+    """Write a self-contained HTML report of the dataset."""
+    from pipeline.report import write_report
+
+    if not data.is_dir():
+        _usage_error(f"dataset folder not found: {data}")
+    path = write_report(data, output or data / "report.html")
+    typer.echo(str(path))
+
+
+@app.command()
+def validate(
+    data: Path = typer.Argument(Path(settings.DEFAULT_PROCESSED), help="Dataset folder."),
+) -> None:
+    """Check an existing dataset against the schemas and value rules; say what is wrong."""
+    from pipeline.validate import validate_dataset
+
+    if not data.is_dir():
+        _usage_error(f"dataset folder not found: {data}")
+    problems = validate_dataset(data)
+    for problem in problems:
+        typer.echo(problem, err=True)
+    typer.echo(f"{len(problems)} problem(s) in {data}", err=True)
+    raise typer.Exit(1 if problems else 0)
+
+
 def main() -> None:  # pragma: no cover
     app()
 
