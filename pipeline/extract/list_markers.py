@@ -223,13 +223,15 @@ MIN_TASK_CHARS = 60
 
 # ---------------------------------------------------------------- kinds
 
-# (regex, kind, weight). The lead sentence counts twice, the sentences before it in
-# its paragraph once; the kind with the highest score wins, "other" on no cue.
+# (regex, kind, weight). A cue in the lead sentence counts twice, and twice more in
+# its main clause (after its last comma: "Thực hiện Nghị quyết ..., chi bộ đã triển
+# khai nhiều cách làm:"); the sentences before the lead in its paragraph count once.
+# The kind with the highest score wins, "other" on no cue.
 KIND_CUES: tuple[tuple[str, str, int], ...] = (
     # solution: proposed for the future
     (r"\bgiải pháp\b", "solution", 2),
     (r"\bbiện pháp\b", "solution", 1),
-    (r"\b(?:thời gian tới|sắp tới|năm tới|giai đoạn tới|tới đây|giai đoạn mới|thời gian tiếp theo)\b", "solution", 3),
+    (r"\b(?:thời gian tới|sắp tới|năm tới|giai đoạn tới|tới đây|thời gian tiếp theo)\b", "solution", 3),
     (r"\b(?:đề xuất|kiến nghị|khuyến nghị|đề nghị|yêu cầu)\b", "solution", 2),
     (r"\b(?:cần|cần phải|phải)\b", "solution", 1),
     (r"\bsẽ\b", "solution", 2),
@@ -241,6 +243,7 @@ KIND_CUES: tuple[tuple[str, str, int], ...] = (
     (r"\bđã\b", "measure", 2),
     (r"\b(?:kết quả|đạt được)\b", "measure", 1),
     (r"\bluôn\b", "measure", 1),
+    (r"\b(?:cách làm|nổi bật|việc làm cụ thể)\b", "measure", 2),
     # limitation: shortcomings
     (
         r"\b(?:còn|vẫn còn|có|bộc lộ)\s+(?:một số|những|nhiều|các|không ít)?\s*"

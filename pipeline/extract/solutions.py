@@ -390,8 +390,11 @@ def _trailing_lead(t: _Text, end: int) -> str:
 
 def _kind(lead: str, context: str, items: list[str]) -> str:
     scores: Counter = Counter()
+    main = lead.rsplit(",", 1)[-1] if "," in lead else ""
     for rx, kind, w in _KIND_RX:
         if lead and rx.search(lead):
+            scores[kind] += 2 * w
+        if main and rx.search(main):
             scores[kind] += 2 * w
         if context and rx.search(context):
             scores[kind] += w

@@ -137,6 +137,26 @@ def test_marker_family(text, markers, starts, kind):
     assert all(r["unmarked"] is False for r in lst)
 
 
+KIND_CASES = [
+    ("Để làm tốt công tác phát triển đảng viên, trong thời gian tới Đảng ủy xã cần thực hiện các giải pháp sau:",
+     "solution"),
+    ("Thực hiện Nghị quyết của Trung ương về xây dựng Đảng trong giai đoạn mới, chi bộ đã triển khai nhiều cách làm:",
+     "measure"),
+    ("Những việc làm nổi bật của Đảng bộ phường trong năm 2022 gồm:", "measure"),
+    ("Bên cạnh kết quả đạt được, công tác kiểm tra ở cơ sở vẫn còn một số hạn chế sau:", "limitation"),
+    ("Nguyên nhân của tình trạng trên có nhiều, trong đó chủ yếu là:", "other"),
+    ("Hội nghị thống nhất đề xuất với Tỉnh ủy mấy vấn đề:", "solution"),
+]
+
+
+@pytest.mark.parametrize("lead,kind", KIND_CASES)
+def test_kind_from_lead(lead, kind):
+    text = lead + "\n- Nội dung thứ nhất của danh sách này.\n- Nội dung thứ hai của danh sách này.\n"
+    rows = find_solution_lists(text)
+    assert len(rows) == 2
+    assert rows[0]["kind"] == kind
+
+
 # ---------------------------------------------------------------- glued markers and separators
 
 LEAD = "Chi bộ đề ra các giải pháp sau:\n"
