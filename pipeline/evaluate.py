@@ -33,7 +33,9 @@ Scoring conventions
   or (doc_type, plenum) when the number is null.
 * ``dates``: rows whose role is not ``published``, a set of (value, precision).
 * ``counts``: a multiset of (value, unit, percent); ``counts_qualifier`` is the
-  share of matched counts whose qualifier agrees (null == null).
+  share of matched counts whose qualifier agrees: equal after normalisation
+  (null == null), or one phrase contained word-for-word in the other
+  ("kiểm tra" agrees with "được kiểm tra", "bị kỷ luật" not with "thi hành kỷ luật").
 * ``solution_items``: marked lists only (``unmarked == False``); an item matches
   when its marker is the gold marker and its text after the marker starts with
   ``starts_with``. ``solution_lists``: a gold list is found when a predicted list
@@ -272,6 +274,11 @@ def _source_path_matches(source: str, doc: str) -> bool:
     return False
 
 
+def _label(gold: dict) -> str:
+    """How reports name a gold page: its file, plus the URL for a WARC record."""
+    return f"{gold['doc']} [{gold['url']}]" if gold.get("url") else gold["doc"]
+
+
 def _url_key(url: Any) -> str:
     return str(url or "").strip().rstrip("/")
 
@@ -330,7 +337,7 @@ def _words(text: str | None, n: int, last: bool) -> str | None:
 
 def score_article(scores: dict[str, Score], gold: dict, art: dict | None, rows: dict[str, list[dict]],
                   columns: set[str]) -> None:
-    doc = gold.get("url") or gold["doc"]
+    doc = _label(gold)
     a = art or {}
     note = None if art else "no article"
 
@@ -443,6 +450,14 @@ def _score_partial_refs(score: Score, doc: str, gold: dict, rows: list[dict]) ->
     _score_sets(score, doc, g, p, show=lambda k: f"{k[0]} {k[1]}")
 
 
+def qualifier_agrees(gold: Any, pred: Any) -> bool:
+    """Equal after normalisation, or one phrase inside the other ("kiểm tra" / "được kiểm tra")."""
+    g, p = norm_edge(gold), norm_edge(pred)
+    if not g or not p:
+        return g == p
+    return g == p or f" {g} " in f" {p} " or f" {p} " in f" {g} "
+
+
 def _score_counts(scores: dict[str, Score], doc: str, gold: list[dict], rows: list[dict]) -> None:
     def key(x):
         v = x.get("value")
@@ -462,7 +477,7 @@ def _score_counts(scores: dict[str, Score], doc: str, gold: list[dict], rows: li
         if not same:
             unmatched_gold.append(g)
             continue
-        agree = [r for r in same if norm(r.get("qualifier")) == norm(g.get("qualifier"))]
+        agree = [r for r in same if qualifier_agrees(g.get("qualifier"), r.get("qualifier"))]
         r = (agree or same)[0]
         free.remove(r)
         s.tp += 1
@@ -580,7 +595,7 @@ def evaluate(gold: list[dict], tables: dict[str, list[dict]], fields: Iterable[s
     errors: list[dict] = []
     for g in gold:
         art = match_article(g, articles)
-        key = g.get("url") or g["doc"]
+        key = _label(g)
         matched[key] = art.get("source") if art else None
         if art is None:
             errors += [dict(e, doc=key) for e in tables.get("errors", [])

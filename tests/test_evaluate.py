@@ -445,3 +445,25 @@ def test_sparse_rows_do_not_raise(tmp_path):
     assert data["articles"] == {"xa_hoa_binh.txt": "x/xa_hoa_binh.txt"}
     assert data["fields"]["counts"]["fp"] == 1
     assert data["fields"]["solution_items"]["fp"] == 1
+
+
+@pytest.mark.parametrize("gold, pred, ok", [
+    ("kết nạp mới", "kết nạp mới", True),
+    ("được kiểm tra", "kiểm tra", True),
+    ("Hoàn thành tốt nhiệm vụ", "hoàn thành tốt nhiệm vụ.", True),
+    (None, None, True),
+    (None, "kết nạp mới", False),
+    ("dưới 30 tuổi", None, False),
+    ("thi hành kỷ luật", "bị kỷ luật", False),
+    ("tra", "kiểm tra", True),  # whole syllables: "tra" is one
+    ("ra", "kiểm tra", False),
+])
+def test_qualifier_agrees(gold, pred, ok):
+    from pipeline.evaluate import qualifier_agrees
+    assert qualifier_agrees(gold, pred) is ok
+
+
+def test_warc_record_label(tmp_path):
+    g = dict(GOLD, doc="trang.warc.gz", url="https://x.vn/bai-1")
+    _, text, data = run(tmp_path, perfect_tables([g]), gold=(g,))
+    assert data["articles"] == {"trang.warc.gz [https://x.vn/bai-1]": "/tmp/pages/trang.warc.gz#<urn:uuid:1>"}
