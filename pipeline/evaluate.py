@@ -692,7 +692,7 @@ def render(report: Report, out, failures: list[str] | None = None) -> None:
                 line = f"  WRONG {i['field']}: gold {_fmt(i['gold'])} | pred {_fmt(i['pred'])}"
             if i.get("note"):
                 line += f"  ({i['note']})"
-            console.print(line, markup=False)
+            console.print(line, markup=False, soft_wrap=True)
     if failures:
         console.print("\nBelow floor:")
         for f in failures:
