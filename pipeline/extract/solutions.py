@@ -9,7 +9,8 @@
   ``1, 2, 3`` (a chain must start at the first ordinal, so a lone ``Thứ hai`` or a
   ``Thứ nhất`` in running prose is no list); dash, plus and bullet items chain
   over adjacent paragraphs and need a lead ending with ``:``. A dash line that is
-  only a heading (``- Về giải pháp:``) is a section heading, not an item.
+  only a heading (``- Về giải pháp:``) is a section heading, not an item, unless
+  ``+`` sub-items follow it.
   A list needs two items.
 * **Items** run from the end of their marker (its punctuation dropped, glued
   markers such as ``Hai là,các`` included) to the next marker, over several
@@ -228,11 +229,16 @@ def _candidates(t: _Text) -> list[_Cand]:
                 c = _make_cand(t, fam, m, pi, True)
                 if c:
                     cands.setdefault((c.pos, fam.name), c)
-    return sorted(cands.values(), key=lambda c: (c.pos, c.family))
-
-
-def _start_cand(cands_by_para: dict[int, _Cand], pi: int) -> _Cand | None:
-    return cands_by_para.get(pi)
+    out = sorted(cands.values(), key=lambda c: (c.pos, c.family))
+    # "- Về công tác tư tưởng:" followed by "+ ..." sub-items is an item, not a heading
+    starts = {c.para: c for c in out if not c.inline}
+    for c in out:
+        if c.heading:
+            nxt = next((i for i in range(c.para + 1, len(t.paras)) if not t.paras[i].blank), None)
+            sub = starts.get(nxt) if nxt is not None else None
+            if sub is not None and not _FAMILY[sub.family].sequenced and sub.family != c.family:
+                c.heading = False
+    return out
 
 
 # ------------------------------------------------------------------ lists
@@ -269,6 +275,8 @@ def _symbol_runs(t: _Text, start_cands: dict[int, _Cand]) -> list[list[_Cand]]:
                 cur.append(c)
             elif p.blank or (cur and t.is_caption(p) and c is None):
                 continue
+            elif cur and c is not None and not _FAMILY[c.family].sequenced and not c.heading:
+                continue  # "+ ..." sub-items under a "- ...:" item belong to that item
             else:
                 runs.append(cur)
                 cur = []
@@ -370,6 +378,8 @@ def _lead(t: _Text, first: _Cand, start_cands: dict[int, _Cand], symbol: bool) -
         lead = t.text[c.content:p.end].strip()
         return lead, "", lead.endswith(":")
     s, _ = t.sentence_at(p.end - 1)
+    if c is not None:
+        s = max(s, c.content)  # a "- Về công tác cán bộ:" item leads its sub-items without its dash
     lead = t.text[s:p.end].strip()
     if c is not None and _FAMILY[c.family].sequenced and not lead.endswith(":"):
         return "", "", False  # the last item of a list before, not a lead

@@ -334,6 +334,26 @@ def test_nested_letters_inside_numbers():
     assert "a) Sinh hoạt" in lists[0][0]["text"]
 
 
+def test_plus_sub_items_under_dash_items():
+    text = (
+        "Năm 2024, Đảng ủy xã tập trung vào các nhiệm vụ sau:\n"
+        "- Về công tác chính trị, tư tưởng:\n"
+        "+ Tổ chức học tập chuyên đề năm cho cán bộ, đảng viên.\n"
+        "+ Nắm chắc tình hình dư luận xã hội ở các thôn.\n"
+        "- Về công tác tổ chức: rà soát, kiện toàn chi ủy các chi bộ thôn.\n"
+        "- Về công tác kiểm tra: giám sát việc thực hiện quy chế dân chủ.\n"
+    )
+    rows = find_solution_lists(text)
+    assert_exact(text, rows)
+    lists = marked(rows)
+    assert [[r["marker"] for r in lst] for lst in lists] == [["-", "-", "-"], ["+", "+"]]
+    dash, plus = lists
+    assert plus[0]["lead"] == "Về công tác chính trị, tư tưởng:"
+    assert dash[0]["lead"] == "Năm 2024, Đảng ủy xã tập trung vào các nhiệm vụ sau:"
+    assert dash[0]["text"].endswith("dư luận xã hội ở các thôn.")  # the sub-items stay in their item
+    assert [r["text"][:20] for r in dash[1:]] == ["Về công tác tổ chức:", "Về công tác kiểm tra"]
+
+
 # ---------------------------------------------------------------- negatives: not a list
 
 NOT_A_LIST = [
