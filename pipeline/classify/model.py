@@ -11,9 +11,13 @@ type is listed in ``TRUSTED_TYPES``):
 * features: TF-IDF of word 1-2 grams + TF-IDF of character 2-5 grams (``char_wb``);
 * topics: one-vs-rest over the eight party-building topics, each a LinearSVC
   calibrated with a sigmoid (``CalibratedClassifierCV``), so scores are
-  probabilities; the main topic is the argmax;
+  probabilities;
 * is_party_building: the same kind of calibrated binary classifier (``khac`` vs
   every other topic);
+* main topic: a calibrated multi-class model of the *first* topic of each
+  party-building text; its probabilities are averaged with the one-vs-rest
+  scores and the argmax is the main topic (a long article touches several
+  topics; this head learnt which one leads);
 * genre: calibrated binary classifier ``tin`` vs ``bai_viet``.
 
 ``topic_evidence`` lists the word features that weighed most for the main topic
@@ -46,7 +50,7 @@ ALL_TOPICS: tuple[str, ...] = TOPICS + (KHAC,)
 GENRES: tuple[str, ...] = ("tin", "bai_viet")
 
 MODEL_PATH = Path(__file__).resolve().with_name("model.skops")
-MODEL_FORMAT = 2
+MODEL_FORMAT = 3
 
 # A secondary topic is listed in ``topics`` when its calibrated score reaches this.
 SECONDARY_THRESHOLD = 0.5
@@ -146,7 +150,9 @@ def make_features():
         token_pattern=r"(?u)[^\W\d_][\w]*",  # words (with "_" joins), no numbers or punctuation
         ngram_range=(1, 2),
         min_df=2,
-        sublinear_tf=True,
+        # raw counts: in a long article the topic it keeps coming back to should
+        # outweigh topics touched once (sublinear tf lost the seeds' main topics)
+        sublinear_tf=False,
         lowercase=False,
         dtype=np.float32,
     )
@@ -176,6 +182,11 @@ def make_topic_model(C: float = 0.5):
     from sklearn.multiclass import OneVsRestClassifier
 
     return OneVsRestClassifier(make_binary(C))
+
+
+def make_main_model(C: float = 0.5):
+    """Multi-class over TOPICS, trained on the first (main) topic of party-building rows."""
+    return make_binary(C)
 
 
 def topic_matrix(topic_lists: list[list[str]]) -> np.ndarray:
@@ -307,19 +318,29 @@ class Classifier:
         self.topic_model = b["topics"]
         self.pb_model = b["is_party_building"]
         self.genre_model = b["genre"]
+        self.main_model = b["main"]
+        # column order of the main model's probabilities, aligned to TOPICS
+        classes = [str(c) for c in self.main_model.classes_]
+        self._main_cols = [classes.index(t) if t in classes else -1 for t in TOPICS]
         word_vec = self.features.transformer_list[0][1]
         raw = word_vec.get_feature_names_out()
         self._words = np.array([w.replace("_", " ") for w in raw], dtype=object)
-        # a feature whose first or last word is a function word is not shown as evidence
+        # shown as evidence: at least two syllables (a lone "đảng" or "tốt" explains
+        # little), neither edge word a function word
         self._showable = np.array(
-            [not ({w.split(" ")[0], w.split(" ")[-1]} & EVIDENCE_STOPWORDS) for w in raw], dtype=bool
+            [
+                ("_" in w or " " in w) and not ({w.split(" ")[0], w.split(" ")[-1]} & EVIDENCE_STOPWORDS)
+                for w in raw
+            ],
+            dtype=bool,
         )
         self._n_words = len(self._words)
         self._topic_coefs = [linear_coef(est)[: self._n_words] for est in self.topic_model.estimators_]
 
     @property
     def info(self) -> dict[str, Any]:
-        return {k: v for k, v in self.bundle.items() if k not in ("features", "topics", "is_party_building", "genre")}
+        heads = ("features", "topics", "is_party_building", "genre", "main", "vocabularies")
+        return {k: v for k, v in self.bundle.items() if k not in heads}
 
     def predict(self, tokenized: list[str]) -> list[dict[str, Any]]:
         texts = [feature_text(t) for t in tokenized]
@@ -332,17 +353,21 @@ class Classifier:
         pb_p = self.pb_model.predict_proba(X)[:, list(self.pb_model.classes_).index(1)]
         genre_classes = list(self.genre_model.classes_)
         genre_p = self.genre_model.predict_proba(X)
+        mp = self.main_model.predict_proba(X)
+        main_p = np.column_stack([mp[:, j] if j >= 0 else np.zeros(len(keep)) for j in self._main_cols])
         for row, i in enumerate(keep):
             if X[row].nnz == 0:  # nothing the model knows (e.g. text in another script)
                 continue
-            out[i] = self._one(X[row], topic_p[row], float(pb_p[row]), genre_classes, genre_p[row])
+            out[i] = self._one(X[row], topic_p[row], main_p[row], float(pb_p[row]), genre_classes, genre_p[row])
         return out
 
-    def _one(self, x, tp, pb: float, genre_classes, gp) -> dict[str, Any]:
+    def _one(self, x, tp, mp, pb: float, genre_classes, gp) -> dict[str, Any]:
         scores = {t: round(float(p), 4) for t, p in zip(TOPICS, tp)}
         scores[KHAC] = round(1.0 - pb, 4)
         is_pb = pb >= 0.5
-        best = int(np.argmax(tp))
+        # main topic: argmax of the one-vs-rest score averaged with the main-topic model,
+        # which learnt from the first label which of several present topics leads
+        best = int(np.argmax((np.asarray(tp) + np.asarray(mp)) / 2))
         if is_pb:
             topic = TOPICS[best]
             others = sorted(

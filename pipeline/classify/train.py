@@ -91,7 +91,9 @@ def _fit_all(X, rows: list[dict], C_topic: float, C_pb: float, C_genre: float) -
     topics = M.make_topic_model(C_topic).fit(X, y_topics)
     pb = M.make_binary(C_pb).fit(X, y_pb)
     genre = M.make_binary(C_genre).fit(X[g_idx], y_genre)
-    return {"topics": topics, "is_party_building": pb, "genre": genre}
+    p_idx = [i for i, r in enumerate(rows) if r["is_party_building"]]
+    main = M.make_main_model(C_topic).fit(X[p_idx], np.array([rows[i]["topics"][0] for i in p_idx]))
+    return {"topics": topics, "is_party_building": pb, "genre": genre, "main": main}
 
 
 def _select_C(texts: list[str], rows: list[dict]) -> dict[str, float]:
