@@ -1,0 +1,16 @@
+-- Member counts (unit 'đảng viên', absolute numbers) by province and organisation (the count's subject):
+-- the latest value by article date, the largest, and how many counts and articles report one.
+select
+    coalesce(a.province, '(unknown)') as province,
+    coalesce(c.subject, '(unknown)') as organisation,
+    coalesce(c.qualifier, '') as qualifier,
+    arg_max(c.value, coalesce(a.published_date, date '1900-01-01'))::bigint as latest,
+    max(a.published_date) as latest_article,
+    max(c.value)::bigint as largest,
+    count(*) as counts,
+    count(distinct c.article_id) as articles
+from counts c
+join articles a using (article_id)
+where c.unit = 'đảng viên' and not coalesce(c.percent, false)
+group by 1, 2, 3
+order by province, largest desc, organisation, qualifier;
