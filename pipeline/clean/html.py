@@ -16,7 +16,7 @@ import trafilatura
 from bs4 import BeautifulSoup
 
 from pipeline.clean.metadata import Cleaned, clean_author, parse_date, parse_views
-from pipeline.clean.text import clean_text_dump, strip_residue
+from pipeline.clean.text import classify, clean_text_dump, strip_residue
 
 _REMOVE_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "template")
 
@@ -46,6 +46,54 @@ def _soup_text(html: str) -> tuple[str, str | None]:
     return root.get_text("\n"), title
 
 
+_META_DATE = re.compile(
+    r"""<meta[^>]+(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|datePublished|pubdate|publishdate|dc\.date(?:\.issued)?|date)["'][^>]*>""",
+    re.IGNORECASE,
+)
+_CONTENT = re.compile(r"""content\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_BLOCK_TAGS = {"p", "div", "br", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "span", "time", "section", "article", "header", "table"}
+DATE_LINE_MAX_CHARS = 100
+DATE_LINES_ABOVE = 12
+
+
+def _visible_lines(html: str) -> list[str]:
+    """The page's text, a line per block element (scripts and styles left out)."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except Exception:  # noqa: BLE001 - an unparsable page has no date lines
+        return []
+    for bad in tree.xpath("//script|//style|//noscript"):
+        bad.drop_tree()
+    for el in tree.iter():
+        if isinstance(el.tag, str) and el.tag.lower() in _BLOCK_TAGS:
+            el.tail = "\n" + (el.tail or "")
+    return [re.sub(r"\s+", " ", line).strip() for line in tree.text_content().split("\n")]
+
+
+def page_date(html: str, body: str, extracted: str | None) -> date | None:
+    """Publication date: explicit metadata, else the date line nearest above the
+    article body, else trafilatura's guess (which may come from a sidebar)."""
+    for tag in _META_DATE.findall(html[:100_000]):
+        m = _CONTENT.search(tag)
+        found = _date(m.group(1)) if m else None
+        if found:
+            return found
+    head = re.sub(r"\s+", " ", body[:60]).strip()[:40]
+    lines = _visible_lines(html)
+    at = next((i for i, line in enumerate(lines) if head and head in line), None)
+    if at is not None:
+        above = [line for line in lines[max(0, at - 40) : at] if line][-DATE_LINES_ABOVE:]
+        for line in reversed(above):
+            label = classify(line)
+            if len(line) <= DATE_LINE_MAX_CHARS and (label is None or label[1] == "meta"):
+                found = parse_date(line)
+                if found:
+                    return found
+    return _date(extracted)
+
+
 def _date(value: str | None) -> date | None:
     if not value:
         return None
@@ -71,7 +119,7 @@ def clean_html(html: str, url: str | None = None) -> Cleaned:
         return Cleaned(
             text=residue.text,
             title=_one_line(doc.title),
-            published_date=_date(doc.date) or residue.published_date,
+            published_date=residue.published_date or page_date(html, residue.text, doc.date),
             author=author,
             views=views,
             site=doc.sitename or doc.hostname,

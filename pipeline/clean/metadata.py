@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 _DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)")
+# "ngày 16 tháng 6 năm 2022", "08 Tháng 3 2023" (Joomla), "16 tháng 6, 2022"
+_WORDS = re.compile(r"(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:năm\s+|,\s*)?(\d{4})(?!\d)", re.IGNORECASE)
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _VIEWS = re.compile(
     r"(?:lượt xem|đã xem|số lượt xem|lượt đọc|views?)\s*:?\s*([\d.,]+)|([\d.,]+)\s*lượt\s+(?:xem|đọc)",
@@ -43,10 +45,11 @@ def parse_date(text: str | None) -> date | None:
         found = valid_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if found:
             return found
-    for m in _DMY.finditer(text):
-        found = valid_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        if found:
-            return found
+    for rx in (_DMY, _WORDS):
+        for m in rx.finditer(text):
+            found = valid_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            if found:
+                return found
     return None
 
 
@@ -69,6 +72,12 @@ def looks_like_name(line: str) -> bool:
     if any(not _NAME_WORD.match(w) for w in words):
         return False
     return sum(len(w) for w in words) <= 40
+
+
+def name_in_signature(line: str) -> str | None:
+    """``Minh Tâm - Trung tâm Dịch vụ nông nghiệp`` or ``Hà An (CTV)``: the name before it."""
+    head = re.split(r"\s+[-–—]\s+|\s*\(|\s*,\s*", line.strip(), maxsplit=1)[0]
+    return head if looks_like_name(head) else None
 
 
 def clean_author(value: str | None) -> str | None:

@@ -21,6 +21,7 @@ from pipeline.clean.metadata import (
     Cleaned,
     clean_author,
     looks_like_name,
+    name_in_signature,
     parse_date,
     parse_views,
 )
@@ -37,6 +38,7 @@ from pipeline.clean.patterns import (
 LONG_LINE_PATTERNS = ("caption_photo", "welcome_banner")
 BODY_MIN_CHARS = 200  # a line this long is body text, whatever its shape
 TITLE_MAX_CHARS = 300
+DATE_LINE_MAX_CHARS = 100
 CAPTION_BLOCK_LINES = 3
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
 
@@ -84,13 +86,19 @@ def clean_text_dump(raw: str) -> Cleaned:
     # 1. header: title, date, views
     title = None
     published = None
+    loose_date = None  # from a short unlabelled line such as "14/10/2020 16:05 | Số lần xem: 298"
     views = None
     for i in range(start):
         line, label = lines[i], labels[i]
         if not line:
             continue
         if label is None:
-            if parse_date(line) is None and 10 <= len(line) <= TITLE_MAX_CHARS:
+            found = parse_date(line) if len(line) <= DATE_LINE_MAX_CHARS else None
+            if found:
+                loose_date = found
+                views = views if views is not None else parse_views(line)
+                dropped.append(line)
+            elif 10 <= len(line) <= TITLE_MAX_CHARS:
                 title = line
             continue
         dropped.append(line)
@@ -98,6 +106,7 @@ def clean_text_dump(raw: str) -> Cleaned:
             published = published or parse_date(line)
             views = views if views is not None else parse_views(line)
 
+    published = published or loose_date
     body, views_in_body, author = _body_and_tail(lines[start:], labels[start:], title, dropped)
     views = views if views is not None else views_in_body
     return Cleaned(
@@ -153,8 +162,8 @@ def _body_and_tail(
         sig = SIGNATURE_PREFIX.match(line)
         if sig and looks_like_name(sig.group(2)):
             author = sig.group(2)
-        elif looks_like_name(line) and not SIGNATURE_DETAIL.match(line):
-            author = line
+        elif not SIGNATURE_DETAIL.match(line) and name_in_signature(line):
+            author = name_in_signature(line)
     # a signature that ends with a full stop ("Tác giả: Lê Văn An.")
     if body and author is None and len(body[-1]) < 80:
         sig = SIGNATURE_PREFIX.match(body[-1])

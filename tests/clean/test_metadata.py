@@ -1,0 +1,73 @@
+"""Dates, views, names and the publication date of HTML pages."""
+from datetime import date
+
+import pytest
+
+from pipeline.clean.html import page_date
+from pipeline.clean.metadata import looks_like_name, name_in_signature, parse_date, parse_views
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Đăng lúc: 07:56:25 15/04/2024 (GMT+7)", date(2024, 4, 15)),
+        ("Thứ Hai, ngày 29/3/2021 - 14:15", date(2021, 3, 29)),
+        ("14/10/2020 16:05 | Số lần xem: 298", date(2020, 10, 14)),
+        ("Được đăng ngày Thứ tư, 08 Tháng 3 2023 09:20", date(2023, 3, 8)),
+        ("ngày 16 tháng 6 năm 2022", date(2022, 6, 16)),
+        ("2023-08-14T08:30:00+07:00", date(2023, 8, 14)),
+        ("31/2/2022", None),
+        ("Hôm nay: 1587", None),
+        ("65.052 đảng viên", None),
+    ],
+)
+def test_parse_date(text, expected):
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("Lượt xem: 1.246", 1246), ("89 lượt xem", 89), ("Đã xem: 1896", 1896), ("Không có số", None)],
+)
+def test_parse_views(text, expected):
+    assert parse_views(text) == expected
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("Thanh Thảo", "Thanh Thảo"),
+        ("Minh Tâm - Trung tâm Dịch vụ nông nghiệp huyện", "Minh Tâm"),
+        ("Hà An (CTV)", "Hà An"),
+        ("Tiến tới đại hội đảng", None),
+        ("Giải phóng miền Nam", None),
+        ("CÁC TIN ĐÃ ĐĂNG", None),
+    ],
+)
+def test_name_in_signature(line, expected):
+    assert name_in_signature(line) == expected
+
+
+def test_looks_like_name_rejects_sentences():
+    assert not looks_like_name("Đảng bộ xã có nhiều đổi mới trong công tác")
+
+
+SIDEBAR_PAGE = """<html><body>
+<div class="side"><ul><li>Tin cũ <span>28-02-2023</span></li></ul></div>
+<div class="item"><h2>Tiêu đề bài</h2><dl><dd class="published">Được đăng ngày Thứ tư, 08 Tháng 3 2023 09:20</dd></dl>
+<p>Đảng bộ huyện hiện có 54 tổ chức cơ sở đảng với nhiều đổi mới trong sinh hoạt chi bộ.</p></div>
+</body></html>"""
+
+
+def test_page_date_prefers_the_line_above_the_body_to_a_sidebar_date():
+    body = "Đảng bộ huyện hiện có 54 tổ chức cơ sở đảng với nhiều đổi mới trong sinh hoạt chi bộ."
+    assert page_date(SIDEBAR_PAGE, body, "2023-02-28") == date(2023, 3, 8)
+
+
+def test_page_date_metadata_first():
+    html = '<html><head><meta property="article:published_time" content="2024-01-15T09:05:00+07:00"></head><body><p>x</p></body></html>'
+    assert page_date(html, "x", "2020-01-01") == date(2024, 1, 15)
+
+
+def test_page_date_falls_back_to_extracted():
+    assert page_date("<html><body><p>abc</p></body></html>", "abc", "2022-05-01") == date(2022, 5, 1)
