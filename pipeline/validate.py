@@ -1,0 +1,261 @@
+"""``pipeline validate``: is a dataset what ``pipeline/schema.py`` promises?
+
+Two kinds of checks, both as data:
+
+* schema: every table is present and its columns have the schema's names and
+  types (pyarrow), and the columns ``store.REQUIRED`` names have no nulls;
+* values: ``CHECKS`` below, one SQL query per rule that selects the rows breaking
+  it (DuckDB over the Parquet files, or over in-memory Arrow tables): offsets
+  inside the article and ``text[start:end] == text``, dates in 1900..2100,
+  counts non-negative and percentages at most 100, every ``article_id`` known
+  to ``articles``, ``article_id`` unique, enumerated columns inside their sets.
+
+``validate_dataset(dir)`` checks a folder; ``validate_tables({name: table})``
+checks Arrow tables, e.g. one page's rows before they are written. Each problem
+is one line: ``table: what is wrong (n rows), e.g. ...``.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.schema import TABLES
+from pipeline.store import REQUIRED
+
+YEAR_MIN, YEAR_MAX = 1900, 2100
+SPAN_TABLES = ("doc_refs", "dates", "counts", "solutions", "entities")
+EXAMPLES = 3  # example rows quoted per problem
+
+
+@dataclass(frozen=True)
+class Check:
+    table: str
+    message: str
+    # SELECT over the views; every row it returns breaks the rule. Its first
+    # columns are quoted as the examples.
+    sql: str
+    needs: tuple[str, ...] = ()  # other tables the query reads
+
+
+def _date_range(table: str, column: str) -> Check:
+    return Check(
+        table,
+        f"{column} outside {YEAR_MIN}..{YEAR_MAX}",
+        f'select article_id, "{column}" from {table} '
+        f'where "{column}" is not null and (year("{column}") < {YEAR_MIN} or year("{column}") > {YEAR_MAX})',
+    )
+
+
+def _year_range(table: str, column: str) -> Check:
+    return Check(
+        table,
+        f"{column} outside {YEAR_MIN}..{YEAR_MAX}",
+        f'select article_id, "{column}" from {table} '
+        f'where "{column}" is not null and ("{column}" < {YEAR_MIN} or "{column}" > {YEAR_MAX})',
+    )
+
+
+def _one_of(table: str, column: str, values: tuple[str, ...], nullable: bool = True) -> Check:
+    listed = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+    null = f'"{column}" is not null and ' if nullable else ""
+    key = "source" if table == "errors" else "article_id"
+    return Check(
+        table,
+        f"{column} not one of {', '.join(values)}",
+        f'select {key}, "{column}" from {table} where {null}"{column}" not in ({listed})',
+    )
+
+
+def _spans(table: str) -> list[Check]:
+    return [
+        Check(
+            table,
+            "offsets outside the article text (0 <= start <= end <= len(text))",
+            f'select x.article_id, x.start, x."end", length(a.text) as text_length from {table} x '
+            f"join articles a using (article_id) "
+            f'where x.start is not null and (x.start < 0 or x."end" is null or x."end" < x.start '
+            f'or x."end" > length(a.text))',
+            ("articles",),
+        ),
+        Check(
+            table,
+            "text differs from the article's text[start:end]",
+            f'select x.article_id, x.start, x."end", x.text, '
+            f'substring(a.text, x.start + 1, x."end" - x.start) as article_text from {table} x '
+            f"join articles a using (article_id) "
+            f'where x.start is not null and x."end" is not null and x.text is not null '
+            f'and x.start >= 0 and x."end" >= x.start and x."end" <= length(a.text) '
+            f'and substring(a.text, x.start + 1, x."end" - x.start) <> x.text',
+            ("articles",),
+        ),
+        Check(
+            table,
+            "article_id not in articles",
+            f"select x.article_id from {table} x anti join articles a using (article_id)",
+            ("articles",),
+        ),
+    ]
+
+
+CHECKS: list[Check] = [
+    Check(
+        "articles",
+        "article_id not unique",
+        "select article_id, count(*) as rows from articles group by article_id having count(*) > 1",
+    ),
+    Check("articles", "empty text", "select article_id from articles where length(trim(coalesce(text, ''))) = 0"),
+    Check(
+        "articles",
+        "negative n_words, n_sentences or views",
+        "select article_id, n_words, n_sentences, views from articles "
+        "where n_words < 0 or n_sentences < 0 or views < 0",
+    ),
+    _date_range("articles", "published_date"),
+    _date_range("doc_refs", "issued_date"),
+    _year_range("doc_refs", "year"),
+    _one_of("doc_refs", "system", ("party", "state")),
+    _date_range("dates", "date"),
+    _date_range("dates", "date_end"),
+    Check("dates", "date_end before date", 'select article_id, "date", date_end from dates where date_end < "date"'),
+    _one_of("dates", "precision", ("day", "month", "quarter", "year", "year_range", "day_range"), nullable=False),
+    _one_of("dates", "role", ("published", "issued", "mentioned"), nullable=False),
+    Check("counts", "negative value", "select article_id, value, text from counts where value < 0"),
+    Check(
+        "counts",
+        "percentage above 100",
+        "select article_id, value, text from counts where percent and value > 100",
+    ),
+    _year_range("counts", "year"),
+    _one_of("solutions", "kind", ("solution", "measure", "limitation", "other")),
+    Check(
+        "solutions",
+        "negative list_id or item_index",
+        "select article_id, list_id, item_index from solutions where list_id < 0 or item_index < 0",
+    ),
+    _one_of("entities", "kind", ("organisation", "person"), nullable=False),
+    _one_of("entities", "level", ("central", "province", "district", "commune", "grassroots")),
+    _one_of("errors", "stage", ("read", "decode", "clean", "tokenize", "nlp", "extract", "classify", "write"), nullable=False),
+    *[check for table in SPAN_TABLES for check in _spans(table)],
+]
+
+
+def _short(value, limit: int = 60) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _example(columns: list[str], row: tuple) -> str:
+    return "(" + ", ".join(f"{c}={_short(v)}" for c, v in zip(columns, row)) + ")"
+
+
+def schema_problems(name: str, actual: pa.Schema) -> list[str]:
+    """Columns missing, unexpected or of another type than ``pipeline.schema`` says."""
+    expected = TABLES[name]
+    problems = []
+    for field in expected:
+        if field.name not in actual.names:
+            problems.append(f"{name}: column {field.name!r} missing")
+            continue
+        got = actual.field(field.name).type
+        if not got.equals(field.type):
+            problems.append(f"{name}: column {field.name!r} is {got}, schema says {field.type}")
+    extra = [n for n in actual.names if n not in expected.names]
+    if extra:
+        problems.append(f"{name}: unexpected columns {extra}")
+    return problems
+
+
+def _null_checks() -> list[Check]:
+    checks = []
+    for table, columns in REQUIRED.items():
+        key = "source" if table == "errors" else "article_id"
+        for column in columns:
+            checks.append(Check(table, f"null {column}", f'select {key} from {table} where "{column}" is null'))
+    return checks
+
+
+def run_checks(con: duckdb.DuckDBPyConnection, present: set[str], checks: list[Check] | None = None) -> list[str]:
+    """Run every check whose tables are views of ``con``; one line per rule broken."""
+    problems = []
+    for check in checks if checks is not None else [*_null_checks(), *CHECKS]:
+        if check.table not in present or any(t not in present for t in check.needs):
+            continue
+        try:
+            rel = con.sql(check.sql)
+            columns = rel.columns
+            n = con.sql(f"select count(*) from ({check.sql})").fetchall()[0][0]
+            if not n:
+                continue
+            rows = rel.limit(EXAMPLES).fetchall()
+        except duckdb.Error as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            problems.append(f"{check.table}: could not check {check.message!r}: {first}")
+            continue
+        examples = "; ".join(_example(columns[:5], row[:5]) for row in rows)
+        problems.append(f"{check.table}: {check.message} ({n} row{'s' if n != 1 else ''}), e.g. {examples}")
+    return problems
+
+
+def _table_schema(data_dir: Path, name: str) -> tuple[pa.Schema | None, str | None]:
+    """The schema of ``name``'s file (or of its folder's first part) and a problem, if any."""
+    file = data_dir / f"{name}.parquet"
+    parts = data_dir / name
+    try:
+        if file.is_file():
+            return pq.read_schema(file), None
+        if parts.is_dir():
+            first = next(iter(sorted(parts.rglob("*.parquet"))), None)
+            if first is not None:
+                return pq.read_schema(first), None
+    except (OSError, pa.ArrowException) as exc:
+        return None, f"{name}: unreadable Parquet: {exc}"
+    return None, f"{name}: table missing ({name}.parquet not found)"
+
+
+def validate_dataset(data_dir: Path) -> list[str]:
+    """Every problem of the dataset in ``data_dir``, one line each; [] when it is valid."""
+    from pipeline.query import connect
+
+    data_dir = Path(data_dir)
+    problems: list[str] = []
+    usable: set[str] = set()
+    for name in TABLES:
+        schema, problem = _table_schema(data_dir, name)
+        if problem:
+            problems.append(problem)
+            continue
+        table_problems = schema_problems(name, schema)
+        problems.extend(table_problems)
+        usable.add(name)
+    con = connect(data_dir, warn=lambda message: None)
+    try:
+        present = {row[0] for row in con.sql("select view_name from duckdb_views() where not internal").fetchall()}
+        problems.extend(run_checks(con, present & usable))
+    finally:
+        con.close()
+    return problems
+
+
+def validate_tables(tables: Mapping[str, pa.Table]) -> list[str]:
+    """The same checks over in-memory Arrow tables (e.g. one page's rows before writing).
+
+    Span and foreign-key checks need ``articles`` among the tables.
+    """
+    problems: list[str] = []
+    con = duckdb.connect(":memory:")
+    try:
+        for name, table in tables.items():
+            if name not in TABLES:
+                problems.append(f"{name}: not a table of pipeline.schema")
+                continue
+            problems.extend(schema_problems(name, table.schema))
+            con.register(name, table)
+        problems.extend(run_checks(con, {n for n in tables if n in TABLES}))
+    finally:
+        con.close()
+    return problems
