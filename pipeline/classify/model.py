@@ -15,9 +15,10 @@ type is listed in ``TRUSTED_TYPES``):
 * is_party_building: the same kind of calibrated binary classifier (``khac`` vs
   every other topic);
 * main topic: a calibrated multi-class model of the *first* topic of each
-  party-building text; its probabilities are averaged with the one-vs-rest
-  scores and the argmax is the main topic (a long article touches several
-  topics; this head learnt which one leads);
+  party-building text; its probabilities are added to the one-vs-rest scores
+  and the argmax is the main topic (a long article touches several topics; this
+  head learnt which one leads). For a long text the same two scores of its lead
+  (first three sentences) are added too;
 * genre: calibrated binary classifier ``tin`` vs ``bai_viet``.
 
 ``topic_evidence`` lists the word features that weighed most for the main topic
@@ -56,6 +57,14 @@ MODEL_FORMAT = 3
 SECONDARY_THRESHOLD = 0.5
 # Number of evidence phrases returned for the main topic.
 N_EVIDENCE = 6
+# The lead: an article longer than LONG_TEXT_SENTENCES sentences (the labelled
+# texts have 3 to 8) also gets its first LEAD_SENTENCES sentences of more than
+# three words scored, with the same weight as the whole text, for the main topic
+# and the genre (a news report says so in its first sentence):
+# the headline and lead say what a long article is about, while its body
+# (solution lists, quotations) touches many topics.
+LEAD_SENTENCES = 3
+LONG_TEXT_SENTENCES = 8
 # Tokenized texts longer than this are cut before featurizing (a 50-page dump
 # would only slow the char n-grams down; the beginning carries the topic).
 MAX_FEATURE_CHARS = 60_000
@@ -129,6 +138,14 @@ def normalize_text(text: str) -> str:
 def feature_text(tokenized: str) -> str:
     """What the vectorizers see: the tokenized text, normalized, lower case, capped."""
     return normalize_text(tokenized)[:MAX_FEATURE_CHARS].lower()
+
+
+def lead_text(tokenized: str) -> str | None:
+    """The first sentences of a long tokenized text, or None for a short one."""
+    lines = [ln for ln in tokenized.split("\n") if len(ln.split()) > 3]
+    if len(lines) <= LONG_TEXT_SENTENCES:
+        return None
+    return "\n".join(lines[:LEAD_SENTENCES])
 
 
 def tokenize_texts(texts: list[str]) -> list[str]:
@@ -352,22 +369,35 @@ class Classifier:
         topic_p = self.topic_model.predict_proba(X)
         pb_p = self.pb_model.predict_proba(X)[:, list(self.pb_model.classes_).index(1)]
         genre_classes = list(self.genre_model.classes_)
-        genre_p = self.genre_model.predict_proba(X)
-        mp = self.main_model.predict_proba(X)
-        main_p = np.column_stack([mp[:, j] if j >= 0 else np.zeros(len(keep)) for j in self._main_cols])
+        genre_p = self.genre_model.predict_proba(X).copy()
+        main_p = topic_p + self._main_proba(X)
+        leads = {row: lead_text(texts[i]) for row, i in enumerate(keep)}
+        leads = {row: t for row, t in leads.items() if t}
+        if leads:
+            XL = self.features.transform(list(leads.values()))
+            lead_p = self.topic_model.predict_proba(XL) + self._main_proba(XL)
+            lead_g = self.genre_model.predict_proba(XL)
+            for j, row in enumerate(leads):
+                main_p[row] += lead_p[j]
+                genre_p[row] = (genre_p[row] + lead_g[j]) / 2
         for row, i in enumerate(keep):
             if X[row].nnz == 0:  # nothing the model knows (e.g. text in another script)
                 continue
             out[i] = self._one(X[row], topic_p[row], main_p[row], float(pb_p[row]), genre_classes, genre_p[row])
         return out
 
+    def _main_proba(self, X) -> np.ndarray:
+        mp = self.main_model.predict_proba(X)
+        return np.column_stack([mp[:, j] if j >= 0 else np.zeros(X.shape[0]) for j in self._main_cols])
+
     def _one(self, x, tp, mp, pb: float, genre_classes, gp) -> dict[str, Any]:
         scores = {t: round(float(p), 4) for t, p in zip(TOPICS, tp)}
         scores[KHAC] = round(1.0 - pb, 4)
         is_pb = pb >= 0.5
-        # main topic: argmax of the one-vs-rest score averaged with the main-topic model,
-        # which learnt from the first label which of several present topics leads
-        best = int(np.argmax((np.asarray(tp) + np.asarray(mp)) / 2))
+        # main topic: argmax of the one-vs-rest scores plus the main-topic model, which
+        # learnt from the first label which of several present topics leads (plus the
+        # same two for the lead of a long text, see LEAD_SENTENCES)
+        best = int(np.argmax(mp))
         if is_pb:
             topic = TOPICS[best]
             others = sorted(

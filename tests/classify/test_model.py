@@ -220,3 +220,21 @@ def test_strip_boilerplate_drops_lines_holding_fragments():
     text = "Trang chủ | Tin tức\nChi bộ họp bàn nhiệm vụ.\nLượt xem: 12\n\nĐảng viên phát biểu."
     got = strip_boilerplate(text, ["Trang chủ", "Lượt xem:"])
     assert got == "Chi bộ họp bàn nhiệm vụ.\nĐảng viên phát biểu."
+
+
+def test_lead_only_for_texts_longer_than_the_labelled_ones():
+    short = "\n".join(f"Câu số {i} có đủ bốn từ ." for i in range(M.LONG_TEXT_SENTENCES))
+    assert M.lead_text(short) is None
+    long = "Trang_chủ\n" + "\n".join(f"Câu số {i} có đủ bốn từ ." for i in range(20))
+    lead = M.lead_text(long)
+    assert lead.split("\n") == [f"Câu số {i} có đủ bốn từ ." for i in range(M.LEAD_SENTENCES)]
+
+
+def test_long_article_keeps_the_topic_of_its_lead(clf):
+    lead = ("Đảng_ủy xã tổ_chức lễ kết_nạp đảng_viên mới cho 15 quần_chúng ưu_tú .\n"
+            "Các đảng_viên mới đều là đoàn_viên thanh_niên được chi_bộ bồi_dưỡng , giới_thiệu .\n"
+            "Năm nay , xã kết_nạp 32 đảng_viên , vượt chỉ_tiêu phát_triển đảng_viên .\n")
+    body = ("Chi_bộ duy_trì sinh_hoạt định_kỳ và tổ_chức học_tập nghị_quyết .\n" * 3
+            + "Ủy_ban kiểm_tra đảng_ủy giám_sát việc chấp_hành Điều_lệ Đảng .\n" * 3
+            + "Mặt_trận Tổ_quốc và các đoàn_thể vận_động nhân_dân .\n" * 3)
+    assert clf.predict([lead + body])[0]["topic"] == "dang_vien"
