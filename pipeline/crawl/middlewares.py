@@ -1,0 +1,113 @@
+"""Downloader middlewares and an extension: address guard, stored-URL skip, retry backoff,
+fetch time, content-type guard."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest, StopDownload
+from scrapy.utils.defer import maybe_deferred_to_future
+
+from pipeline.crawl.safety import address_refusal
+from pipeline.crawl.urls import canonical_url, host_of
+
+log = logging.getLogger(__name__)
+
+
+class _Base:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.settings = crawler.settings
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+
+class AddressGuardMiddleware(_Base):
+    """Refuse requests (seeds, links, redirects, robots.txt) to loopback/private/reserved addresses.
+
+    Redirects come back through here as new requests, so a public page redirecting
+    into 10.0.0.0/8 or 127.0.0.1 is refused too. ``CRAWL_ALLOW_PRIVATE`` lifts it.
+    """
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self.allow = self.settings.getbool("CRAWL_ALLOW_PRIVATE")
+        self.cache: dict[str, str | None] = {}
+
+    async def process_request(self, request):
+        if self.allow:
+            return None
+        host = host_of(request.url)
+        if host not in self.cache:
+            from twisted.internet import threads
+
+            self.cache[host] = await maybe_deferred_to_future(threads.deferToThread(address_refusal, host))
+        why = self.cache[host]
+        if why:
+            self.crawler.stats.inc_value("crawl/refused_address")
+            log.warning("refused %s: %s (set allow_private to fetch private addresses)", request.url, why)
+            raise IgnoreRequest(f"address refused: {why}")
+        return None
+
+
+class StoredSkipMiddleware(_Base):
+    """Never fetch an article already in the WARC index (also for requests a resumed JOBDIR
+    queue still holds), unless it is a --refresh revalidation."""
+
+    def process_request(self, request):
+        if request.meta.get("crawl_kind") != "article" or request.meta.get("revalidate"):
+            return None
+        spider = self.crawler.spider
+        canon = canonical_url(request.url)
+        if canon and canon in spider.index:
+            self.crawler.stats.inc_value("crawl/skipped_stored")
+            raise IgnoreRequest("already stored")
+        return None
+
+
+class BackoffMiddleware(_Base):
+    """Wait BASE * 2**(n-1) seconds (at most MAX) before the n-th retry of a request."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self.base = self.settings.getfloat("CRAWL_RETRY_BACKOFF_BASE")
+        self.cap = self.settings.getfloat("CRAWL_RETRY_BACKOFF_MAX")
+
+    async def process_request(self, request):
+        n = request.meta.get("retry_times", 0)
+        if n and self.base > 0 and not request.meta.get("backoff_done") == n:
+            request.meta["backoff_done"] = n
+            delay = min(self.cap, self.base * 2 ** (n - 1))
+            from twisted.internet import reactor, task
+
+            await maybe_deferred_to_future(task.deferLater(reactor, delay))
+        return None
+
+
+class FetchTimeMiddleware(_Base):
+    """Record when each response arrived (the WARC-Date of its records)."""
+
+    def process_response(self, request, response):
+        request.meta["fetched_at"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return response
+
+
+class ContentTypeGuard(_Base):
+    """Stop article downloads as soon as headers show a non-HTML type (PDF, images, ...)."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self.types = [t.lower() for t in self.settings.getlist("CRAWL_HTML_TYPES")]
+        crawler.signals.connect(self.headers_received, signal=signals.headers_received)
+
+    def headers_received(self, headers, body_length, request, spider=None):
+        if request.meta.get("crawl_kind") != "article":
+            return
+        ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+        if ctype and not any(t in ctype for t in self.types):
+            self.crawler.stats.inc_value("crawl/skipped_non_html")
+            log.info("skipped %s: Content-Type %s", request.url, ctype)
+            raise StopDownload(fail=True)

@@ -1,0 +1,79 @@
+"""Every crawl setting, in one place.
+
+``SCRAPY_SETTINGS`` is handed to Scrapy as is; the ``CRAWL_*`` names are ours and
+are read by the spider, the middlewares and the WARC writer through the same
+Scrapy settings object, so a test (or ``--set NAME=VALUE``) overrides any of them.
+"""
+from __future__ import annotations
+
+import os
+
+from pipeline import __version__
+
+# The page webmasters reach from the User-Agent. example.org is a placeholder: set
+# CRAWL_CONTACT_URL (or edit here) to the project's real page before crawling.
+CONTACT_URL = os.environ.get("CRAWL_CONTACT_URL", "https://example.org/xdd-pipeline/crawler")
+USER_AGENT = f"xdd-pipeline/{__version__} (Vietnamese party-building news research corpus; +{CONTACT_URL})"
+
+# Where crawl state lives inside the output folder. sources.discover skips dot-folders,
+# so nothing in here is read as a page by `pipeline extract`.
+STATE_DIR = ".crawl"
+
+SCRAPY_SETTINGS: dict = {
+    "BOT_NAME": "xdd-pipeline",
+    "USER_AGENT": USER_AGENT,
+    "ROBOTSTXT_OBEY": True,
+    "ROBOTSTXT_USER_AGENT": "xdd-pipeline",
+    # Politeness: one or two requests at a time per host, a delay AutoThrottle adapts.
+    "CONCURRENT_REQUESTS": 8,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+    "DOWNLOAD_DELAY": 1.0,
+    "RANDOMIZE_DOWNLOAD_DELAY": True,
+    "AUTOTHROTTLE_ENABLED": True,
+    "AUTOTHROTTLE_START_DELAY": 2.0,
+    "AUTOTHROTTLE_MAX_DELAY": 30.0,
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
+    # Old provincial portals are slow: a generous timeout, retries with backoff.
+    "DOWNLOAD_TIMEOUT": 60,
+    "RETRY_ENABLED": True,
+    "RETRY_TIMES": 3,
+    "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
+    "REDIRECT_MAX_TIMES": 5,
+    # Page size cap, compressed and decompressed (HttpCompressionMiddleware applies it
+    # to the decoded body too); sitemaps get their own cap below.
+    "DOWNLOAD_MAXSIZE": 5 * 1024 * 1024,
+    "DOWNLOAD_WARNSIZE": 2 * 1024 * 1024,
+    "DEPTH_LIMIT": 0,  # section depth is bounded by CRAWL_SECTION_DEPTH instead
+    "COOKIES_ENABLED": False,
+    "TELNETCONSOLE_ENABLED": False,
+    "REMOTE_CONTROL_ENABLED": False,  # no listening port on the crawl machine
+    "LOG_LEVEL": "INFO",
+    "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
+    "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
+    "DOWNLOADER_MIDDLEWARES": {
+        "pipeline.crawl.middlewares.AddressGuardMiddleware": 50,
+        "pipeline.crawl.middlewares.StoredSkipMiddleware": 60,
+        "pipeline.crawl.middlewares.BackoffMiddleware": 70,
+        "pipeline.crawl.middlewares.FetchTimeMiddleware": 950,
+    },
+    "ITEM_PIPELINES": {"pipeline.crawl.warc.WarcPipeline": 300},
+    "EXTENSIONS": {"pipeline.crawl.middlewares.ContentTypeGuard": 500},
+    # --- ours ---
+    # Refuse loopback, private, link-local and reserved addresses (seeds, links, redirects).
+    "CRAWL_ALLOW_PRIVATE": False,
+    # Retry backoff: wait BASE * 2**(n-1) seconds before the n-th retry, at most MAX.
+    "CRAWL_RETRY_BACKOFF_BASE": 2.0,
+    "CRAWL_RETRY_BACKOFF_MAX": 60.0,
+    # Decompressed size cap for gzipped sitemaps and feeds.
+    "CRAWL_SITEMAP_MAXSIZE": 50 * 1024 * 1024,
+    # How many section/pagination hops from a seed, and how many section pages at most.
+    "CRAWL_SECTION_DEPTH": 5,
+    "CRAWL_MAX_SECTION_PAGES": 500,
+    # Nested sitemap indexes followed at most this deep.
+    "CRAWL_SITEMAP_DEPTH": 3,
+    # WARC files rotate once they grow past this many bytes (compressed).
+    "CRAWL_WARC_MAX_BYTES": 100 * 1024 * 1024,
+    "CRAWL_WARC_PREFIX": "crawl",
+    # Content types stored as pages.
+    "CRAWL_HTML_TYPES": ["text/html", "application/xhtml+xml"],
+}
