@@ -24,8 +24,20 @@ def _usage_error(message: str) -> None:
 def extract(
     paths: list[Path] = typer.Argument(None, help="Files and folders of pages (default: data/raw)."),
     out: Path = typer.Option(Path(settings.DEFAULT_PROCESSED), "--out", help="Output folder for the Parquet tables."),
+    workers: int = typer.Option(None, "--workers", min=1, help="Worker processes (default: all cores); 1 runs in this process."),
+    engine: str = typer.Option("local", "--engine", help="local (this machine) | dask (a Dask distributed cluster)."),
+    scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://HOST:PORT); default: a local cluster of --workers processes."),
+    force: bool = typer.Option(False, "--force", help="Recompute every page, even those unchanged since the last run."),
+    batch_pages: int = typer.Option(200, "--batch-pages", min=1, help="Pages per committed batch: a killed run redoes at most one batch plus the pages in flight."),
 ) -> None:
-    """Process HTML pages, text dumps (.txt), their .gz variants and WARC archives into Parquet."""
+    """Process HTML pages, text dumps (.txt), their .gz variants and WARC archives into Parquet.
+
+    Incremental: pages unchanged since the last run into the same --out (same
+    content hash, same pipeline code) are not processed again; pages no longer
+    in the input lose their rows. A killed run resumes from its committed batches.
+    """
+    import os
+
     from pipeline.run import extract as run_extract
     from pipeline.run import report_error
 
@@ -35,6 +47,11 @@ def extract(
         _usage_error(f"no such file or folder: {', '.join(missing)}")
     if out.exists() and not out.is_dir():
         _usage_error(f"--out {out} is a file, not a folder")
+    if engine not in ("local", "dask"):
+        _usage_error(f"--engine must be local or dask, not {engine!r}")
+    if scheduler and engine != "dask":
+        _usage_error("--scheduler needs --engine dask")
+    workers = workers or os.cpu_count() or 1
 
     progress = None
     task = None
@@ -61,7 +78,10 @@ def extract(
             progress.advance(task)
 
     try:
-        summary = run_extract(paths, out, on_result=on_result)
+        summary = run_extract(
+            paths, out, on_result=on_result, batch_pages=batch_pages,
+            workers=workers, engine=engine, scheduler=scheduler, force=force,
+        )
     finally:
         if progress:
             progress.stop()

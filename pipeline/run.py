@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -152,10 +153,13 @@ def process_page(page: Page, nlp, now: datetime | None = None) -> PageResult:
 
 @dataclass
 class RunSummary:
-    pages: int = 0
-    articles: int = 0
-    errors: int = 0
-    failed_sources: int = 0
+    pages: int = 0  # pages read from the input (unreadable ones included)
+    articles: int = 0  # articles in the published dataset
+    errors: int = 0  # error rows in the published dataset
+    failed_sources: int = 0  # pages of the input with at least one error row
+    processed: int = 0  # pages processed by this run
+    skipped: int = 0  # pages unchanged since an earlier run (not processed again)
+    batches: int = 0  # batches committed by this run
     seconds: float = 0.0
     rows: dict[str, int] = field(default_factory=dict)
 
@@ -166,16 +170,130 @@ class RunSummary:
     def line(self) -> str:
         return (
             f"pages read: {self.pages}, articles written: {self.articles}, "
-            f"errors: {self.errors}, seconds: {self.seconds:.1f}"
+            f"errors: {self.errors}, unchanged: {self.skipped}, seconds: {self.seconds:.1f}"
         )
 
 
 def iter_results(paths: Iterable[Path | str], nlp) -> Iterator[PageResult]:
     for item in iter_pages(paths):
-        if isinstance(item, PageError):
-            yield PageResult(source=item.source, errors=[error_row(item.source, item.stage, item.error)])
-        else:
-            yield process_page(item, nlp)
+        yield page_rows(item, nlp)
+
+
+def page_rows(item: Page | PageError, nlp, now: datetime | None = None) -> PageResult:
+    """``process_page``, plus the schema check every engine applies before rows are kept.
+
+    A page whose rows do not fit the schemas keeps none of them and gets one
+    ``write`` error row instead; an unreadable page is its one error row.
+    """
+    from pipeline.store import SchemaError, to_table
+
+    if isinstance(item, PageError):
+        return PageResult(source=item.source, errors=[error_row(item.source, item.stage, item.error, now)])
+    result = process_page(item, nlp, now)
+    if result.rows.get("articles"):
+        try:
+            for table, rows in result.rows.items():
+                to_table(table, rows)
+        except SchemaError as exc:
+            result.rows = {}
+            result.errors.append(error_row(result.source, "write", f"rows do not fit the schema: {exc}", now))
+    return result
+
+
+# -- executors: the same page_rows in this process, in worker processes, on Dask --
+
+_NLP = None
+
+
+def _worker_nlp():
+    """The nlp of this worker process, built once on its first page."""
+    global _NLP
+    if _NLP is None:
+        from pipeline.nlp import build_nlp
+
+        _NLP = build_nlp()
+    return _NLP
+
+
+def work(item: Page | PageError) -> PageResult:
+    """The task a worker process or a Dask worker runs for one page."""
+    return page_rows(item, _worker_nlp() if isinstance(item, Page) else None)
+
+
+def _local_results(items: Iterator, workers: int, max_in_flight: int) -> Iterator[PageResult]:
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        pending: set = set()
+        for item in items:
+            pending.add(pool.submit(work, item))
+            while len(pending) >= max_in_flight:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    yield fut.result()
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                yield fut.result()
+
+
+def dask_client(scheduler: str | None, workers: int):
+    """A client of ``scheduler``, else of a LocalCluster of ``workers`` processes on loopback."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        return Client(scheduler), None
+    cluster = LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+    )
+    return Client(cluster), cluster
+
+
+def _dask_results(items: Iterator, workers: int, scheduler: str | None, max_in_flight: int) -> Iterator[PageResult]:
+    from distributed import as_completed
+
+    client, cluster = dask_client(scheduler, workers)
+    try:
+        futures = as_completed()
+        in_flight = 0
+        for item in items:
+            futures.add(client.submit(work, item, pure=False))
+            in_flight += 1
+            while in_flight >= max_in_flight:
+                yield next(futures).result()
+                in_flight -= 1
+        for fut in futures:
+            yield fut.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+@lru_cache(maxsize=1)
+def code_key() -> str:
+    """What a page's rows depend on besides its bytes: pipeline version + code digest.
+
+    The digest covers every code and data file of the package (patterns, tables,
+    the classifier model), so an incremental run after any change to them
+    recomputes every page; ``settings.PIPELINE_VERSION`` names the release.
+    """
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts or path.suffix in (".pyc", ".tmp"):
+            continue
+        if path.name == "bench.py":
+            continue
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return f"{settings.PIPELINE_VERSION}+{digest.hexdigest()[:16]}"
 
 
 def extract(
@@ -184,49 +302,99 @@ def extract(
     nlp=None,
     on_result: Callable[[PageResult], None] | None = None,
     batch_pages: int = 200,
+    workers: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    force: bool = False,
+    partitioned: bool | None = None,
 ) -> RunSummary:
-    """Process ``paths`` into the Parquet tables of ``out_dir``."""
-    from pipeline.nlp import build_nlp
-    from pipeline.store import DatasetWriter, SchemaError, to_table
+    """Process ``paths`` into the Parquet tables of ``out_dir``.
 
+    Incremental and crash-safe: pages are processed in batches committed to
+    ``out_dir/.state`` (see ``pipeline.store``); a page whose source, content
+    hash and ``code_key()`` are already committed is not processed again
+    (``force`` recomputes all). The published tables hold exactly the rows of
+    the pages of this input, in input order (the order of ``iter_pages``: files
+    sorted by path, WARC records in archive order, rows of a page in extraction
+    order), so they are the same for 1 or N workers, the local or the Dask
+    engine, a full, incremental or resumed run. Pages no longer in the input
+    lose their rows. ``engine="dask"`` runs ``work`` on a Dask cluster
+    (``scheduler`` address, else a LocalCluster of ``workers`` processes) and
+    also writes the partitioned dataset ``out_dir/dataset/<table>/``.
+    """
+    from pipeline.store import PartStore
+
+    if engine not in ("local", "dask"):
+        raise ValueError(f"engine must be 'local' or 'dask', not {engine!r}")
     started = time.perf_counter()
-    nlp = nlp or build_nlp()
+    workers = max(1, int(workers or 1))
+    store = PartStore(Path(out_dir))
+    index = {} if force else store.index()
+    key = code_key()
     summary = RunSummary()
-    writer = DatasetWriter(Path(out_dir))
-    seen_ids: set[str] = set()
-    try:
-        for n, result in enumerate(iter_results(paths, nlp), 1):
+    live: dict[str, list] = {}  # source -> [input order, batch, n_errors]
+    hashes: dict[str, str | None] = {}  # content hash of pages in flight
+
+    def todo() -> Iterator[Page | PageError]:
+        for item in iter_pages(paths):
+            if item.source in live:
+                continue  # the same page named twice in the input
             summary.pages += 1
-            if result.errors:
-                summary.errors += len(result.errors)
-                summary.failed_sources += 1
-                writer.add("errors", result.errors)
-            articles = result.rows.get("articles", [])
-            if articles and articles[0]["article_id"] in seen_ids:
-                # the same article twice in one corpus (a page and its copy): keep the first
-                articles = []
-            if articles:
-                try:  # validate the page's rows before any of them is buffered
-                    tables = {t: to_table(t, rows) for t, rows in result.rows.items()}
-                except SchemaError as exc:
-                    err = error_row(result.source, "write", f"rows do not fit the schema: {exc}")
-                    result.errors.append(err)
-                    writer.add("errors", [err])
-                    summary.errors += 1
-                    summary.failed_sources += 0 if len(result.errors) > 1 else 1
-                else:
-                    seen_ids.add(articles[0]["article_id"])
-                    summary.articles += 1
-                    for table, rows in tables.items():
-                        writer.add(table, rows)
-            if on_result:
-                on_result(result)
-            if n % batch_pages == 0:
-                writer.flush()
-        summary.rows = writer.close()
-    except BaseException:
-        writer.abort()
-        raise
+            chash = hashlib.sha256(item.data).hexdigest() if isinstance(item, Page) else None
+            prev = index.get(item.source)
+            if chash is not None and prev is not None and prev[0] == chash and prev[1] == key:
+                live[item.source] = [summary.pages, prev[2], prev[3]]
+                summary.skipped += 1
+                if on_result:
+                    on_result(PageResult(source=item.source))
+                continue
+            live[item.source] = [summary.pages, None, 0]
+            hashes[item.source] = chash
+            yield item
+
+    if engine == "dask":
+        results = _dask_results(todo(), workers, scheduler, max_in_flight=4 * workers)
+    elif workers > 1:
+        results = _local_results(todo(), workers, max_in_flight=4 * workers)
+    else:
+        nlp = nlp or _worker_nlp()
+        results = (page_rows(item, nlp) for item in todo())
+
+    batch_pages = max(1, batch_pages)
+    pages: list[dict] = []
+    rows: dict[str, list[dict]] = {}
+
+    def commit() -> None:
+        batch = store.commit(pages, rows)
+        for page in pages:
+            live[page["source"]][1] = batch
+        summary.batches += 1
+        pages.clear()
+        rows.clear()
+
+    for result in results:
+        summary.processed += 1
+        src = result.source
+        n_errors = len(result.errors)
+        live[src][2] = n_errors
+        pages.append({"source": src, "content_hash": hashes.pop(src, None), "key": key, "n_errors": n_errors})
+        for table, table_rows in [*result.rows.items(), ("errors", result.errors)]:
+            rows.setdefault(table, []).extend({**r, "_source": src, "_row": i} for i, r in enumerate(table_rows))
+        if on_result:
+            on_result(result)
+        if len(pages) >= batch_pages:
+            commit()
+    if pages:
+        commit()
+
+    summary.rows = store.publish(
+        [(src, order, batch) for src, (order, batch, _n) in live.items()],
+        partitioned=engine == "dask" if partitioned is None else partitioned,
+    )
+    store.collect_garbage({batch for _o, batch, _n in live.values()})
+    summary.articles = summary.rows.get("articles", 0)
+    summary.errors = summary.rows.get("errors", 0)
+    summary.failed_sources = sum(1 for _o, _b, n in live.values() if n)
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -8,7 +8,9 @@ untouched and never a half-written file.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -60,6 +62,7 @@ def write_table(path: Path, name: str, rows: Iterable[Mapping]) -> int:
     os.close(fd)
     try:
         pq.write_table(table, tmp)
+        os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -119,3 +122,273 @@ class DatasetWriter:
                 self._writers[name].close()
             finally:
                 Path(self._tmp[name]).unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------------
+# Incremental, crash-safe runs: committed batches of page results, then a publish
+# ---------------------------------------------------------------------------
+#
+# Layout of an output folder (``data/processed``):
+#
+#     <table>.parquet                    the canonical dataset, one file per table,
+#                                        rewritten atomically by ``publish``
+#     .state/batches/<batch>/            one committed batch of pages:
+#         pages.parquet                  source, content_hash, key of every page in it
+#         <table>.parquet                its rows, plus _source, _batch, _row
+#     .state/tmp-<batch>/                a batch being written (deleted if a run died)
+#     dataset/<table>/pub_year=*/pub_site=*/*.parquet   (``partitioned=True`` only)
+#
+# A batch is written into ``tmp-<batch>`` and committed by renaming the folder
+# (atomic on POSIX), so a killed run leaves only whole batches. The next run
+# reads every committed batch's ``pages.parquet``: a page whose (source,
+# content_hash, key) is already there is not processed again. ``publish`` then
+# selects, for every page of the current input, the rows of its latest batch
+# (rows of pages no longer in the input, or of older versions of a page, are
+# left out), applies the one-article-per-article_id rule (the first page in
+# input order wins) and writes the tables sorted by input order, so a resumed
+# or incremental run publishes exactly the dataset of a full run.
+
+STATE_DIR = ".state"
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+_FILE_MODE = 0o666 & ~_UMASK  # mkstemp makes 0600 files; published files get the usual mode
+BATCHES = "batches"
+PAGES = pa.schema(
+    [
+        ("source", pa.string()),
+        ("content_hash", pa.string()),  # sha256 of the page bytes; None for unreadable pages
+        ("key", pa.string()),  # pipeline version + code digest the page was processed with
+        ("n_errors", pa.int32()),
+    ]
+)
+INTERNAL = (("_source", pa.string()), ("_batch", pa.string()), ("_row", pa.int32()))
+PARTITION_COLUMNS = ("pub_year", "pub_site")
+
+
+def part_schema(name: str) -> pa.Schema:
+    schema = TABLES[name]
+    for col, typ in INTERNAL:
+        schema = schema.append(pa.field(col, typ))
+    return schema
+
+
+def _write_atomic(table: pa.Table, path: Path) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp)
+        os.chmod(tmp, _FILE_MODE)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+class PartStore:
+    """The committed batches of an output folder (see the layout above)."""
+
+    def __init__(self, out_dir: Path | str):
+        self.out_dir = Path(out_dir)
+        self.root = self.out_dir / STATE_DIR
+        self.batches = self.root / BATCHES
+        self.batches.mkdir(parents=True, exist_ok=True)
+        for stale in self.root.glob("tmp-*"):  # a batch a killed run did not commit
+            shutil.rmtree(stale, ignore_errors=True)
+        for stale in self.out_dir.glob(".*.parquet.*.tmp"):  # a publish that died
+            stale.unlink(missing_ok=True)
+        self._seq = 0
+        self._run = f"{time.time_ns():020d}-{os.getpid()}"
+
+    # -- reading -----------------------------------------------------------
+    def batch_ids(self) -> list[str]:
+        return sorted(p.name for p in self.batches.iterdir() if (p / "pages.parquet").is_file())
+
+    def index(self) -> dict[str, tuple[str | None, str, str, int]]:
+        """source -> (content_hash, key, batch, n_errors) of its latest committed batch."""
+        out: dict[str, tuple[str | None, str, str, int]] = {}
+        cols = ("source", "content_hash", "key", "n_errors")
+        for batch in self.batch_ids():  # names sort in commit order
+            pages = pq.read_table(self.batches / batch / "pages.parquet", columns=list(cols))
+            for source, chash, key, n_errors in zip(*(pages.column(c).to_pylist() for c in cols)):
+                out[source] = (chash, key, batch, n_errors)
+        return out
+
+    # -- writing -----------------------------------------------------------
+    def commit(self, pages: list[dict], rows: dict[str, list[dict]]) -> str:
+        """Write one batch and commit it by renaming its folder; returns the batch id.
+
+        ``pages``: dicts of PAGES; ``rows``: table -> row dicts, each carrying
+        ``_source`` and ``_row`` (the row's index within its page's rows).
+        """
+        self._seq += 1
+        batch = f"{self._run}-{self._seq:06d}"
+        tmp = self.root / f"tmp-{batch}"
+        tmp.mkdir()
+        for name, table_rows in rows.items():
+            if not table_rows:
+                continue
+            table = pa.Table.from_pylist([{**r, "_batch": batch} for r in table_rows], schema=part_schema(name))
+            pq.write_table(table, tmp / f"{name}.parquet")
+        pq.write_table(pa.Table.from_pylist(pages, schema=PAGES), tmp / "pages.parquet")
+        _fsync_dir_files(tmp)
+        os.rename(tmp, self.batches / batch)
+        return batch
+
+    # -- publishing ----------------------------------------------------------
+    def publish(self, live: list[tuple[str, int, str]], partitioned: bool = False) -> dict[str, int]:
+        """Write the canonical tables from the batches of the ``live`` pages.
+
+        ``live``: (source, input order, batch) of every page of the current input.
+        Returns rows per table. Memory stays bounded: DuckDB joins and sorts
+        (spilling to ``.state/duckdb.tmp``) and rows stream into the writer.
+        """
+        import duckdb
+
+        con = duckdb.connect()
+        tmpdir = self.root / "duckdb.tmp"
+        con.execute(f"SET temp_directory='{tmpdir}'")
+        con.execute("SET memory_limit='1GB'")
+        con.execute("SET preserve_insertion_order=false")
+        live_table = pa.table(
+            {
+                "source": pa.array([s for s, _, _ in live], pa.string()),
+                "ord": pa.array([o for _, o, _ in live], pa.int64()),
+                "batch": pa.array([b for _, _, b in live], pa.string()),
+            }
+        )
+        con.register("live_in", live_table)
+        con.execute("CREATE TEMP TABLE live AS SELECT * FROM live_in")
+        batches = sorted({b for _, _, b in live})
+
+        def files(name: str) -> list[str]:
+            return [str(p) for b in batches if (p := self.batches / b / f"{name}.parquet").is_file()]
+
+        def scan(name: str) -> str:
+            listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files(name))
+            return (
+                f"(SELECT t.*, l.ord AS _ord FROM read_parquet([{listed}], union_by_name=true) t "
+                f"JOIN live l ON t._source = l.source AND t._batch = l.batch)"
+            )
+
+        if files("articles"):
+            con.execute(
+                f"CREATE TEMP TABLE winners AS SELECT _source FROM {scan('articles')} "
+                "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY _ord) = 1"
+            )
+        else:
+            con.execute("CREATE TEMP TABLE winners (_source VARCHAR)")
+        counts: dict[str, int] = {}
+        for name, schema in TABLES.items():
+            if not files(name):
+                counts[name] = write_table(self.out_dir / f"{name}.parquet", name, [])
+                continue
+            where = "" if name == "errors" else "WHERE _source IN (SELECT _source FROM winners)"
+            cols = ", ".join(f'"{c}"' for c in schema.names)
+            sql = f"SELECT {cols} FROM {scan(name)} {where} ORDER BY _ord, _row"
+            counts[name] = _stream_to_parquet(con.sql(sql), schema, self.out_dir / f"{name}.parquet")
+        if partitioned:
+            write_partitioned(self.out_dir, con)
+        con.close()
+        shutil.rmtree(tmpdir, ignore_errors=True)
+        return counts
+
+    def collect_garbage(self, live_batches: set[str]) -> int:
+        """Delete committed batches that no page of the current input uses."""
+        dead = [b for b in self.batch_ids() if b not in live_batches]
+        for b in dead:
+            # uncommit first (rename away), then delete: never a half-deleted committed batch
+            trash = self.root / f"tmp-gc-{b}"
+            os.rename(self.batches / b, trash)
+            shutil.rmtree(trash, ignore_errors=True)
+        return len(dead)
+
+
+def _fsync_dir_files(folder: Path) -> None:
+    for p in folder.iterdir():
+        fd = os.open(p, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _stream_to_parquet(result, schema: pa.Schema, path: Path, batch_rows: int = 10_000) -> int:
+    """Write a DuckDB result to ``path`` atomically, batch by batch, cast to ``schema``."""
+    reader = result.to_arrow_reader(batch_rows)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    n = 0
+    try:
+        with pq.ParquetWriter(tmp, schema) as writer:
+            for batch in reader:
+                table = pa.Table.from_batches([batch]).cast(schema, safe=False)
+                writer.write_table(table)
+                n += table.num_rows
+        os.chmod(tmp, _FILE_MODE)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return n
+
+
+def _cast_batches(reader, schema: pa.Schema):
+    for batch in reader:
+        yield from pa.Table.from_batches([batch]).cast(schema, safe=False).to_batches()
+
+
+def write_partitioned(out_dir: Path, con=None) -> Path:
+    """``out_dir/dataset/<table>/pub_year=*/pub_site=*/`` from the canonical tables.
+
+    Every row is placed by its article's publication year and site (``unknown``
+    when absent), so one article's rows sit together; the columns themselves are
+    those of the canonical table, plus the two partition columns when read with
+    hive partitioning (DuckDB ``hive_partitioning=true``, pandas, Spark).
+    """
+    import duckdb
+    import pyarrow.dataset as ds
+
+    out_dir = Path(out_dir)
+    own = con is None
+    con = con or duckdb.connect()
+    final = out_dir / "dataset"
+    tmp = out_dir / f".dataset.{os.getpid()}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    art = str(out_dir / "articles.parquet").replace("'", "''")
+    keys = (
+        "coalesce(CAST(year(a.published_date) AS VARCHAR), 'unknown') AS pub_year, "
+        "coalesce(a.site, 'unknown') AS pub_site"
+    )
+    part = ds.partitioning(pa.schema([("pub_year", pa.string()), ("pub_site", pa.string())]), flavor="hive")
+    for name, schema in TABLES.items():
+        if name == "errors":
+            continue  # errors have no article: they stay in errors.parquet
+        src = str(out_dir / f"{name}.parquet").replace("'", "''")
+        sql = (
+            f"SELECT t.*, {keys} FROM read_parquet('{src}') t "
+            f"JOIN read_parquet('{art}') a ON t.article_id = a.article_id"
+        )
+        full = schema.append(pa.field("pub_year", pa.string())).append(pa.field("pub_site", pa.string()))
+        reader = con.sql(sql).to_arrow_reader(10_000)
+        batches = _cast_batches(reader, full)
+        ds.write_dataset(
+            pa.RecordBatchReader.from_batches(full, batches),
+            tmp / name,
+            format="parquet",
+            partitioning=part,
+            existing_data_behavior="overwrite_or_ignore",
+            basename_template="part-{i}.parquet",
+        )
+        if not (tmp / name).exists():  # no rows: one empty file keeps the table readable
+            (tmp / name).mkdir(parents=True)
+            pq.write_table(full.empty_table(), tmp / name / "part-empty.parquet")
+    if final.exists():
+        old = out_dir / f".dataset.old.{os.getpid()}"
+        os.rename(final, old)
+        os.rename(tmp, final)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(tmp, final)
+    if own:
+        con.close()
+    return final
