@@ -1,11 +1,790 @@
-"""Stub: the entities component appends no rows yet."""
+"""Who and where: party organisations, officials and the province of an article.
+
+Extraction as data, with spaCy's ``PhraseMatcher`` over a syllable ``Doc``:
+
+* ``org_types.csv``  organisation vocabulary: sub-bodies (Ban Thường vụ, Ủy ban Kiểm tra),
+  party committees (Tỉnh ủy, Đảng ủy Khối, Chi bộ), state and mass bodies (UBND, Sở,
+  Hội LHPN), place words (tỉnh, huyện, xã), bloc names and department names.
+* ``titles.csv``     party and state titles (Phó Bí thư Thường trực, Chủ tịch).
+* ``surnames.csv``   family names: a capitalised run after a title is a person's name.
+* ``provinces.csv``  the 63 provinces and cities before the 2025 reorganisation and the 34
+  after it, with the old -> new mapping and its effective date.
+* ``sites.csv``      web sites -> province (``{slug}.dcs.vn``, ``bao{slug}`` ..., as data).
+
+Every phrase is matched on a per-syllable ``NORM`` (lower case, underthesea tone placement,
+one dash), so ``Đảng uỷ`` and ``Đảng ủy`` are one pattern. One small loop composes a
+mention from the matches::
+
+    [sub-body] head [name]      Ban Thường vụ | Tỉnh ủy | An Giang
+    name:   province | place word + place | bloc | cơ quan + body | body | number
+            | capitalised words (whole underthesea words when the Doc has them)
+
+A mention must start with a capital letter: ``Chi bộ 01`` is a name, ``các chi bộ`` is
+not; heads whose bare form is generic (``Chi bộ``, ``Đảng bộ``) need a name.
+Officials are a name with titles: ``đồng chí NAME, TITLE [ORG], TITLE [ORG]`` or
+``TITLE [ORG] NAME``.
+
+The article's province comes from its site (``sites.csv``), else from the provinces its
+text names in organisations and place phrases (``Tỉnh ủy Trà Vinh``, ``tỉnh Thanh Hoá``),
+most frequent first. ``province`` is the province as it existed at publication,
+``province_current`` the one after the 2025 reorganisation.
+"""
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+HERE = Path(__file__).resolve().parent
+
+SYLLABLE = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
+DASHES = set("-\u2010\u2011\u2012\u2013\u2014\u2212")
+# old tone placement -> underthesea's (hoá -> hóa, thuỷ -> thủy), only at the end of a syllable
+_TONE = [
+    ("oá", "óa"), ("oà", "òa"), ("oả", "ỏa"), ("oã", "õa"), ("oạ", "ọa"),
+    ("oé", "óe"), ("oè", "òe"), ("oẻ", "ỏe"), ("oẽ", "õe"), ("oẹ", "ọe"),
+    ("uý", "úy"), ("uỳ", "ùy"), ("uỷ", "ủy"), ("uỹ", "ũy"), ("uỵ", "ụy"),
+]
+HONORIFICS = (("đồng", "chí"), ("đ", "/", "c"), ("ông",), ("bà",))
+LEVELS = ("central", "province", "district", "commune", "grassroots")
+
+
+def norm_syllable(text: str) -> str:
+    """Lower case, NFC, ``Ð`` -> ``đ``, any dash -> ``-``, underthesea tone placement."""
+    s = unicodedata.normalize("NFC", text).lower().replace("ð", "đ")
+    if s in DASHES:
+        return "-"
+    for old, new in _TONE:
+        if s.endswith(old) and not s[: -len(old)].endswith("q"):
+            return s[: -len(old)] + new
+    return s
+
+
+def syllables(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in SYLLABLE.finditer(text)]
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with open(HERE / name, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(line for line in fh if not line.startswith("#")))
+
+
+@dataclass(frozen=True)
+class OrgWord:
+    pattern: str
+    role: str  # sub | party | central | state | mass | media | place | khoi | dept
+    org_type: str | None
+    level: str | None  # fixed level, or "auto:<default>"
+    name: str | None  # none | optional | required
+
+
+@dataclass(frozen=True)
+class Province:
+    name: str
+    kind: str  # province | city
+    status: str  # kept | merged | renamed | new
+    current: str
+    effective: dt.date | None
+    before: str | None
+    slugs: tuple[str, ...]
+    variants: tuple[str, ...]
+
+    def at(self, published: dt.date | None) -> str:
+        """The province as it existed on ``published`` (the name itself when unknown)."""
+        if published is None or self.effective is None:
+            return self.name
+        if self.status == "new" and published < self.effective:
+            return self.before or self.name
+        if self.status in ("merged", "renamed") and published >= self.effective:
+            return self.current
+        return self.name
+
+
+@lru_cache(maxsize=1)
+def org_words() -> tuple[OrgWord, ...]:
+    return tuple(
+        OrgWord(r["pattern"], r["role"], r["org_type"] or None, r["level"] or None, r["name"] or None)
+        for r in _read_csv("org_types.csv")
+    )
+
+
+@lru_cache(maxsize=1)
+def titles() -> tuple[str, ...]:
+    return tuple(r["pattern"] for r in _read_csv("titles.csv"))
+
+
+@lru_cache(maxsize=1)
+def surnames() -> tuple[frozenset[str], frozenset[str]]:
+    rows = _read_csv("surnames.csv")
+    sur = frozenset(norm_syllable(r["name"]) for r in rows if r["kind"] == "surname")
+    stop = frozenset(_norm_phrase(r["name"]) for r in rows if r["kind"] == "not_person")
+    return sur, stop
+
+
+@lru_cache(maxsize=1)
+def provinces() -> tuple[Province, ...]:
+    out = []
+    for r in _read_csv("provinces.csv"):
+        out.append(Province(
+            name=r["name"], kind=r["kind"], status=r["status"], current=r["current"],
+            effective=dt.date.fromisoformat(r["effective"]) if r["effective"] else None,
+            before=r["before"] or None,
+            slugs=tuple(s for s in r["slugs"].split(";") if s),
+            variants=tuple(v for v in r["variants"].split(";") if v),
+        ))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def province_by_name() -> dict[str, Province]:
+    return {p.name: p for p in provinces()}
+
+
+@lru_cache(maxsize=1)
+def sites() -> tuple[tuple[str, str, Province], ...]:
+    """(match, pattern, province) with every template expanded over the slugs."""
+    by_name = province_by_name()
+    out: list[tuple[str, str, Province]] = []
+    for r in _read_csv("sites.csv"):
+        if r["kind"] == "template":
+            for p in provinces():
+                for slug in p.slugs:
+                    out.append((r["match"], r["pattern"].replace("{slug}", slug), p))
+        else:
+            out.append((r["match"], r["pattern"], by_name[r["province"]]))
+    return tuple(out)
+
+
+def _norm_phrase(text: str) -> str:
+    return " ".join(norm_syllable(text[s:e]) for s, e in syllables(text))
+
+
+# --------------------------------------------------------------------------- matcher
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str  # org | title | prov
+    value: object  # OrgWord | str | Province
+
+
+class Lexicon:
+    """One ``PhraseMatcher`` on ``NORM`` over every phrase of every table."""
+
+    def __init__(self) -> None:
+        self.vocab = Vocab()
+        self.matcher = PhraseMatcher(self.vocab, attr="NORM")
+        self.entries: dict[int, Entry] = {}
+        for w in org_words():
+            self._add(Entry("org", w), w.pattern)
+        for t in titles():
+            self._add(Entry("title", t), t)
+        for p in provinces():
+            for v in p.variants:
+                self._add(Entry("prov", p), v)
+
+    def _add(self, entry: Entry, phrase: str) -> None:
+        key = f"{entry.kind}:{len(self.entries)}"
+        match_id = self.vocab.strings.add(key)
+        self.entries[match_id] = entry
+        self.matcher.add(key, [self.make_doc(phrase)])
+
+    def make_doc(self, text: str, spans: list[tuple[int, int]] | None = None) -> Doc:
+        spans = syllables(text) if spans is None else spans
+        words = [text[s:e] for s, e in spans]
+        doc = Doc(self.vocab, words=words, spaces=[True] * len(words))
+        for tok, w in zip(doc, words):
+            tok.norm_ = norm_syllable(w)
+        return doc
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    return Lexicon()
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+@dataclass
+class Org:
+    start: int  # syllable index
+    end: int
+    org_type: str | None
+    level: str | None
+    province: Province | None = None
+    central: bool = False
+
+
+@dataclass
+class Title:
+    start: int
+    end: int  # end of the title words and of its organisation
+    org: Org | None
+
+
+@dataclass
+class _Sent:
+    """The syllables of a text with their matches."""
+
+    text: str
+    spans: list[tuple[int, int]]
+    norms: list[str]
+    word_end: list[int]
+    nl: list[bool]  # syllable i starts a new line
+    matches: dict[int, list[tuple[int, Entry]]] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return len(self.spans)
+
+    def tok(self, i: int) -> str:
+        s, e = self.spans[i]
+        return self.text[s:e]
+
+    def cap(self, i: int) -> bool:
+        t = self.tok(i)
+        return bool(t) and t[0].isupper()
+
+    def alpha(self, i: int) -> bool:
+        return self.tok(i).replace("'", "").replace("’", "").isalpha()
+
+    def best(self, i: int, kind: str, roles: tuple[str, ...] | None = None) -> tuple[int, Entry] | None:
+        for end, entry in self.matches.get(i, ()):
+            if entry.kind != kind:
+                continue
+            if roles is not None and entry.value.role not in roles:  # type: ignore[union-attr]
+                continue
+            return end, entry
+        return None
+
+
+def _prepare(text: str, words: list[tuple[int, int]] | None = None) -> _Sent:
+    lex = lexicon()
+    spans = syllables(text)
+    doc = lex.make_doc(text, spans)
+    norms = [t.norm_ for t in doc]
+    # word_end[i]: last syllable of the (underthesea) word holding syllable i
+    word_end = list(range(len(spans)))
+    if words:
+        w = 0
+        for i, (s, e) in enumerate(spans):
+            while w < len(words) and words[w][1] <= s:
+                w += 1
+            if w < len(words) and words[w][0] <= s:
+                j = i
+                while j + 1 < len(spans) and spans[j + 1][1] <= words[w][1]:
+                    j += 1
+                word_end[i] = j
+    nl = [i > 0 and "\n" in text[spans[i - 1][1] : s] for i, (s, _e) in enumerate(spans)]
+    sent = _Sent(text, spans, norms, word_end, nl)
+    for match_id, start, end in lex.matcher(doc):
+        sent.matches.setdefault(start, []).append((end, lex.entries[match_id]))
+    for lst in sent.matches.values():
+        lst.sort(key=lambda m: -m[0])
+    return sent
+
+
+def _level(spec: str | None, place_level: str | None) -> str | None:
+    if spec is None:
+        return None
+    if spec.startswith("auto:"):
+        return place_level or (spec[5:] or None)
+    return spec
+
+
+class _Parser:
+    def __init__(self, sent: _Sent):
+        self.s = sent
+        self.sur, self.not_person = surnames()
+
+    # ---- pieces of a name
+    def province_at(self, j: int) -> tuple[int, Province] | None:
+        m = self.s.best(j, "prov") if j < self.s.n and not self.s.nl[j] else None
+        if m and self.s.cap(j):
+            return m[0], m[1].value  # type: ignore[return-value]
+        return None
+
+    def cap_run(self, j: int, max_words: int = 6) -> int:
+        """End of a run of capitalised words starting at ``j`` (``j`` when none)."""
+        s, k, words = self.s, j, 0
+        heads = ("sub", "party", "state", "mass", "media", "place")
+        while k < s.n and words < max_words and not s.nl[k]:
+            if not (s.cap(k) and s.alpha(k)):
+                if (k > j and s.norms[k] in ("và", "-") and k + 1 < s.n and s.cap(k + 1) and s.alpha(k + 1)
+                        and not s.best(k + 1, "org", heads) and not s.nl[k + 1]):
+                    k += 1
+                    continue
+                break
+            if s.best(k, "org", heads if k > j else ("party",)) or s.best(k, "title"):
+                break
+            if len(s.tok(k)) > 1 and s.tok(k).isupper() and k == j and s.tok(k) not in ("LHPN", "UBND", "HĐND"):
+                break  # an all-capitals heading is not a name
+            k = max(s.word_end[k], k) + 1
+            words += 1
+        return k
+
+    def looks_like_person(self, j: int, end: int) -> bool:
+        return self.s.norms[j] in self.sur and 2 <= end - j <= 5
+
+    def place_at(self, j: int) -> tuple[int, str | None, Province | None] | None:
+        """``tỉnh`` / ``tỉnh An Giang`` / ``huyện Krông Pắc``: (end, level, province)."""
+        s = self.s
+        m = s.best(j, "org", ("place",)) if j < s.n and not s.nl[j] else None
+        if not m:
+            return None
+        end, entry = m
+        word: OrgWord = entry.value  # type: ignore[assignment]
+        if word.pattern == "xã" and end < s.n and s.norms[end] == "hội":
+            return None
+        k = end
+        if word.pattern == "TP" and k < s.n and s.tok(k) == ".":
+            k += 1
+        p = self.province_at(k)
+        if p:
+            prov = p[1]
+            if word.pattern in ("thành phố", "TP"):
+                level = "province" if prov.kind == "city" else "district"
+            else:
+                level = word.level if word.pattern == "tỉnh" else None
+            if word.pattern in ("huyện", "quận", "thị xã", "xã", "phường", "thị trấn"):
+                return None  # a district named like a province is not that province
+            return p[0], level, prov
+        run = self.cap_run(k, max_words=3)
+        if run > k:
+            return run, (None if word.pattern == "tỉnh" else word.level), None
+        if word.pattern == "TP":
+            return None
+        if word.pattern == "thành phố":
+            return end, None, None
+        return end, word.level, None
+
+    def number_at(self, j: int) -> int:
+        s = self.s
+        k = j
+        if k < s.n and s.norms[k] == "số" and k + 1 < s.n and s.tok(k + 1).isdigit():
+            k += 1
+        if k < s.n and s.tok(k).isdigit() and len(s.tok(k)) <= 4 and not s.nl[k]:
+            return k + 1
+        return j
+
+    # ---- a mention
+    def org_at(self, i: int, after_title: bool = False, nested: bool = False) -> Org | None:
+        s = self.s
+        if i >= s.n or not s.cap(i) or (after_title or nested) and s.nl[i]:
+            return None
+        if s.spans[i][0] > 0 and s.text[s.spans[i][0] - 1] in "-/":
+            return None  # the issuer inside a document number (32/KH-UBND)
+        full = s.best(i, "org", ("party", "state", "mass", "media"))
+        sub = s.best(i, "org", ("sub",))
+        sub_word: OrgWord | None = None
+        if full and (not sub or full[0] >= sub[0]):
+            j, head = full[0], full[1].value
+        elif sub:
+            sub_word = sub[1].value  # type: ignore[assignment]
+            j = sub[0]
+            m = s.best(j, "org", ("party",)) or s.best(j, "org", ("central",))
+            if not m:
+                return None
+            j, head = m[0], m[1].value
+        elif after_title:
+            m = s.best(i, "org", ("central",))
+            if not m:
+                return None
+            j, head = m[0], m[1].value
+        else:
+            return None
+        head: OrgWord  # type: ignore[no-redef]
+        if nested and head.role not in ("state", "mass"):
+            return None
+        if j < s.n and s.nl[j] and sub_word is not None:
+            return None
+        named_ok = bool(sub_word) or (after_title and head.role == "party")
+        org = self._name(i, j, head, named_ok=named_ok)
+        if org is None:
+            return None
+        if sub_word is not None:
+            org.org_type = sub_word.org_type
+            if sub_word.org_type == "executive_committee" and head.role == "central":
+                org.org_type = "central_committee"
+        return org
+
+    def _name(self, i: int, j: int, head: OrgWord, named_ok: bool) -> Org | None:
+        s = self.s
+        place_level: str | None = None
+        prov: Province | None = None
+        central = head.level == "central"
+        named = False
+        end = j
+        if head.name != "none":
+            p = self.province_at(j) if head.role in ("party", "media") else None
+            if p and head.pattern not in ("Chi bộ", "Chi ủy"):
+                end, prov, named = p[0], p[1], True
+                if head.pattern == "Thành ủy":
+                    place_level = "province" if prov.kind == "city" else "district"
+            elif head.role == "party" and "Khối" in head.pattern:
+                k = s.best(j, "org", ("khoi",))
+                if k:
+                    end, named = k[0], True
+                    central = central or k[1].value.level == "central"  # type: ignore[union-attr]
+            elif head.pattern in ("Sở", "Bộ"):
+                d = s.best(j, "org", ("dept",))
+                if d and s.cap(j):
+                    end, named = d[0], True
+                else:
+                    run = self.cap_run(j, max_words=4)
+                    if run > j:
+                        end, named = run, True
+            elif head.name == "required" or head.role == "party":
+                pl = self.place_at(j)
+                if pl:
+                    end, place_level, prov = pl
+                    named = True
+                else:
+                    k = s.best(j, "org", ("khoi",))
+                    inner_at = k[0] if k and k[1].value.pattern == "cơ quan" else j  # type: ignore[union-attr]
+                    inner = self.org_at(inner_at, nested=True)
+                    if inner is not None:
+                        end, prov, named = inner.end, inner.province, True
+                        central = central or inner.central
+                    elif (num := self.number_at(j)) > j:
+                        end, named = num, True
+                    elif (unit := s.best(j, "org", ("unit",))) and s.cap(j) and not s.nl[j]:
+                        end, named = max(unit[0], self.cap_run(unit[0])), True
+                    else:
+                        run = self.cap_run(j)
+                        if run > j and not (named_ok and self.looks_like_person(j, run)):
+                            end, named = run, True
+            if head.name == "required" and not named and not named_ok:
+                return None
+            # "(LHPN)" after a body, then its place ("tỉnh Thanh Hoá")
+            if (end + 2 < s.n and s.tok(end) == "(" and s.tok(end + 2) == ")"
+                    and s.tok(end + 1).isupper() and head.role in ("state", "mass")):
+                end += 3
+            if prov is None and place_level is None:
+                pl = self.place_at(end)
+                if pl:
+                    end, place_level, prov = pl
+        level = "central" if central else _level(head.level, place_level)
+        if head.role == "party" and level is None:
+            level = "grassroots"
+        return Org(i, end, head.org_type, level, prov, central)
+
+    def title_at(self, i: int) -> tuple[int, str] | None:
+        s = self.s
+        if not s.cap(i):
+            return None
+        m = s.best(i, "title")
+        return (m[0], m[1].value) if m else None  # type: ignore[return-value]
+
+    def name_run(self, j: int, need_surname: bool) -> int:
+        s, k = self.s, j
+        while k < s.n and k - j < 6 and s.cap(k) and s.alpha(k) and not s.tok(k).isupper():
+            if k > j and (s.best(k, "title") or s.best(k, "org", ("sub", "party", "state", "mass"))):
+                break
+            k += 1
+        if k - j < 2 or (need_surname and s.norms[j] not in self.sur):
+            return j
+        if " ".join(s.norms[j:k]) in self.not_person:
+            return j
+        return k
+
+    def honorific_end(self, i: int) -> int:
+        s = self.s
+        for h in HONORIFICS:
+            if tuple(s.norms[i : i + len(h)]) == h:
+                return i + len(h)
+        return i
+
+
+@dataclass
+class Mentions:
+    orgs: list[Org]
+    titles: list[Title]
+    persons: list[tuple[int, int, int, int, list[Title]]]  # span start, end, name start, end
+    places: list[tuple[int, int, Province]]  # free "tỉnh X" phrases outside organisations
+
+
+def _scan(sent: _Sent) -> Mentions:
+    p = _Parser(sent)
+    s = sent
+    orgs: list[Org] = []
+    tls: list[Title] = []
+    places: list[tuple[int, int, Province]] = []
+    i = 0
+    while i < s.n:
+        t = p.title_at(i)
+        if t:
+            org = p.org_at(t[0], after_title=True)
+            if org:
+                orgs.append(org)
+            tls.append(Title(i, org.end if org else t[0], org))
+            i = org.end if org else t[0]
+            continue
+        org = p.org_at(i)
+        if org:
+            orgs.append(org)
+            i = org.end
+            continue
+        pl = p.place_at(i) if s.best(i, "org", ("place",)) else None
+        if pl and pl[2] is not None and s.norms[i] in ("tỉnh", "thành", "tp"):
+            places.append((i, pl[0], pl[2]))
+            i = pl[0]
+            continue
+        i += 1
+
+    title_at = {t.start: t for t in tls}
+
+    def chain(k: int) -> tuple[list[Title], int]:
+        """Titles from syllable ``k`` on, separated by commas or dashes."""
+        out: list[Title] = []
+        while True:
+            if k < s.n and s.tok(k) in (",", "-", "–", "—") and k + 1 in title_at:
+                k += 1
+            elif not (out == [] and k in title_at):
+                break
+            t = title_at[k]
+            out.append(t)
+            k = t.end
+        return out, k
+
+    persons = []
+    taken: set[int] = set()
+    for i in range(s.n):
+        if i in taken:
+            continue
+        h = p.honorific_end(i)
+        start = h
+        # TITLE [ORG] ... NAME
+        pre, k = chain(start) if start in title_at else ([], start)
+        if pre:
+            name_end = p.name_run(k, need_surname=True)
+            if name_end > k:
+                persons.append((pre[0].start, name_end, k, name_end, pre))
+                taken.update(range(i, name_end))
+                continue
+        if h == i and not (s.norms[i] in p.sur):
+            continue
+        name_end = p.name_run(start, need_surname=(h == i))
+        if name_end == start:
+            continue
+        post, k = chain(name_end) if name_end < s.n and s.tok(name_end) in (",", "-", "–") else ([], name_end)
+        if post:
+            persons.append((start, k, start, name_end, post))
+            taken.update(range(i, k))
+    return Mentions(orgs, tls, persons, places)
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def _province_name(prov: Province | None, published: dt.date | None) -> str | None:
+    return prov.at(published) if prov else None
+
+
+def _org_row(sent: _Sent, org: Org, published: dt.date | None) -> dict:
+    start, end = sent.spans[org.start][0], sent.spans[org.end - 1][1]
+    text = sent.text[start:end]
+    return {
+        "kind": "organisation",
+        "text": text,
+        "name": re.sub(r"\s+", " ", text),
+        "org_type": org.org_type,
+        "level": org.level,
+        "titles": [],
+        "province": _province_name(org.province, published),
+        "start": start,
+        "end": end,
+    }
+
+
+def find_entities(
+    text: str,
+    words: list[tuple[int, int]] | None = None,
+    published: dt.date | None = None,
+) -> list[dict]:
+    """Organisation and person rows (the ENTITIES columns minus article_id), in text order.
+
+    ``words`` are the (start, end) offsets of the text's words (underthesea tokens); a
+    capitalised name then runs over whole words. Without them every syllable is a word.
+    """
+    return _analyse(text, words, published)[0]
+
+
+def _analyse(text: str, words, published):
+    if not text:
+        return [], []
+    sent = _prepare(text, words)
+    m = _scan(sent)
+    rows = [_org_row(sent, o, published) for o in m.orgs]
+    found: list[tuple[int, Province, str]] = []  # (char offset, province, evidence text)
+    for o, r in zip(m.orgs, rows):
+        if o.province is not None:
+            found.append((r["start"], o.province, r["text"]))
+    for a, b, prov in m.places:
+        found.append((sent.spans[a][0], prov, text[sent.spans[a][0] : sent.spans[b - 1][1]]))
+    for start, end, n0, n1, tls in m.persons:
+        first = next((t.org for t in tls if t.org is not None), None)
+        cs, ce = sent.spans[start][0], sent.spans[end - 1][1]
+        rows.append({
+            "kind": "person",
+            "text": text[cs:ce],
+            "name": re.sub(r"\s+", " ", text[sent.spans[n0][0] : sent.spans[n1 - 1][1]]),
+            "org_type": None,
+            "level": first.level if first else None,
+            "titles": [re.sub(r"\s+", " ", text[sent.spans[t.start][0] : sent.spans[t.end - 1][1]]) for t in tls],
+            "province": _province_name(first.province, published) if first else None,
+            "start": cs,
+            "end": ce,
+        })
+    rows.sort(key=lambda r: (r["start"], -r["end"]))
+    found.sort(key=lambda f: f[0])
+    return rows, found
+
+
+# --------------------------------------------------------------------------- province
+
+
+def province_of_site(site: str | None, url: str | None = None) -> Province | None:
+    host = None
+    if url:
+        try:
+            host = urlsplit(url).hostname
+        except ValueError:
+            host = None
+    if not host and site and re.fullmatch(r"[A-Za-z0-9.-]+\.[A-Za-z]{2,}", site.strip()):
+        host = site.strip()
+    if not host:
+        return None
+    host = host.lower().removeprefix("www.")
+    labels = host.split(".")
+    for match, pattern, prov in sites():
+        if match == "label" and pattern in labels[:-1]:
+            return prov
+        if match == "suffix" and (host == pattern or host.endswith("." + pattern)):
+            return prov
+    return None
+
+
+def _site_name_province(site: str) -> tuple[Province, str] | None:
+    """A site *name* (``Báo Nghệ An``): the province it names, bare names allowed."""
+    sent = _prepare(site)
+    for i in range(sent.n):
+        m = sent.best(i, "prov")
+        if m and sent.cap(i):
+            return m[1].value, site  # type: ignore[return-value]
+    return None
+
+
+def _winner(found: list[tuple[int, Province, str]]) -> tuple[Province, str] | None:
+    if not found:
+        return None
+    counts = Counter(f[1].name for f in found)
+    best = max(counts.values())
+    for _, prov, evidence in found:  # earliest among the most frequent
+        if counts[prov.name] == best:
+            return prov, evidence
+    return None
+
+
+def find_province(
+    text: str,
+    *,
+    title: str | None = None,
+    site: str | None = None,
+    url: str | None = None,
+    published: dt.date | None = None,
+    found: list[tuple[int, Province, str]] | None = None,
+) -> dict:
+    """``province``, ``province_current`` and ``province_evidence`` of an article."""
+    none = {"province": None, "province_current": None, "province_evidence": None}
+    prov = province_of_site(site, url)
+    if prov is not None:
+        host = urlsplit(url).hostname if url else site
+        return _result(prov, published, f"site:{(host or '').removeprefix('www.')}")
+    if site and " " in site.strip():
+        hit = _site_name_province(site)
+        if hit:
+            return _result(hit[0], published, f"site:{site.strip()}")
+    if found is None:
+        found = _analyse(text, None, published)[1] if text else []
+    hits = [(-1, p, f"title:{e}") for _, p, e in (_analyse(title, None, published)[1] if title else [])]
+    w = _winner(hits + [(o, p, f"text:{e}") for o, p, e in found])
+    if w is None:
+        return none
+    return _result(w[0], published, w[1])
+
+
+def _result(prov: Province, published: dt.date | None, evidence: str) -> dict:
+    return {
+        "province": prov.at(published),
+        "province_current": prov.current,
+        "province_evidence": evidence,
+    }
+
+
+def _as_date(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def analyse(
+    text: str,
+    *,
+    words: list[tuple[int, int]] | None = None,
+    title: str | None = None,
+    site: str | None = None,
+    url: str | None = None,
+    published=None,
+) -> tuple[list[dict], dict]:
+    """Entity rows and the article's province; unnamed non-central bodies get that province."""
+    published = _as_date(published)
+    rows, found = _analyse(text or "", words, published)
+    prov = find_province(text or "", title=title, site=site, url=url, published=published, found=found)
+    if prov["province"]:
+        for r in rows:
+            if r["province"] is None and r["level"] in LEVELS[1:]:
+                r["province"] = prov["province"]
+    return rows, prov
 
 
 @Language.component("entities")
 def entities_component(doc: Doc) -> Doc:
-    doc._.rows["entities"] = []
+    meta = doc._.meta if isinstance(doc._.meta, dict) else {}
+    words = [(t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
+    rows, prov = analyse(
+        doc.text,
+        words=words,
+        title=meta.get("title"),
+        site=meta.get("site"),
+        url=meta.get("url"),
+        published=meta.get("published_date"),
+    )
+    if doc._.rows is None:
+        doc._.rows = {}
+    doc._.rows["entities"] = rows
+    meta.update(prov)
+    doc._.meta = meta
     return doc
