@@ -76,16 +76,25 @@ def decode(data: bytes, declared: str | None = None, html: bool = False) -> tupl
                 text = data.decode(name)
             except UnicodeDecodeError:
                 continue
-            return legacy.repair(text), name
+            return _repaired(text, name)
     try:
-        return legacy.repair(data.decode("utf-8")), "utf-8"
+        return _repaired(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    sniffed = legacy.sniff_bytes(data)  # undeclared TCVN3 / VNI: detectors call them Latin-1
+    if sniffed:
+        return sniffed
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise DecodeError("charset could not be determined")
-    text = str(best)
-    return legacy.repair(text), best.encoding
+    return _repaired(str(best), best.encoding)
+
+
+def _repaired(text: str, charset: str) -> tuple[str, str]:
+    """Legacy-font text (TCVN3, VNI) read through ``charset`` converted to Unicode;
+    the charset reported is then the legacy one."""
+    found = legacy.detect(text)
+    return (legacy.to_unicode(text, found), found) if found else (text, charset)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]")
