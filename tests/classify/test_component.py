@@ -19,7 +19,6 @@ def _check_schema(cls: dict) -> None:
     assert set(cls) == set(COLUMNS)
     fields = [schema.ARTICLES.field(c) for c in COLUMNS]
     row = {c: cls[c] for c in COLUMNS}
-    row["topic_scores"] = list(row["topic_scores"].items())
     pa.Table.from_pylist([row], schema=pa.schema(fields))  # raises if a type is off
 
 
