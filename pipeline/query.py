@@ -92,7 +92,11 @@ def connect(data_dir: Path, warn=None) -> duckdb.DuckDBPyConnection:
         else:
             warn(f"table {name} not found in {data_dir} (no view {name})")
             continue
-        con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {source}')
+        try:
+            con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {source}')
+        except duckdb.Error as exc:  # not Parquet, truncated, ...
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            warn(f"table {name} unreadable (no view {name}): {first}")
     return con
 
 

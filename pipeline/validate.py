@@ -161,7 +161,11 @@ def schema_problems(name: str, actual: pa.Schema) -> list[str]:
         if field.name not in actual.names:
             problems.append(f"{name}: column {field.name!r} missing")
             continue
-        got = actual.field(field.name).type
+        found = actual.get_all_field_indices(field.name)
+        if len(found) > 1:
+            problems.append(f"{name}: column {field.name!r} appears {len(found)} times")
+            continue
+        got = actual.field(found[0]).type
         if not got.equals(field.type):
             problems.append(f"{name}: column {field.name!r} is {got}, schema says {field.type}")
     extra = [n for n in actual.names if n not in expected.names]
