@@ -73,7 +73,11 @@ class PartySpider(scrapy.Spider):
         return self.crawler.settings
 
     def mark_stored(self, canonical: str, response) -> None:
-        self.index[canonical] = Stored(url=response.url, date=response.meta.get("fetched_at"))
+        entry = Stored(url=response.url, date=response.meta.get("fetched_at"))
+        self.index[canonical] = entry
+        target = canonical_url(response.url)
+        if target:
+            self.index[target] = entry  # a redirect's target is stored too
         self.new_stored.append(response.url)
 
     def _article_request(self, url: str, published: date | None = None, depth: int = 0):
@@ -251,8 +255,6 @@ class PartySpider(scrapy.Spider):
             self.crawler.stats.inc_value("crawl/skipped_stored")  # redirected onto a stored page
             return
         yield FetchedPage(response=response, canonical=original)
-        if canon != original:
-            self.index[canon] = self.index.get(original) or Stored(url=response.url)
 
 
 def _same_path(a: str, b: str) -> bool:

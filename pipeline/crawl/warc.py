@@ -44,6 +44,7 @@ class Stored:
     last_modified: str | None = None
     etag: str | None = None
     digest: str | None = None
+    alias: str | None = None  # a URL that redirected to ``url``: indexed under it too
 
 
 # ---------------------------------------------------------------- reading
@@ -82,7 +83,7 @@ def _scan(path: Path) -> list[Stored]:
                 )
                 entries.append(Stored(url=url, **meta))
                 for src in (headers.get_header(REDIRECTED_FROM) or "").split():
-                    entries.append(Stored(url=src, **meta))
+                    entries.append(Stored(url=url, alias=src, **meta))
     except Exception as exc:  # noqa: BLE001 - a broken archive: keep what was read
         log.warning("%s: unreadable WARC data after %d pages: %s", path, len(entries), exc)
     return entries
@@ -154,7 +155,7 @@ def load_index(folder: Path, cache: Path | None = None) -> dict[str, Stored]:
             entries = _scan(path)
         fresh[key] = {"sig": sig, "entries": [e.__dict__ for e in entries]}
         for e in entries:
-            canon = canonical_url(e.url)
+            canon = canonical_url(e.alias or e.url)
             if canon:
                 old = index.get(canon)
                 if old is None or (e.date or "") >= (old.date or ""):
@@ -175,7 +176,7 @@ def stored_urls(folder: Path) -> list[str]:
     urls = []
     for path in _warc_files(folder):
         entries = _scan(path)
-        urls.extend(e.url for e in entries if e.url)  # redirect sources included
+        urls.extend(e.alias or e.url for e in entries if e.url)  # redirect sources included
     return urls
 
 
