@@ -34,3 +34,108 @@ def test_abort_leaves_previous_dataset(tmp_path):
     writer.abort()
     assert pq.read_table(tmp_path / "errors.parquet").column("source").to_pylist() == ["old"]
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
+
+
+# -- committed batches and the publish step (incremental, crash-safe runs) ---------
+
+import datetime as dt  # noqa: E402
+
+import duckdb  # noqa: E402
+
+from pipeline.store import STATE_DIR, PartStore, write_partitioned  # noqa: E402
+
+NOW = dt.datetime(2024, 5, 1, tzinfo=dt.timezone.utc)
+
+
+def page_batch(*pages):
+    """Pages as (source, article_id, n_dates, error) -> (pages rows, table rows) for commit."""
+    meta, rows = [], {"articles": [], "dates": [], "errors": []}
+    for source, article_id, n_dates, error in pages:
+        meta.append({"source": source, "content_hash": "h-" + source, "key": "k", "n_errors": int(bool(error))})
+        if article_id:
+            rows["articles"].append({
+                "article_id": article_id, "source": source, "text": "x" * 10, "content_hash": "h-" + source,
+                "pipeline_version": "0", "published_date": dt.date(2023, 1, 2), "site": "a.vn",
+                "processed_at": NOW, "_source": source, "_row": 0,
+            })
+            for i in range(n_dates):
+                rows["dates"].append({"article_id": article_id, "value": f"2023-0{i + 1}", "precision": "month",
+                                      "role": "mentioned", "text": "t", "start": i, "end": i + 1, "_source": source, "_row": i})
+        if error:
+            rows["errors"].append({"source": source, "stage": "clean", "error": error, "_source": source, "_row": 0})
+    return meta, rows
+
+
+def read(path, table, cols):
+    return duckdb.sql(f"select {cols} from '{path}/{table}.parquet'").fetchall()
+
+
+def test_batches_commit_and_index(tmp_path):
+    store = PartStore(tmp_path)
+    b1 = store.commit(*page_batch(("a", "A", 1, None), ("b", None, 0, "no main text")))
+    b2 = store.commit(*page_batch(("a", "A", 2, None)))  # the same page again, later
+    assert store.batch_ids() == [b1, b2]
+    index = store.index()
+    assert index["a"] == ("h-a", "k", b2, 0) and index["b"] == ("h-b", "k", b1, 1)
+
+
+def test_uncommitted_batch_is_discarded(tmp_path):
+    store = PartStore(tmp_path)
+    store.commit(*page_batch(("a", "A", 1, None)))
+    half = tmp_path / STATE_DIR / "tmp-killed"  # what a run killed while writing leaves
+    half.mkdir()
+    (half / "articles.parquet").write_bytes(b"PAR1 truncated")
+    (tmp_path / ".articles.parquet.x.tmp").write_bytes(b"half a publish")
+    store = PartStore(tmp_path)
+    assert not half.exists() and not (tmp_path / ".articles.parquet.x.tmp").exists()
+    assert list(store.index()) == ["a"]
+
+
+def test_publish_selects_live_pages_in_input_order(tmp_path):
+    store = PartStore(tmp_path)
+    b1 = store.commit(*page_batch(("a", "A", 1, None), ("b", "B", 2, None), ("gone", "G", 1, None)))
+    b2 = store.commit(*page_batch(("c", "C", 1, None), ("b", "B", 3, None), ("e", None, 0, "broken")))
+    # input order c, b, a, e; "gone" left the input; b's live version is the one of b2
+    counts = store.publish([("c", 1, b2), ("b", 2, b2), ("a", 3, b1), ("e", 4, b2)])
+    assert counts == {"articles": 3, "doc_refs": 0, "dates": 5, "counts": 0, "solutions": 0, "entities": 0, "errors": 1}
+    assert read(tmp_path, "articles", "article_id") == [("C",), ("B",), ("A",)]
+    assert read(tmp_path, "dates", "article_id, start") == [("C", 0), ("B", 0), ("B", 1), ("B", 2), ("A", 0)]
+    assert read(tmp_path, "errors", "source") == [("e",)]
+    for name, schema in TABLES.items():
+        assert pq.read_schema(tmp_path / f"{name}.parquet").equals(schema), name
+    assert store.collect_garbage({b1, b2}) == 0
+    assert store.collect_garbage({b2}) == 1 and store.batch_ids() == [b2]
+
+
+def test_publish_keeps_first_page_of_a_duplicate_article(tmp_path):
+    store = PartStore(tmp_path)
+    b = store.commit(*page_batch(("x/1", "SAME", 1, None), ("x/2", "SAME", 2, None)))
+    store.publish([("x/1", 1, b), ("x/2", 2, b)])
+    assert read(tmp_path, "articles", "source") == [("x/1",)]
+    assert read(tmp_path, "dates", "count(*)") == [(1,)]
+    store.publish([("x/2", 1, b)])  # the first copy left the input: the other one's rows appear
+    assert read(tmp_path, "articles", "source") == [("x/2",)]
+    assert read(tmp_path, "dates", "count(*)") == [(2,)]
+
+
+def test_publish_of_nothing_writes_empty_tables(tmp_path):
+    counts = PartStore(tmp_path).publish([])
+    assert set(counts.values()) == {0}
+    for name, schema in TABLES.items():
+        assert pq.read_table(tmp_path / f"{name}.parquet").schema.equals(schema)
+
+
+def test_partitioned_dataset_reads_as_one_table(tmp_path):
+    store = PartStore(tmp_path)
+    b = store.commit(*page_batch(("a", "A", 2, None), ("b", "B", 1, None)))
+    store.publish([("a", 1, b), ("b", 2, b)], partitioned=True)
+    ds = tmp_path / "dataset"
+    assert (ds / "articles" / "pub_year=2023" / "pub_site=a.vn").is_dir()
+    got = duckdb.sql(
+        f"select article_id, start, pub_year, pub_site from read_parquet('{ds}/dates/**/*.parquet', hive_partitioning=true) order by all"
+    ).fetchall()
+    assert got == [("A", 0, 2023, "a.vn"), ("A", 1, 2023, "a.vn"), ("B", 0, 2023, "a.vn")]
+    # an empty table is still one readable file
+    assert duckdb.sql(f"select count(*) from '{ds}/counts/**/*.parquet'").fetchall() == [(0,)]
+    write_partitioned(tmp_path)  # rewriting replaces the folder
+    assert duckdb.sql(f"select count(*) from '{ds}/articles/**/*.parquet'").fetchall() == [(2,)]

@@ -1,0 +1,345 @@
+"""Benchmarks: ``python -m pipeline.bench [--quick | --pages N]`` (what ``make bench`` runs).
+
+A corpus is generated from the sample pages of ``data/raw`` (each copy gets a
+small text variation, so content hashes and article ids differ), then:
+
+Stage figures (issue 2), in this process, on ``--stage-pages`` pages (default 200):
+  pages/s of the clean stage (decode + normalise + boilerplate removal) and of the
+  tokenize stage (underthesea into the spaCy Doc); the whole per-page cost
+  (``process_page``) relative to ``underthesea.word_tokenize`` alone on the same
+  cleaned texts; each component's time relative to tokenization (doc_refs first).
+
+Scale figures (issue 10), each run in a fresh ``pipeline extract`` subprocess on the
+whole corpus (2,000 pages; 200 with ``--quick``): pages/s at 1 and 2 workers and on a
+Dask LocalCluster of 2 workers, scaling efficiency, peak resident memory per worker,
+and an incremental re-run after adding 1% new pages relative to the full run.
+
+Every figure is a ratio against a baseline measured in the same run, and the table
+names the machine's cores, memory and load (timings on a shared machine are noisy).
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from io import BytesIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "data" / "raw"
+
+# The variation inserted into a copy: ASCII only, so it fits every sample's encoding.
+_LONGEST_SENTENCE_END = re.compile(rb"\.(?=\s|<|$)")
+
+
+# --------------------------------------------------------------------------- corpus
+def _vary(data: bytes, i: int) -> bytes:
+    """``data`` with a short marker inserted into its longest line (the body text)."""
+    lines = data.split(b"\n")
+    k = max(range(len(lines)), key=lambda j: len(lines[j]))
+    line = lines[k]
+    m = None
+    for m in _LONGEST_SENTENCE_END.finditer(line):
+        pass  # the last sentence end of the line
+    mark = f" (ID {i:05d})".encode()
+    lines[k] = line[: m.start()] + mark + line[m.start():] if m else line + mark
+    return b"\n".join(lines)
+
+
+def _copy_warc(src: Path, dst: Path, i: int) -> None:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(src, "rb") as fin, open(dst, "wb") as fout:
+        writer = WARCWriter(fout, gzip=True)
+        for n, record in enumerate(ArchiveIterator(fin)):
+            if record.rec_type != "response":
+                continue
+            url = record.rec_headers.get_header("WARC-Target-URI") or f"http://example.vn/{n}"
+            url = f"{url}{'&' if '?' in url else '?'}copy={i}"
+            payload = _vary(record.content_stream().read(), i)
+            headers = StatusAndHeaders("200 OK", record.http_headers.headers, protocol="HTTP/1.1")
+            out = writer.create_warc_record(
+                url,
+                "response",
+                payload=BytesIO(payload),
+                http_headers=headers,
+                warc_headers_dict={
+                    "WARC-Date": record.rec_headers.get_header("WARC-Date") or "2024-01-01T00:00:00Z",
+                    "WARC-Record-ID": f"<urn:uuid:00000000-0000-4000-8000-{i:06d}{n:06d}>",
+                },
+            )
+            writer.write_record(out)
+
+
+def pages_per_copy(samples: Path = SAMPLES) -> int:
+    from pipeline.sources import iter_pages
+
+    return sum(1 for _ in iter_pages([samples]))
+
+
+def make_corpus(out: Path | str, n_pages: int, samples: Path = SAMPLES, start: int = 0) -> int:
+    """Write copies ``start, start+1, ...`` of the sample pages into ``out`` until
+    ``n_pages`` pages; returns the number of pages written.
+
+    Copy ``i`` lives in ``out/c<i>/`` and every page of it carries the marker
+    ``(ID i)`` in its body (WARC records also get ``?copy=i`` on their URL).
+    """
+    from pipeline.sources import discover, kind_of, pages_of
+
+    out = Path(out)
+    files, _ = discover([samples])
+    per_file = {f: sum(1 for _ in pages_of(f)) for f in files}
+    written, i = 0, start
+    while written < n_pages:
+        folder = out / f"c{i:05d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        for f in files:
+            if written >= n_pages:
+                break
+            if kind_of(f) == "warc":
+                _copy_warc(f, folder / f.name, i)
+                written += per_file[f]
+                continue
+            data = f.read_bytes()
+            if f.name.endswith(".gz"):
+                (folder / f.name).write_bytes(gzip.compress(_vary(gzip.decompress(data), i), mtime=0))
+            else:
+                (folder / f.name).write_bytes(_vary(data, i))
+            written += 1
+        i += 1
+    return written
+
+
+# --------------------------------------------------------------------------- machine
+def machine() -> dict:
+    mem = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem / 2**30, 1),
+        "load_avg": os.getloadavg() if hasattr(os, "getloadavg") else None,
+        "python": sys.version.split()[0],
+    }
+
+
+# --------------------------------------------------------------------------- stage figures
+def stage_figures(corpus: Path, limit: int) -> dict:
+    """Clean and tokenize throughput, per-page cost vs word_tokenize, component shares."""
+    from underthesea import word_tokenize
+
+    from pipeline.clean import clean_page
+    from pipeline.decode import decode, normalize
+    from pipeline.nlp import build_nlp
+    from pipeline.run import process_page
+    from pipeline.sources import Page, iter_pages
+
+    pages = [p for p in iter_pages([corpus]) if isinstance(p, Page)][:limit]
+    nlp = build_nlp()
+    # warm up every model once (not timed)
+    process_page(pages[0], nlp)
+    word_tokenize("Khởi động mô hình.")
+
+    t0 = time.perf_counter()
+    cleaned = []
+    for p in pages:
+        raw, _cs = decode(p.data, p.charset, html=p.kind == "html")
+        cleaned.append(clean_page(normalize(raw), p.kind, p.url).text)
+    t_clean = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    for text in cleaned:
+        word_tokenize(text)
+    t_wt = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    docs = [nlp.make_doc(text) for text in cleaned]
+    t_tok = time.perf_counter() - t0
+
+    comp = {name: 0.0 for name, _ in nlp.pipeline}
+    for doc in docs:
+        doc._.meta = {"article_id": "x", "published_date": None, "title": None, "url": None, "site": None}
+        for name, proc in nlp.pipeline:
+            t0 = time.perf_counter()
+            try:
+                doc = proc(doc)
+            except Exception:  # noqa: BLE001 - a broken component is not a benchmark failure
+                pass
+            comp[name] += time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    for p in pages:
+        process_page(p, nlp)
+    t_page = time.perf_counter() - t0
+    n = len(pages)
+    return {
+        "pages": n,
+        "clean_pages_per_s": n / t_clean,
+        "tokenize_pages_per_s": n / t_tok,
+        "word_tokenize_pages_per_s": n / t_wt,
+        "process_page_pages_per_s": n / t_page,
+        "page_cost_vs_word_tokenize": t_page / t_wt,
+        "tokenize_vs_word_tokenize": t_tok / t_wt,
+        "component_vs_tokenize": {name: s / t_tok for name, s in comp.items()},
+    }
+
+
+# --------------------------------------------------------------------------- scale figures
+_CHILD = r"""
+import json, resource, sys, time
+from pipeline.run import extract
+args = json.loads(sys.argv[1])
+t0 = time.perf_counter()
+s = extract(args["paths"], args["out"], workers=args["workers"], engine=args["engine"], batch_pages=args["batch_pages"])
+seconds = time.perf_counter() - t0
+print(json.dumps({
+    "seconds": seconds, "pages": s.pages, "processed": s.processed, "skipped": s.skipped,
+    "articles": s.articles, "errors": s.errors,
+    "self_maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    "children_maxrss_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+}))
+"""
+
+
+def run_child(paths: list[Path], out: Path, workers: int, engine: str = "local", batch_pages: int = 200) -> dict:
+    """One ``extract`` in a fresh interpreter: wall seconds and peak memory.
+
+    Peak memory per worker: the worker's own peak RSS; with 1 worker the
+    extract runs in the child itself (RUSAGE_SELF), otherwise it is the largest
+    peak among the worker processes (RUSAGE_CHILDREN of the child, which waits
+    for them).
+    """
+    arg = json.dumps({"paths": [str(p) for p in paths], "out": str(out), "workers": workers, "engine": engine, "batch_pages": batch_pages})
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", _CHILD, arg], capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"extract failed ({engine}, {workers} workers):\n{proc.stderr[-3000:]}")
+    res = json.loads(proc.stdout.strip().splitlines()[-1])
+    res["wall_with_startup"] = wall
+    worker_kib = res["self_maxrss_kib"] if workers == 1 and engine == "local" else res["children_maxrss_kib"]
+    res["peak_mib_per_worker"] = worker_kib / 1024
+    res["pages_per_s"] = res["processed"] / res["seconds"] if res["seconds"] else 0.0
+    return res
+
+
+def scale_figures(root: Path, n_pages: int, with_dask: bool = True) -> dict:
+    corpus = root / "corpus"
+    make_corpus(corpus, n_pages)
+    runs: dict[str, dict] = {}
+    runs["local_1"] = run_child([corpus], root / "out1", 1)
+    runs["local_2"] = run_child([corpus], root / "out2", 2)
+    if with_dask:
+        runs["dask_2"] = run_child([corpus], root / "out_dask", 2, engine="dask")
+    # incremental: 1% new pages, re-run into the 2-worker output
+    n_new = max(1, n_pages // 100)
+    new = root / "corpus" / "zz_new"
+    make_corpus(new, n_new, start=10_000)
+    runs["incremental_2"] = run_child([corpus], root / "out2", 2)
+    base = runs["local_1"]
+    fig = {
+        "pages": n_pages,
+        "new_pages": n_new,
+        "runs": runs,
+        "speedup_2_workers": runs["local_2"]["pages_per_s"] / base["pages_per_s"],
+        "efficiency_2_workers": runs["local_2"]["pages_per_s"] / base["pages_per_s"] / 2,
+        "incremental_vs_full": runs["incremental_2"]["seconds"] / runs["local_2"]["seconds"],
+    }
+    if with_dask:
+        fig["speedup_dask_2"] = runs["dask_2"]["pages_per_s"] / base["pages_per_s"]
+    return fig
+
+
+# --------------------------------------------------------------------------- report
+def render(m: dict, stage: dict | None, scale: dict | None) -> str:
+    out = []
+    load = m["load_avg"]
+    out.append(
+        f"machine: {m['cores']} cores, {m['memory_gib']} GiB memory, "
+        f"load average {load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f} (shared machine: timings are noisy), "
+        f"Python {m['python']}"
+    )
+    if stage:
+        out.append("")
+        out.append(f"Stages, one process, {stage['pages']} pages (baseline: underthesea.word_tokenize alone on the same cleaned texts)")
+        out.append("| figure | value |")
+        out.append("|---|---|")
+        out.append(f"| clean stage (decode, normalise, boilerplate) | {stage['clean_pages_per_s']:.1f} pages/s |")
+        out.append(f"| tokenize stage (underthesea into the Doc) | {stage['tokenize_pages_per_s']:.1f} pages/s |")
+        out.append(f"| word_tokenize alone | {stage['word_tokenize_pages_per_s']:.1f} pages/s |")
+        out.append(f"| whole page (process_page) | {stage['process_page_pages_per_s']:.1f} pages/s |")
+        out.append(f"| whole per-page cost / word_tokenize | {stage['page_cost_vs_word_tokenize']:.2f}x (target <= 1.3x) |")
+        out.append(f"| tokenize stage / word_tokenize | {stage['tokenize_vs_word_tokenize']:.2f}x |")
+        for name, r in stage["component_vs_tokenize"].items():
+            out.append(f"| {name} extraction / tokenization | {100 * r:.1f}% |")
+    if scale:
+        runs = scale["runs"]
+        out.append("")
+        out.append(
+            f"Scale, `pipeline extract` on {scale['pages']} generated pages (baseline: 1 worker, same run; "
+            "pages/s counts worker start-up, seconds exclude interpreter start)"
+        )
+        out.append("| run | pages processed | seconds | pages/s | vs 1 worker | peak RSS per worker |")
+        out.append("|---|---|---|---|---|---|")
+        base = runs["local_1"]["pages_per_s"]
+        names = {"local_1": "local, 1 worker", "local_2": "local, 2 workers", "dask_2": "Dask LocalCluster, 2 workers",
+                 "incremental_2": f"incremental re-run, +{scale['new_pages']} new pages (1%), 2 workers"}
+        for key, label in names.items():
+            if key not in runs:
+                continue
+            r = runs[key]
+            ratio = f"{r['pages_per_s'] / base:.2f}x" if key != "incremental_2" else f"{scale['incremental_vs_full']:.1%} of the full 2-worker run"
+            out.append(f"| {label} | {r['processed']} (of {r['pages']}) | {r['seconds']:.1f} | {r['pages_per_s']:.1f} | {ratio} | {r['peak_mib_per_worker']:.0f} MiB |")
+        out.append(
+            f"| scaling efficiency at 2 workers | | | | {scale['efficiency_2_workers']:.0%} (speed-up {scale['speedup_2_workers']:.2f}x, target >= 1.8x) | |"
+        )
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="200 pages instead of 2,000")
+    ap.add_argument("--pages", type=int, help="pages of the scale corpus (default 2000, 200 with --quick)")
+    ap.add_argument("--stage-pages", type=int, default=200, help="pages for the stage figures (default 200)")
+    ap.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster run")
+    ap.add_argument("--only", choices=("stages", "scale"), help="run one part only")
+    ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    ap.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary folder)")
+    args = ap.parse_args(argv)
+    n_pages = args.pages or (200 if args.quick else 2000)
+
+    root = args.keep or Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        stage = scale = None
+        if args.only in (None, "stages"):
+            corpus = root / "stage_corpus"
+            make_corpus(corpus, args.stage_pages)
+            stage = stage_figures(corpus, args.stage_pages)
+        if args.only in (None, "scale"):
+            scale = scale_figures(root / "scale", n_pages, with_dask=not args.no_dask)
+        m = machine()
+        print(render(m, stage, scale))
+        if args.json:
+            args.json.write_text(json.dumps({"machine": m, "stages": stage, "scale": scale}, indent=2, default=str))
+    finally:
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
