@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -83,8 +84,10 @@ def _table(result, table_id: str, caption: str | None = None, limit: int = MAX_R
     body = []
     for row in rows[:limit]:
         cells = []
-        for value in row:
+        for column, value in zip(columns, row):
             numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if numeric and (column == "year" or column.endswith("_year")):
+                value = str(value)  # 2023, not 2,023
             cells.append(f'<td class="num">{_esc(value)}</td>' if numeric else f"<td>{_esc(value)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     more = f"<caption>{html.escape(caption)}</caption>" if caption else ""
@@ -95,13 +98,16 @@ def _table(result, table_id: str, caption: str | None = None, limit: int = MAX_R
     )
 
 
-def _svg(fig) -> str:
+def _svg(fig, prefix: str) -> str:
+    """The figure as inline SVG whose ids are prefixed (several SVGs share one HTML document)."""
     buf = io.StringIO()
     # no metadata block (it names creativecommons.org, purl.org and matplotlib.org)
     fig.savefig(buf, format="svg", bbox_inches="tight",
                 metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     svg = buf.getvalue()
-    return svg[svg.index("<svg"):]  # drop the XML prolog and DOCTYPE (they name a URL)
+    svg = svg[svg.index("<svg"):]  # drop the XML prolog and DOCTYPE (they name a URL)
+    svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', svg)
+    return re.sub(r'(href="#|url\(#)([^")]+)', rf"\1{prefix}-\2", svg)
 
 
 def _chart(chart_id: str, caption: str, draw, *args) -> str:
@@ -113,7 +119,7 @@ def _chart(chart_id: str, caption: str, draw, *args) -> str:
     if draw(ax, *args) is False:
         return f'<p class="empty" id="{chart_id}-empty">No data for: {html.escape(caption)}.</p>'
     ax.spines[["top", "right"]].set_visible(False)
-    svg = _svg(fig)
+    svg = _svg(fig, chart_id)
     return f'<figure class="chart" id="{chart_id}">{svg}<figcaption>{html.escape(caption)}</figcaption></figure>'
 
 
