@@ -42,3 +42,90 @@ def test_broken_pages_give_one_error_each(nlp):
         assert not result.rows.get("articles")
         assert len(result.errors) == 1 and result.errors[0]["stage"] == stage, (name, result.errors)
         assert result.errors[0]["source"] == name
+
+
+# -- incremental runs: the dataset of a re-run is the dataset of a full run -----------
+
+import pyarrow.parquet as pq  # noqa: E402
+
+from pipeline import run  # noqa: E402
+from pipeline.bench import make_corpus  # noqa: E402
+from pipeline.schema import TABLES  # noqa: E402
+
+
+def dataset(out):
+    """Every table's rows, timestamps of the run aside."""
+    tables = {}
+    for name in TABLES:
+        table = pq.read_table(out / f"{name}.parquet")
+        tables[name] = table.drop([c for c in ("processed_at",) if c in table.column_names]).to_pylist()
+    return tables
+
+
+def test_incremental_run_equals_full_run(nlp, tmp_path):
+    raw = tmp_path / "raw"
+    make_corpus(raw, 6)  # six sample pages with a marker in their body
+    out = tmp_path / "out"
+    first = run.extract([raw], out, nlp=nlp, batch_pages=2)
+    assert (first.pages, first.processed, first.skipped, first.batches) == (6, 6, 0, 3)
+    files = sorted(p for p in raw.rglob("*") if p.is_file())
+    files[0].unlink()  # removed: its rows must go
+    changed = files[2]
+    changed.write_bytes(changed.read_bytes().replace(b"(ID 00000)", b"(ID 00042)"))
+    make_corpus(raw / "zz", 1, start=7)  # one new page
+    second = run.extract([raw], out, nlp=nlp, batch_pages=2)
+    assert (second.pages, second.processed, second.skipped) == (6, 2, 4)
+    full = run.extract([raw], tmp_path / "full", nlp=nlp, force=True)
+    assert full.processed == 6
+    got, want = dataset(out), dataset(tmp_path / "full")
+    assert got == want
+    assert len(got["articles"]) == 6 and str(files[0]) not in {a["source"] for a in got["articles"]}
+    assert "(ID 00042)" in " ".join(a["text"] for a in got["articles"])
+    assert [a["source"] for a in got["articles"]] == sorted(a["source"] for a in got["articles"])
+    # a third run has nothing to do, and unused batches were deleted
+    third = run.extract([raw], out, nlp=nlp)
+    assert (third.processed, third.skipped, third.batches) == (0, 6, 0)
+    assert dataset(out) == want
+
+
+def test_force_and_a_code_change_recompute_everything(nlp, tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    make_corpus(raw, 2)
+    out = tmp_path / "out"
+    run.extract([raw], out, nlp=nlp)
+    assert run.extract([raw], out, nlp=nlp).processed == 0
+    assert run.extract([raw], out, nlp=nlp, force=True).processed == 2
+    monkeypatch.setattr(run, "code_key", lambda: "another-version")
+    assert run.extract([raw], out, nlp=nlp).processed == 2
+    assert run.extract([raw], out, nlp=nlp).processed == 0
+
+
+def test_duplicate_article_keeps_first_page_across_runs(nlp, tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "b").mkdir(parents=True)
+    (raw / "a.txt").write_text(DUMP, encoding="utf-8")
+    (raw / "b" / "copy.txt").write_text(DUMP + "\n", encoding="utf-8")  # other bytes, same article
+    out = tmp_path / "out"
+    summary = run.extract([raw], out, nlp=nlp)
+    assert summary.articles == 1
+    assert [a["source"] for a in dataset(out)["articles"]] == [str(raw / "a.txt")]
+    (raw / "a.txt").unlink()
+    summary = run.extract([raw], out, nlp=nlp)
+    assert summary.processed == 0 and summary.articles == 1  # the copy's rows were kept all along
+    assert [a["source"] for a in dataset(out)["articles"]] == [str(raw / "b" / "copy.txt")]
+
+
+def test_errors_survive_incremental_runs_and_set_the_exit_code(nlp, tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(DUMP, encoding="utf-8")
+    (raw / "short.txt").write_text("Chỉ một dòng.", encoding="utf-8")
+    (raw / "broken.txt.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
+    out = tmp_path / "out"
+    first = run.extract([raw], out, nlp=nlp)
+    second = run.extract([raw], out, nlp=nlp)
+    assert second.skipped == 2  # the unreadable page is read again, the others are unchanged
+    for s in (first, second):
+        assert (s.articles, s.errors, s.failed_sources, s.exit_code) == (1, 2, 2, 1)
+    errors = dataset(out)["errors"]
+    assert [(e["source"], e["stage"]) for e in errors] == [(str(raw / "broken.txt.gz"), "read"), (str(raw / "short.txt"), "clean")]
