@@ -365,6 +365,8 @@ class _Parser:
                 return None  # a district named like a province is not that province
             return p[0], level, prov
         run = self.cap_run(k, max_words=3)
+        if word.pattern not in ("tỉnh", "thành phố", "TP"):
+            run = max(run, self.number_at(k))  # phường 5, quận 3
         if run > k:
             return run, (None if word.pattern == "tỉnh" else word.level), None
         if word.pattern == "TP":
@@ -463,6 +465,12 @@ class _Parser:
                         central = central or inner.central
                     elif (num := self.number_at(j)) > j:
                         end, named = num, True
+                        # "Chi bộ 01 - Khoa Cơ khí": the unit the numbered cell belongs to
+                        if end + 1 < s.n and s.norms[end] == "-" and not s.nl[end + 1]:
+                            unit = s.best(end + 1, "org", ("unit",))
+                            tail = self.cap_run(unit[0] if unit else end + 1)
+                            if s.cap(end + 1) and tail > end + 1:
+                                end = tail
                     elif (unit := s.best(j, "org", ("unit",))) and s.cap(j) and not s.nl[j]:
                         end, named = max(unit[0], self.cap_run(unit[0])), True
                     else:
@@ -529,11 +537,19 @@ def _scan(sent: _Sent) -> Mentions:
     while i < s.n:
         t = p.title_at(i)
         if t:
-            org = p.org_at(t[0], after_title=True)
+            # the longest title followed by its body, else the longest title
+            # ("Trưởng Ban Tổ chức Tỉnh ủy" is Trưởng + Ban Tổ chức Tỉnh ủy, not Trưởng ban + ...)
+            ends = [e for e, entry in s.matches.get(i, ()) if entry.kind == "title"]
+            end, org = t[0], None
+            for e in ends:
+                org = p.org_at(e, after_title=True)
+                if org:
+                    end = e
+                    break
             if org:
                 orgs.append(org)
-            tls.append(Title(i, org.end if org else t[0], org))
-            i = org.end if org else t[0]
+            tls.append(Title(i, org.end if org else end, org))
+            i = org.end if org else end
             continue
         org = p.org_at(i)
         if org:
