@@ -463,6 +463,8 @@ class _Parser:
                     if inner is not None:
                         end, prov, named = inner.end, inner.province, True
                         central = central or inner.central
+                        if head.level == "auto:":  # Ban cán sự đảng UBND tỉnh: the body's level
+                            place_level = inner.level
                     elif (num := self.number_at(j)) > j:
                         end, named = num, True
                         # "Chi bộ 01 - Khoa Cơ khí": the unit the numbered cell belongs to
@@ -477,6 +479,8 @@ class _Parser:
                         run = self.cap_run(j)
                         if run > j and not (named_ok and self.looks_like_person(j, run)):
                             end, named = run, True
+                            if head.pattern == "Thành ủy":  # a provincial city: Thành ủy Long Xuyên
+                                place_level = "district"
             if head.name == "required" and not named and not named_ok:
                 return None
             # "(LHPN)" after a body, then its place ("tỉnh Thanh Hoá")
@@ -546,6 +550,9 @@ def _scan(sent: _Sent) -> Mentions:
                 if org:
                     end = e
                     break
+            unit = s.best(end, "org", ("unit",)) if org is None and end < s.n and s.cap(end) else None
+            if unit:  # Giám đốc Hợp tác xã Tân Tiến
+                end = max(unit[0], p.cap_run(unit[0], max_words=4))
             if org:
                 orgs.append(org)
             tls.append(Title(i, org.end if org else end, org))

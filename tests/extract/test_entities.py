@@ -91,6 +91,12 @@ ORGS = [
      [("Tỉnh uỷ Khánh Hoà", "party_committee", "province")]),
     ("Đảng bộ Công ty Xi măng Tân Quang kết nạp 8 đảng viên.",
      [("Đảng bộ Công ty Xi", "party_organisation", "grassroots")]),  # syllables only: see below
+    ("Thành ủy Long Xuyên và Thành ủy Cần Thơ phối hợp.",  # a provincial city, a central city
+     [("Thành ủy Long Xuyên", "party_committee", "district"), ("Thành ủy Cần Thơ", "party_committee", "province")]),
+    ("Ban cán sự đảng Ủy ban nhân dân tỉnh lãnh đạo.",
+     [("Ban cán sự đảng Ủy ban nhân dân tỉnh", "party_delegation", "province")]),
+    ("Sở Văn hóa, Thể thao và Du lịch tỉnh tổ chức hội thi.",
+     [("Sở Văn hóa, Thể thao và Du lịch tỉnh", "department", "province")]),
     ("Văn phòng Trung ương Đảng hướng dẫn thể thức văn bản; Bộ Nội vụ hướng dẫn văn thư.",
      [("Văn phòng Trung ương Đảng", "party_office", "central"), ("Bộ Nội vụ", "ministry", "central")]),
 ]
@@ -142,6 +148,8 @@ OFFICIALS = [
     ("Ông Phạm Quốc Bảo - Giám đốc Sở Tư pháp cho biết.", "Phạm Quốc Bảo", ["Giám đốc Sở Tư pháp"]),
     ("đồng chí Đinh Công Sơn, Bí thư Chi bộ 4 chủ trì.", "Đinh Công Sơn", ["Bí thư Chi bộ 4"]),
     ("Hoàng Minh Tuấn, Phó Chủ tịch UBND huyện, kiểm tra tiến độ.", "Hoàng Minh Tuấn", ["Phó Chủ tịch UBND huyện"]),
+    ("Ông Trần Văn Bảy, Giám đốc Hợp tác xã Tân Tiến, cho biết.", "Trần Văn Bảy", ["Giám đốc Hợp tác xã Tân Tiến"]),
+    ("Thay mặt lãnh đạo tỉnh, Bí thư Tỉnh ủy Lương Nguyễn Minh Triết trao quà.", "Lương Nguyễn Minh Triết", ["Bí thư Tỉnh ủy"]),
 ]
 
 NOT_OFFICIALS = [
