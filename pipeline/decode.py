@@ -81,6 +81,9 @@ def decode(data: bytes, declared: str | None = None, html: bool = False) -> tupl
         return _repaired(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    damaged = _mostly_utf8(data)
+    if damaged is not None:
+        return damaged, "utf-8"
     sniffed = legacy.sniff_bytes(data)  # undeclared TCVN3 / VNI: detectors call them Latin-1
     if sniffed:
         return sniffed
@@ -88,6 +91,20 @@ def decode(data: bytes, declared: str | None = None, html: bool = False) -> tupl
     if best is None or best.encoding is None:
         raise DecodeError("charset could not be determined")
     return _repaired(str(best), best.encoding)
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few broken bytes (a truncated or spliced page), the broken
+    bytes as U+FFFD; None when the bytes are not UTF-8 at all. Valid multi-byte
+    sequences almost never occur by chance in 8-bit text, so a page with many of
+    them and few errors is UTF-8."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = len(text) - len(text.encode("ascii", errors="ignore")) - bad
+    return text if good >= MIN_UTF8_RATIO * bad else None
+
+
+MIN_UTF8_RATIO = 20  # valid non-ASCII characters per broken byte, to call bytes damaged UTF-8
 
 
 def _repaired(text: str, charset: str) -> tuple[str, str]:

@@ -108,6 +108,10 @@ def _warc_pages(path: Path) -> Iterator[Page | PageError]:
                 except Exception as exc:  # noqa: BLE001 - one record, reported
                     yield PageError(source, "read", f"unreadable WARC record: {exc}")
                     continue
+                missing = getattr(record.raw_stream, "limit", 0) or 0
+                if missing > 0:  # the archive ends inside this record
+                    yield PageError(source, "read", f"truncated WARC record: {missing} of its {record.length} bytes missing")
+                    continue
                 fetched = None
                 wdate = record.rec_headers.get_header("WARC-Date")
                 if wdate:

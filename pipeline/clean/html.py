@@ -9,6 +9,7 @@ through the full text-dump cleaner instead.
 """
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date
 
@@ -17,6 +18,15 @@ from bs4 import BeautifulSoup
 
 from pipeline.clean.metadata import Cleaned, clean_author, parse_date, parse_views
 from pipeline.clean.text import classify, clean_text_dump, strip_residue
+
+log = logging.getLogger(__name__)
+
+# Hostile pages: what reaches trafilatura is bounded. Real article pages are far
+# below these sizes; past them, scripts and styles go first, then the tail.
+MAX_HTML_CHARS = 1_000_000
+MAX_TEXT_CHARS = 200_000
+_DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^\[>]{0,200}\[(.*?)\]\s*>", re.IGNORECASE | re.DOTALL)
+_ENTITY_NAME = re.compile(r"<!ENTITY\s+(?:%\s*)?([\w.:-]+)", re.IGNORECASE)
 
 _REMOVE_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "template")
 
@@ -103,7 +113,71 @@ def _date(value: str | None) -> date | None:
         return parse_date(value)
 
 
+_BLOCK_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
+_BLOCK_CLOSE = {t: re.compile(rf"</{t}\s*>", re.IGNORECASE) for t in ("script", "style")}
+
+
+def _drop_blocks(html: str) -> str:
+    """``html`` without its script and style elements, in one linear pass (an
+    unclosed block drops the rest of the page)."""
+    out, pos = [], 0
+    while (m := _BLOCK_OPEN.search(html, pos)) is not None:
+        out.append(html[pos : m.start()])
+        close = _BLOCK_CLOSE[m.group(1).lower()].search(html, m.end())
+        if close is None:
+            pos = len(html)
+            break
+        pos = close.end()
+    out.append(html[pos:])
+    return "".join(out)
+
+
+def defuse(html: str) -> tuple[str, list[str]]:
+    """A hostile page made safe to parse, and notes on what was changed.
+
+    A DOCTYPE internal subset (XML entity declarations, the "billion laughs"
+    block) is removed and references to its entities are dropped: nothing is
+    expanded and the page parses as ordinary HTML. A page longer than
+    ``MAX_HTML_CHARS`` loses its scripts and styles, then its tail.
+    """
+    notes: list[str] = []
+    m = _DOCTYPE_SUBSET.search(html, 0, 200_000)
+    if m:
+        names = set(_ENTITY_NAME.findall(m.group(1)))
+        html = html[: m.start()] + "<!DOCTYPE html>" + html[m.end() :]
+        if names:
+            refs = re.compile("&(?:" + "|".join(re.escape(n) for n in sorted(names)) + ");")
+            html = refs.sub("", html)
+        notes.append(f"[DOCTYPE internal subset removed: {len(names)} entity declarations not expanded]")
+    if len(html) > MAX_HTML_CHARS:
+        size = len(html)
+        html = _drop_blocks(html[: 8 * MAX_HTML_CHARS])
+        if len(html) > MAX_HTML_CHARS:
+            cut = html.rfind("<", MAX_HTML_CHARS // 2, MAX_HTML_CHARS)
+            html = html[: cut if cut > 0 else MAX_HTML_CHARS]
+        notes.append(f"[page of {size} characters cut to {len(html)} before extraction]")
+    for note in notes:
+        log.warning("hostile HTML: %s", note)
+    return html, notes
+
+
+def _bounded(cleaned: Cleaned, notes: list[str]) -> Cleaned:
+    if len(cleaned.text) > MAX_TEXT_CHARS:
+        size = len(cleaned.text)
+        cut = cleaned.text.rfind("\n", 0, MAX_TEXT_CHARS)
+        cleaned.text = cleaned.text[: cut if cut > 0 else MAX_TEXT_CHARS].rstrip()
+        notes.append(f"[main text of {size} characters cut to {len(cleaned.text)}]")
+        log.warning("hostile HTML: %s", notes[-1])
+    cleaned.dropped = notes + cleaned.dropped
+    return cleaned
+
+
 def clean_html(html: str, url: str | None = None) -> Cleaned:
+    html, notes = defuse(html)
+    return _bounded(_clean_html(html, url), notes)
+
+
+def _clean_html(html: str, url: str | None) -> Cleaned:
     doc = None
     try:
         doc = _trafilatura(html, url)
