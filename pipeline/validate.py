@@ -189,13 +189,14 @@ def run_checks(con: duckdb.DuckDBPyConnection, present: set[str], checks: list[C
     for check in checks if checks is not None else [*_null_checks(), *CHECKS]:
         if check.table not in present or any(t not in present for t in check.needs):
             continue
-        try:
-            rel = con.sql(check.sql)
-            columns = rel.columns
-            n = con.sql(f"select count(*) from ({check.sql})").fetchall()[0][0]
-            if not n:
+        try:  # one query: the examples, each with the number of rows breaking the rule
+            rel = con.sql(f"select count(*) over () as __rows, * from ({check.sql}) limit {EXAMPLES}")
+            columns = rel.columns[1:]
+            found = rel.fetchall()
+            if not found:
                 continue
-            rows = rel.limit(EXAMPLES).fetchall()
+            n = found[0][0]
+            rows = [row[1:] for row in found]
         except duckdb.Error as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             problems.append(f"{check.table}: could not check {check.message!r}: {first}")
