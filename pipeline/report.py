@@ -235,7 +235,7 @@ def _build(data: _Data, data_dir: Path) -> str:
     solutions = data.rows("solutions_by_topic")
     topics = data.rows("articles_per_topic")
     errors_by_stage = data.rows("errors_by_stage")
-    errors = data.rows("select stage, source, error, processed_at from errors order by processed_at desc, source")
+    errors = data.rows("select stage, source, error, processed_at from errors order by processed_at desc, source limit 1000")
 
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     sections = [
