@@ -7,6 +7,7 @@ runs it over files and folders and writes the dataset.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sys
 import time
@@ -276,14 +277,23 @@ def _dask_results(items: Iterator, workers: int, scheduler: str | None, max_in_f
             cluster.close()
 
 
-@lru_cache(maxsize=1)
 def code_key() -> str:
     """What a page's rows depend on besides its bytes: pipeline version + code digest.
 
     The digest covers every code and data file of the package (patterns, tables,
     the classifier model), so an incremental run after any change to them
     recomputes every page; ``settings.PIPELINE_VERSION`` names the release.
+    The environment variable ``PIPELINE_CODE_KEY`` replaces the digest (to pin
+    it, e.g. in tests while the code is being edited).
     """
+    pinned = os.environ.get("PIPELINE_CODE_KEY")
+    if pinned:
+        return f"{settings.PIPELINE_VERSION}+{pinned}"
+    return _code_digest()
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
     root = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):

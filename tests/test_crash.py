@@ -1,0 +1,102 @@
+"""SIGKILL ``pipeline extract`` mid-run, run it again: exactly the dataset of an uninterrupted run."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline import run
+from pipeline.bench import make_corpus
+from pipeline.schema import TABLES
+from pipeline.store import BATCHES, STATE_DIR
+
+pytestmark = pytest.mark.slow
+
+
+def dataset(out):
+    tables = {}
+    for name in TABLES:
+        table = pq.read_table(out / f"{name}.parquet")  # raises on a corrupt file
+        tables[name] = table.drop([c for c in ("processed_at",) if c in table.column_names]).to_pylist()
+    return tables
+
+
+def kill_after_batches(raw, out, n_batches, workers=1, timeout=300):
+    """Start ``pipeline extract`` and SIGKILL its process group once ``n_batches`` are committed."""
+    batches = out / STATE_DIR / BATCHES
+    before = len(list(batches.iterdir())) if batches.is_dir() else 0
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli", "extract", str(raw), "--out", str(out),
+         "--workers", str(workers), "--batch-pages", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            if batches.is_dir() and len(list(batches.iterdir())) >= before + n_batches:
+                break
+            time.sleep(0.02)
+        assert proc.poll() is None, f"the run ended before it could be killed: {proc.stderr.read()!r}"
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    return proc
+
+
+def leftovers(out):
+    return [p.name for p in out.iterdir() if p.name.endswith(".tmp")] + [
+        p.name for p in (out / STATE_DIR).iterdir() if p.name.startswith("tmp-")
+    ]
+
+
+@pytest.fixture(autouse=True)
+def pinned_code_key(monkeypatch):
+    """The killed run (a subprocess) and the resumed one must agree on the code key even
+    if a file of the package changes meanwhile (others edit the tree while tests run)."""
+    monkeypatch.setenv("PIPELINE_CODE_KEY", "crash-test")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("crash") / "raw"
+    make_corpus(raw, 14)
+    return raw
+
+
+def test_killed_first_run_resumes_to_the_full_dataset(corpus, nlp, tmp_path):
+    run.extract([corpus], tmp_path / "ref", nlp=nlp)
+    want = dataset(tmp_path / "ref")
+    out = tmp_path / "out"
+    kill_after_batches(corpus, out, 2)
+    assert not (out / "articles.parquet").exists()  # nothing published, nothing half-written
+    resumed = run.extract([corpus], out, nlp=nlp, batch_pages=2)
+    assert resumed.skipped >= 4 and resumed.processed + resumed.skipped == 14
+    assert dataset(out) == want
+    assert leftovers(out) == []
+
+
+def test_killed_rerun_keeps_the_old_dataset_then_resumes(corpus, nlp, tmp_path):
+    out = tmp_path / "out"
+    run.extract([corpus], out, nlp=nlp)
+    old = dataset(out)
+    added = make_corpus(corpus / "zz_new", 8, start=50)  # the crawl grew
+    try:
+        kill_after_batches(corpus, out, 1, workers=2)
+        assert dataset(out) == old  # the published files are the previous run's, whole
+        resumed = run.extract([corpus], out, nlp=nlp)
+        assert resumed.skipped >= 16  # the old pages and the killed run's committed batch
+        run.extract([corpus], tmp_path / "ref", nlp=nlp)
+        assert dataset(out) == dataset(tmp_path / "ref")
+        assert len(dataset(out)["articles"]) == 14 + added
+        assert leftovers(out) == []
+    finally:
+        import shutil
+
+        shutil.rmtree(corpus / "zz_new")

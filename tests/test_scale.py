@@ -1,0 +1,64 @@
+"""The same rows from 1 worker, 2 worker processes and a Dask cluster of 2 workers."""
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline import run
+from pipeline.bench import make_corpus
+from pipeline.schema import TABLES
+
+pytestmark = pytest.mark.slow
+
+
+def dataset(out):
+    tables = {}
+    for name in TABLES:
+        table = pq.read_table(out / f"{name}.parquet")
+        tables[name] = table.drop([c for c in ("processed_at",) if c in table.column_names]).to_pylist()
+    return tables
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("scale") / "raw"
+    make_corpus(raw, 9)  # HTML, text dumps, gzip, a cp1258 page and a WARC's two records
+    (raw / "broken.html.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")  # and one error
+    return raw
+
+
+@pytest.fixture(scope="module")
+def sequential(corpus, nlp, tmp_path_factory):
+    out = tmp_path_factory.mktemp("seq")
+    summary = run.extract([corpus], out, nlp=nlp, workers=1)
+    assert (summary.pages, summary.articles, summary.errors) == (10, 9, 1)
+    return dataset(out)
+
+
+def test_two_worker_processes_give_the_same_dataset(corpus, sequential, tmp_path):
+    summary = run.extract([corpus], tmp_path, workers=2, batch_pages=3)
+    assert summary.processed == 10 and summary.batches == 4
+    assert dataset(tmp_path) == sequential
+
+
+def test_dask_local_cluster_gives_the_same_dataset(corpus, sequential, tmp_path):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+        assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
+        summary = run.extract([corpus], tmp_path, engine="dask", scheduler=cluster.scheduler_address, workers=2)
+    assert summary.processed == 10
+    assert dataset(tmp_path) == sequential
+    # the partitioned copy reads as one table per name, with the same rows
+    part = tmp_path / "dataset"
+    for name in TABLES:
+        if name == "errors":
+            continue
+        n = duckdb.sql(f"select count(*) from read_parquet('{part}/{name}/**/*.parquet', hive_partitioning=true)").fetchall()[0][0]
+        assert n == len(sequential[name]), name
+    years = duckdb.sql(
+        f"select distinct pub_year from read_parquet('{part}/articles/**/*.parquet', hive_partitioning=true) order by 1"
+    ).fetchall()
+    assert {y for (y,) in years} == {a["published_date"].year for a in sequential["articles"] if a["published_date"]}
+    import pandas as pd
+
+    assert len(pd.read_parquet(part / "dates")) == len(sequential["dates"])
