@@ -8,7 +8,7 @@ RAW       ?= data/raw
 PROCESSED ?= data/processed
 SHARED    ?= ../shared
 
-.PHONY: setup extract test eval eval-shared eval-classify train bench crawl query notebooks report clean-processed
+.PHONY: setup extract test eval eval-shared eval-classify train bench crawl query notebooks report validate clean-processed
 
 setup: $(STAMP)
 
@@ -46,6 +46,16 @@ crawl: $(STAMP)
 
 query: $(STAMP)
 	$(VENV)/bin/pipeline query "$(Q)" --data $(PROCESSED)
+
+notebooks: $(STAMP)
+	test -f $(PROCESSED)/articles.parquet || $(MAKE) extract
+	$(PY) tools/run_notebooks.py --data $(PROCESSED)
+
+report: $(STAMP)
+	$(VENV)/bin/pipeline report --data $(PROCESSED)
+
+validate: $(STAMP)
+	$(VENV)/bin/pipeline validate $(PROCESSED)
 
 clean-processed:
 	rm -rf $(PROCESSED)/*.parquet
