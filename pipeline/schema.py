@@ -54,6 +54,7 @@ DOC_REFS = pa.schema(
         ("system", pa.string()),  # party | state
         ("issued_date", pa.date32()),
         ("issuer_text", pa.string()),
+        ("issuer_entity_id", pa.int32()),  # entities.entity_id of the issuing body, when named
         ("term", pa.string()),
         ("plenum", pa.string()),
         ("partial", pa.bool_()),
@@ -90,6 +91,7 @@ COUNTS = pa.schema(
         ("percent", pa.bool_()),
         ("approx", pa.string()),  # trên | hơn | gần | khoảng | None
         ("subject", pa.string()),
+        ("subject_entity_id", pa.int32()),  # entities.entity_id of the subject organisation
         ("year", pa.int32()),
         ("text", pa.string()),
         ("start", pa.int32()),
@@ -116,6 +118,7 @@ SOLUTIONS = pa.schema(
 ENTITIES = pa.schema(
     [
         ("article_id", pa.string()),
+        ("entity_id", pa.int32()),  # 0.. within the article; (article_id, entity_id) is the key
         ("kind", pa.string()),  # organisation | person
         ("text", pa.string()),
         ("name", pa.string()),
