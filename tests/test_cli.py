@@ -60,3 +60,28 @@ def test_sample_corpus(tmp_path, repo):
     articles = duckdb.sql(f"select title, text, n_words from '{out}/articles.parquet'").fetchall()
     assert len(articles) >= 8
     assert all(title and n_words > 50 for title, _text, n_words in articles)
+
+
+def test_extract_option_errors_exit_2(tmp_path):
+    for args in (["--engine", "spark"], ["--scheduler", "tcp://127.0.0.1:8786"], ["--workers", "0"]):
+        proc = run_cli("extract", str(tmp_path), "--out", str(tmp_path / "out"), *args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_extract_workers_then_incremental_rerun(tmp_path, monkeypatch):
+    monkeypatch.setenv("PIPELINE_CODE_KEY", "cli-test")  # others may edit the package between runs
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(f"Hội nghị quán triệt nghị quyết ở huyện Tân Châu\n\n{BODY}\n", encoding="utf-8")
+    (raw / "b.txt").write_text(f"Hội nghị quán triệt nghị quyết ở huyện Phú Tân\n\n{OTHER}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = run_cli("extract", str(raw), "--out", str(out), "--workers", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert "pages read: 2, articles written: 2, errors: 0, unchanged: 0" in proc.stderr
+    proc = run_cli("extract", str(raw), "--out", str(out), "--workers", "2")
+    assert "pages read: 2, articles written: 2, errors: 0, unchanged: 2" in proc.stderr
+    proc = run_cli("extract", str(raw), "--out", str(out), "--workers", "1", "--force")
+    assert "unchanged: 0" in proc.stderr
+    assert duckdb.sql(f"select count(*) from '{out}/articles.parquet'").fetchall() == [(2,)]
