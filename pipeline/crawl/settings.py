@@ -54,6 +54,7 @@ SCRAPY_SETTINGS: dict = {
         "pipeline.crawl.middlewares.AddressGuardMiddleware": 50,
         "pipeline.crawl.middlewares.StoredSkipMiddleware": 60,
         "pipeline.crawl.middlewares.BackoffMiddleware": 70,
+        "pipeline.crawl.middlewares.RobotsRecheckMiddleware": 110,  # after Scrapy's RobotsTxtMiddleware (100)
         "pipeline.crawl.middlewares.FetchTimeMiddleware": 950,
     },
     "ITEM_PIPELINES": {"pipeline.crawl.warc.WarcPipeline": 300},

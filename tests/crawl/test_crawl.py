@@ -252,3 +252,29 @@ def test_max_pages_stops_the_crawl(site, tmp_path):
     proc, _ = run(site, tmp_path / "raw", "--max-pages", "3")
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert len(stored_paths(tmp_path / "raw")) == 3
+
+
+def test_gracefully_stopped_crawl_resumes_from_jobdir(site, full, tmp_path):
+    out = tmp_path / "raw"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    site.article_delay = 0.4
+    try:
+        proc = subprocess.Popen(crawl_cmd(site, out), cwd=REPO, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline and proc.poll() is None:
+            if list(out.glob("*.open")) and len(stored_paths(out, ".warc.gz.open")) >= 2:
+                break
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)  # Ctrl-C: Scrapy closes cleanly, keeping its JOBDIR queue
+        assert proc.wait(timeout=30) == 1
+    finally:
+        site.article_delay = 0.0
+    assert (out / ".crawl" / "job" / "requests.seen").is_file()
+    resumed, log = run(site, out)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert "was killed" not in resumed.stderr
+    paths = stored_paths(out)
+    assert sorted(paths) == sorted(stored_paths(full[0])) and len(paths) == len(set(paths))
+    assert not [p for p in paths_of(log) if p.startswith("/noi-bo/")]  # robots.txt still obeyed on resume
+    assert not (out / ".crawl" / "job").exists()  # a finished crawl leaves no queue behind
