@@ -7,7 +7,8 @@ Sets ``doc._.classification`` to the articles columns of ``pipeline.schema``::
      "topic_evidence": [str]}
 
 It reads the words the Doc already holds (``pipeline.nlp.tokenized_text``) and
-never tokenizes again. The model is the shipped ``model.skops``, loaded once; a
+never tokenizes the article again; only the title (``doc._.meta["title"]``) gets
+one short ``underthesea.word_tokenize`` call, and weighs on the main topic. The model is the shipped ``model.skops``, loaded once; a
 missing or incompatible model file raises ``ModelError`` with the fix
 (``make train``), while a text the model cannot handle gets ``khac`` with zero
 scores instead of an exception.
@@ -19,7 +20,7 @@ import logging
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.classify.model import classify_tokenized, default_model, empty_result
+from pipeline.classify.model import classify_tokenized, default_model, empty_result, tokenize_title
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,8 @@ def classify_component(doc: Doc) -> Doc:
 
     model = default_model()  # ModelError here is a deployment problem: let it be seen
     try:
-        result = classify_tokenized(tokenized_text(doc), model)
+        title = tokenize_title((doc._.meta or {}).get("title"))
+        result = classify_tokenized(tokenized_text(doc), model, title=title)
     except Exception as e:  # noqa: BLE001 - bad input never raises out of a component
         log.warning("classify failed on %r: %s", (doc._.meta or {}).get("article_id"), e)
         result = empty_result()

@@ -8,7 +8,7 @@
    accuracy, genre and ``is_party_building``.
 2. ``<shared>/gold`` when present (``SHARED_DIR``, default ``<repo>/../shared``): each
    seed text with its gold boilerplate lines removed, as a stand-in for cleaning,
-   against the gold main topic, topic set, genre and relevance.
+   and its gold title (which steers the main topic as in the pipeline), against the gold main topic, topic set, genre and relevance.
 """
 from __future__ import annotations
 
@@ -53,7 +53,8 @@ def print_table(title: str, rows: list[tuple]) -> None:
 
 
 def evaluate_rows(model: M.Classifier, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    preds = model.predict(M.tokenize_texts([r["text"] for r in rows]))
+    titles = [M.tokenize_title(r.get("title")) for r in rows]
+    preds = model.predict(M.tokenize_texts([r["text"] for r in rows]), titles)
     topics = prf_table([set(r["topics"]) for r in rows], [set(p["topics"]) for p in preds], list(M.ALL_TOPICS))
     main_ok = sum(r["topics"][0] == p["topic"] for r, p in zip(rows, preds))
     g_rows = [(r, p) for r, p in zip(rows, preds) if r.get("genre")]
@@ -93,7 +94,8 @@ def evaluate_gold(model: M.Classifier, shared: Path) -> list[dict[str, Any]] | N
             continue
         text = strip_boilerplate(seed.read_text(encoding="utf-8"), gold.get("boilerplate") or [])
         items.append((g.stem, gold, text))
-    preds = model.predict(M.tokenize_texts([t for _, _, t in items]))
+    titles = [M.tokenize_title(gold.get("title")) for _, gold, _ in items]
+    preds = model.predict(M.tokenize_texts([t for _, _, t in items]), titles)
     out = []
     for (name, gold, _), p in zip(items, preds):
         out.append({

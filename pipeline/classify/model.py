@@ -65,6 +65,14 @@ N_EVIDENCE = 6
 # (solution lists, quotations) touches many topics.
 LEAD_SENTENCES = 3
 LONG_TEXT_SENTENCES = 8
+# The title (``doc._.meta["title"]``, tokenized on its own) is scored like the lead
+# and added to the main-topic scores with this weight: a headline names what the
+# article is about ("... phát triển đảng viên ...") while a long body wanders.
+# It is not used for is_party_building (a headline alone cannot make a sports
+# story party building) nor for the secondary topics.
+TITLE_WEIGHT = 1.5
+# Titles longer than this are cut (a "title" that is really a paragraph).
+MAX_TITLE_CHARS = 300
 # Tokenized texts longer than this are cut before featurizing (a 50-page dump
 # would only slow the char n-grams down; the beginning carries the topic).
 MAX_FEATURE_CHARS = 60_000
@@ -146,6 +154,24 @@ def lead_text(tokenized: str) -> str | None:
     if len(lines) <= LONG_TEXT_SENTENCES:
         return None
     return "\n".join(lines[:LEAD_SENTENCES])
+
+
+def tokenize_title(title: str | None) -> str:
+    """One short ``underthesea.word_tokenize`` call: the title in the Doc's word form.
+
+    Returns "" for a missing title or when the tokenizer fails (never raises).
+    """
+    if not isinstance(title, str):
+        return ""
+    title = " ".join(normalize_text(title).split())[:MAX_TITLE_CHARS]
+    if not re.search(r"[^\W\d_]", title):
+        return ""
+    try:
+        from underthesea import word_tokenize
+
+        return " ".join(w.replace(" ", "_") for w in word_tokenize(title))
+    except Exception:  # noqa: BLE001 - a title never breaks classification
+        return ""
 
 
 def tokenize_texts(texts: list[str]) -> list[str]:
@@ -359,7 +385,8 @@ class Classifier:
         heads = ("features", "topics", "is_party_building", "genre", "main", "vocabularies")
         return {k: v for k, v in self.bundle.items() if k not in heads}
 
-    def predict(self, tokenized: list[str]) -> list[dict[str, Any]]:
+    def predict(self, tokenized: list[str], titles: list[str] | None = None) -> list[dict[str, Any]]:
+        """Classify tokenized texts; ``titles`` (tokenized too, "" for none) steer the main topic."""
         texts = [feature_text(t) for t in tokenized]
         out: list[dict[str, Any]] = [empty_result() for _ in texts]
         keep = [i for i, t in enumerate(texts) if re.search(r"[^\W\d_]", t)]
@@ -380,6 +407,15 @@ class Classifier:
             for j, row in enumerate(leads):
                 main_p[row] += lead_p[j]
                 genre_p[row] = (genre_p[row] + lead_g[j]) / 2
+        if titles is not None:
+            heads = {row: feature_text(titles[i] or "") for row, i in enumerate(keep)}
+            heads = {row: t for row, t in heads.items() if re.search(r"[^\W\d_]", t)}
+            if heads:
+                XT = self.features.transform(list(heads.values())).tocsr()
+                title_p = self.topic_model.predict_proba(XT) + self._main_proba(XT)
+                for j, row in enumerate(heads):
+                    if XT[j].nnz:  # a title of unknown words says nothing
+                        main_p[row] += TITLE_WEIGHT * title_p[j]
         for row, i in enumerate(keep):
             if X[row].nnz == 0:  # nothing the model knows (e.g. text in another script)
                 continue
@@ -442,12 +478,16 @@ class Classifier:
         return out
 
 
-def classify_tokenized(tokenized: str, model: Classifier | None = None) -> dict[str, Any]:
-    """Pure function: one tokenized text -> the classification dict. Never raises on text."""
-    if not tokenized or not tokenized.strip():
+def classify_tokenized(
+    tokenized: str, model: Classifier | None = None, title: str | None = None
+) -> dict[str, Any]:
+    """Pure function: one tokenized text (and tokenized title) -> the classification dict.
+
+    Never raises on text."""
+    if not isinstance(tokenized, str) or not tokenized.strip():
         return empty_result()
     model = model or default_model()
     try:
-        return model.predict([tokenized])[0]
+        return model.predict([tokenized], None if not title else [title])[0]
     except (ValueError, TypeError, IndexError):
         return empty_result()
