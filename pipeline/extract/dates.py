@@ -12,7 +12,9 @@ dropped, not repaired.
     precision  day | month | quarter | year | year_range | day_range
     role       issued (inside a doc_refs span) | mentioned | published (the page date)
     relative   True for "năm qua", "năm nay", "tháng trước", ... resolved against
-               the publication date (no row when there is none)
+               the publication date (no row when there is none); also for a day
+               without a year ("Sáng 20/7", "ngày 2-9"), which takes the year that puts
+               it nearest the publication date
 """
 from __future__ import annotations
 
@@ -188,6 +190,33 @@ def _b_relative(m: re.Match, text: str, pub) -> Iterator[Row]:
     yield _row(v, a, b, "quarter", text, m.start(), m.end(), relative=True)
 
 
+# a day without its year lies at most this long after the publication date, else
+# it is last year's ("ngày 28/12" in a January article)
+_DAY_AHEAD_DAYS = 62
+
+
+def _b_day_month(m: re.Match, text: str, pub) -> Iterator[Row]:
+    """"Sáng 20/7": the year is the publication's (the previous one when that is far ahead)."""
+    if pub is None:
+        return
+    d, mo = int(m["d"]), int(m["m"])
+    y = pub.year
+    try:
+        cand = date(y, mo, d)
+    except ValueError:  # 29/2 outside a leap year
+        cand = None
+    if cand is None or (cand - pub).days > _DAY_AHEAD_DAYS:
+        y -= 1
+    v, a, b = _period("day", y, mo, d)
+    yield _row(v, a, b, "day", text, m.start("d"), m.end(), relative=True)
+
+
+def _b_season(m: re.Match, text: str, pub) -> Iterator[Row]:
+    """A crop season with its year ("vụ Hè Thu 2023") is that year."""
+    v, a, b = _period("year", int(m["y"]))
+    yield _row(v, a, b, "year", text, m.start(), m.end())
+
+
 def _b_month_this_year(m: re.Match, text: str, pub) -> Iterator[Row]:
     if pub is None:
         return
@@ -198,6 +227,10 @@ def _b_month_this_year(m: re.Match, text: str, pub) -> Iterator[Row]:
 # ---------------------------------------------------------------- the table
 _YEAR_PREFIX = r"(?:(?:nhiệm\s+kỳ|giai\s+đoạn|thời\s+kỳ|năm\s+học|niên\s+khóa|niên\s+khoá|các\s+năm|năm)\s+)?"
 _NUMWORD_GUARD = r"(?!\s+(?:đảng\s+viên|chi\s+bộ|đảng\s+bộ|đ/c|đồng\s+chí|người|lượt))"
+# words that make "20/7" a day: a part of the day or "ngày" ("Sáng 20/7", "ngày 2-9")
+_DAY_WORD = r"(?:ngày|hôm|sáng|chiều|tối|trưa|đêm|rạng\s+sáng)"
+# crop seasons ("vụ Đông Xuân", "vụ Hè Thu", "vụ Mùa")
+_SEASON = r"vụ\s+(?:lúa\s+)?(?:đông\s+xuân|hè\s+thu|thu\s+đông|xuân\s+hè|chiêm\s+xuân|chiêm|mùa)"
 
 # (name, regex, builder). Order is the tie-break after span length.
 PATTERNS: list[tuple[str, str, Builder]] = [
@@ -240,6 +273,17 @@ PATTERNS: list[tuple[str, str, Builder]] = [
         "year_context",
         rf"\b(?:đến|tới|từ|trước|sau|cuối|đầu|giữa|vào|hết|tầm\s+nhìn)\s+(?P<y>{_Y}){_R}{_NUMWORD_GUARD}",
         _b_year_context,
+    ),
+    (
+        "season",
+        rf"\b{_SEASON}\s+(?:năm\s+)?(?P<y>{_Y}){_R}(?!{_DASH}(?:{_Y}))",
+        _b_season,
+    ),
+    (
+        "day_month",
+        rf"\b{_DAY_WORD}\s+(?:(?:thứ\s+\w+|chủ\s+nhật)\s*,?\s*(?:ngày\s+)?)?{_L}"
+        rf"(?P<d>{_D})(?P<s>/|-)(?P<m>{_M}){_R}(?!\s*(?P=s)\s*\d)(?!\s+tháng)",
+        _b_day_month,
     ),
     (
         "month_this_year",

@@ -71,6 +71,12 @@ CASES = [
     ("kỷ niệm (7/5/1954 - 7/5/2024)", [("1954-05-07/2024-05-07", "day_range", "7/5/1954 - 7/5/2024")]),
     ("từ ngày 5-7/6/2023", [("2023-06-05/2023-06-07", "day_range", "từ ngày 5-7/6/2023")]),
     ("từ ngày 10/3/2022 đến ngày 15/3/2022", [("2022-03-10/2022-03-15", "day_range", "từ ngày 10/3/2022 đến ngày 15/3/2022")]),
+    # crop seasons: a season with one year is that year; with two it is a range
+    ("thu hoạch lúa vụ Thu Đông 2021 đạt", [("2021", "year", "vụ Thu Đông 2021")]),
+    ("gieo sạ vụ mùa năm 2022", [("2022", "year", "vụ mùa năm 2022")]),
+    ("vụ Đông Xuân 2023 - 2024", [("2023/2024", "year_range", "2023 - 2024")]),
+    ("vụ Hè Thu vừa qua", []),  # no year: nothing without a publication date
+    ("khoảng 2023 ha lúa vụ Hè Thu", []),
 ]
 
 
@@ -97,6 +103,29 @@ def test_relative_resolved_against_published(text, expected):
     rows = [r for r in find_dates(text, PUB) if r["role"] != "published"]
     assert [(r["value"], r["precision"], r["text"]) for r in rows] == expected
     assert all(r["relative"] for r in rows)
+
+
+# a day without its year: (text, published, [(value, span text)])
+DAY_MONTH = [
+    ("Sáng 20/7, Ban Thường vụ Huyện ủy họp.", date(2023, 7, 21), [("2023-07-20", "20/7")]),
+    ("Chiều thứ Sáu, ngày 4/8, chi bộ sinh hoạt.", PUB, [("2023-08-04", "4/8")]),
+    ("tối 2-9 nhân dân xem pháo hoa", PUB, [("2023-09-02", "2-9")]),  # 13 days ahead: this year
+    ("Ngày 27/12, Đảng ủy xã tổng kết.", date(2024, 1, 8), [("2023-12-27", "27/12")]),  # last year's
+    ("ngày 29/2 vừa qua", date(2024, 3, 10), [("2024-02-29", "29/2")]),
+    ("ngày 29/2, chi bộ họp", date(2023, 3, 10), []),  # neither 2023 nor 2022 has a 29 February
+    ("đường 30/4, phường 1", PUB, []),  # a street named after a day
+    ("đạt tỷ lệ 3/5 chi bộ", PUB, []),  # a fraction
+    ("Sáng 20/7/2021 tại hội trường", PUB, [("2021-07-20", "20/7/2021")]),  # has its own year
+    ("ngày 5-7 tháng 6 năm 2023", PUB, [("2023-06", "tháng 6 năm 2023")]),  # "5 to 7 June", not 5 July
+    ("Sáng 20/7 khai mạc", None, []),  # no publication date: no year to give it
+]
+
+
+@pytest.mark.parametrize("text,pub,expected", DAY_MONTH, ids=[c[0][:30] for c in DAY_MONTH])
+def test_day_without_year_takes_the_publication_year(text, pub, expected):
+    rows = [r for r in find_dates(text, pub) if r["role"] != "published"]
+    assert [(r["value"], r["text"]) for r in rows] == expected
+    assert all(r["relative"] for r in rows if r["precision"] == "day" and "/20" not in r["text"])
 
 
 def test_relative_needs_a_published_date():
