@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 MAX_HTML_CHARS = 1_000_000
 MAX_TEXT_CHARS = 200_000
 _DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^\[>]{0,200}\[(.*?)\]\s*>", re.IGNORECASE | re.DOTALL)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # lxml refuses these
 _ENTITY_NAME = re.compile(r"<!ENTITY\s+(?:%\s*)?([\w.:-]+)", re.IGNORECASE)
 
 _REMOVE_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "template")
@@ -141,6 +142,7 @@ def defuse(html: str) -> tuple[str, list[str]]:
     ``MAX_HTML_CHARS`` loses its scripts and styles, then its tail.
     """
     notes: list[str] = []
+    html = _NOT_XML.sub("", html)
     m = _DOCTYPE_SUBSET.search(html, 0, 200_000)
     if m:
         names = set(_ENTITY_NAME.findall(m.group(1)))
