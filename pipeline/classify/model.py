@@ -59,8 +59,10 @@ SECONDARY_THRESHOLD = 0.5
 N_EVIDENCE = 6
 # The lead: an article longer than LONG_TEXT_SENTENCES sentences (the labelled
 # texts have 3 to 8) also gets its first LEAD_SENTENCES sentences of more than
-# three words scored, with the same weight as the whole text, for the main topic
-# and the genre (a news report says so in its first sentence):
+# three words scored, with the same weight as the whole text, for the main topic,
+# and for the genre only when the lead dates an event (``event_lead``: a news
+# report says so in its first sentence, while the lead of a long assessment
+# article, "Thời gian qua, ... đã ...", reads like news without being news):
 # the headline and lead say what a long article is about, while its body
 # (solution lists, quotations) touches many topics.
 LEAD_SENTENCES = 3
@@ -154,6 +156,32 @@ def lead_text(tokenized: str) -> str | None:
     if len(lines) <= LONG_TEXT_SENTENCES:
         return None
     return "\n".join(lines[:LEAD_SENTENCES])
+
+
+# A news report (``tin``) says in its first sentences when the event took place:
+# "Sáng 15/1/2025, Huyện ủy ... tổ chức hội nghị ...", "(TTXVN) - Chiều ngày 3/10, ...
+# khai mạc ...". Named patterns, matched on a lead line with "_" read as a space.
+EVENT_TIME = re.compile(
+    r"^(?:\(\w+\)\s*[-–]?\s*)?"                       # source tag "(TUBG) -"
+    r"(?:(?:sáng|chiều|tối|trưa|đêm)\s+)?(?:(?:từ|trong)\s+)?(?:ngày\s+)?"
+    r"(?:\d{1,2}\s*(?:/|-|và|đến)\s*)?\d{1,2}\s*/\s*\d{1,2}\b"
+)
+EVENT_VERB = re.compile(
+    # whole words only: "tiếp" is not "tiếp tục", "trao" not "trao đổi", "dự" not "dự thảo"
+    r"\b(?:tổ chức|diễn ra|khai mạc|khai giảng|bế giảng|bế mạc|họp|làm việc|kết nạp|công bố|"
+    r"gặp mặt|phát động|ra mắt|tổng kết|sơ kết|mở lớp|kiểm tra|dự (?:hội nghị|lễ|buổi|sinh hoạt)|"
+    r"trao (?:tặng|quyết định|huy hiệu|giấy)|tiếp (?:xúc|đoàn|công dân)|thăm (?:và|hỏi|tặng))\b"
+)
+
+
+def event_lead(lead: str | None) -> bool:
+    """True when a line of the lead opens with an event date and names an event."""
+    for line in (lead or "").split("\n"):
+        line = line.replace("_", " ").strip().lower()
+        m = EVENT_TIME.match(line)
+        if m and EVENT_VERB.search(line, m.end()):
+            return True
+    return False
 
 
 def tokenize_title(title: str | None) -> str:
@@ -406,7 +434,8 @@ class Classifier:
             lead_g = self.genre_model.predict_proba(XL)
             for j, row in enumerate(leads):
                 main_p[row] += lead_p[j]
-                genre_p[row] = (genre_p[row] + lead_g[j]) / 2
+                if event_lead(leads[row]):
+                    genre_p[row] = (genre_p[row] + lead_g[j]) / 2
         if titles is not None:
             heads = {row: feature_text(titles[i] or "") for row, i in enumerate(keep)}
             heads = {row: t for row, t in heads.items() if re.search(r"[^\W\d_]", t)}

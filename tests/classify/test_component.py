@@ -43,3 +43,14 @@ def test_component_on_empty_and_foreign_text(nlp, text):
     cls = doc._.classification
     assert cls["topic"] == "khac" and cls["is_party_building"] is False
     _check_schema(cls)
+
+
+def test_component_reads_the_title(nlp):
+    body = (
+        "Đảng bộ huyện có 52 tổ chức cơ sở đảng với 4.100 đảng viên.\n"
+        "Năm qua, huyện kiện toàn 6 chi bộ, nâng cao năng lực lãnh đạo và sức chiến đấu của tổ chức cơ sở đảng.\n"
+        "Huyện cũng kết nạp 180 đảng viên mới, chủ yếu là đoàn viên thanh niên và quần chúng ưu tú."
+    )
+    doc = annotate(nlp, body, {"title": "Kết nạp 180 đảng viên mới, chú trọng tạo nguồn từ đoàn viên"})
+    assert doc._.classification["topic"] == "dang_vien"
+    _check_schema(doc._.classification)

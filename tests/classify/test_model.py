@@ -238,3 +238,70 @@ def test_long_article_keeps_the_topic_of_its_lead(clf):
             + "Ủy_ban kiểm_tra đảng_ủy giám_sát việc chấp_hành Điều_lệ Đảng .\n" * 3
             + "Mặt_trận Tổ_quốc và các đoàn_thể vận_động nhân_dân .\n" * 3)
     assert clf.predict([lead + body])[0]["topic"] == "dang_vien"
+
+
+# ------------------------------------------------------------------ title and event lead
+
+@pytest.mark.parametrize(
+    "lead, want",
+    [
+        ("Sáng 15/1/2025 , Huyện_ủy Mai_Sơn tổ_chức hội_nghị tổng_kết công_tác cán_bộ .", True),
+        ("(TTXVN) - Chiều ngày 3/10 , Đảng_ủy Khối khai_mạc lớp bồi_dưỡng .", True),
+        ("Trang_chủ\nNgày 26/1/2024 , Ban Tổ_chức Huyện_ủy công_bố kết_quả xếp_loại đảng_viên .", True),
+        ("Từ ngày 10 đến 12/10/2025 , Thị_ủy mở lớp tập_huấn cho cấp_ủy_viên .", True),
+        # negatives: an assessment article's lead, a date before a document, no event verb
+        ("Thời_gian qua , Đảng_ủy Khối đã lãnh_đạo các chi_bộ thực_hiện nghị_quyết .", False),
+        ("Ngày 18/5/2021 , Bộ_Chính_trị ban_hành Kết_luận về tiếp_tục thực_hiện Chỉ_thị .", False),
+        ("Ngày 2/9 , các chi_bộ trao_đổi kinh_nghiệm qua nhóm trực_tuyến .", False),
+        ("Sau 5 năm thực_hiện Chỉ_thị 05 , việc học_tập đi vào nền_nếp .", False),
+        ("", False),
+    ],
+)
+def test_event_lead(lead, want):
+    assert M.event_lead(lead) is want
+
+
+@pytest.mark.parametrize("title", [None, "", "   ", "2023 - 45%", 12])
+def test_tokenize_title_without_words_is_empty(title):
+    assert M.tokenize_title(title) == ""
+
+
+def test_tokenize_title_joins_words():
+    got = M.tokenize_title("Kết nạp đảng viên mới ở xã vùng cao")
+    assert "_" in got and got.replace("_", " ") == "Kết nạp đảng viên mới ở xã vùng cao"
+    assert len(M.tokenize_title("chi bộ " * 200)) <= M.MAX_TITLE_CHARS
+
+
+BODY_TWO_TOPICS = (
+    "Đảng_bộ huyện có 52 tổ_chức cơ_sở đảng với 4.100 đảng_viên .\n"
+    "Năm qua , huyện kiện_toàn 6 chi_bộ , nâng_cao năng_lực lãnh_đạo và sức chiến_đấu của tổ_chức cơ_sở đảng .\n"
+    "Huyện cũng kết_nạp 180 đảng_viên mới , chủ_yếu là đoàn_viên thanh_niên và quần_chúng ưu_tú .\n"
+)
+
+
+@pytest.mark.parametrize(
+    "title, topic",
+    [
+        ("Kết_nạp 180 đảng_viên mới , chú_trọng tạo nguồn từ đoàn_viên", "dang_vien"),
+        ("Kiện_toàn tổ_chức cơ_sở đảng , nâng_cao sức chiến_đấu", "to_chuc_co_so_dang"),
+    ],
+)
+def test_title_steers_the_main_topic(clf, title, topic):
+    got = clf.predict([BODY_TWO_TOPICS], [title])[0]
+    assert got["topic"] == topic
+    # the title never changes the scores themselves nor relevance
+    plain = clf.predict([BODY_TWO_TOPICS])[0]
+    assert got["topic_scores"] == plain["topic_scores"]
+    assert got["is_party_building"] == plain["is_party_building"]
+
+
+def test_title_does_not_make_general_news_party_building(clf):
+    body = CASES[3][0]
+    got = clf.predict([body], ["Đảng_ủy xã kết_nạp đảng_viên mới"])[0]
+    assert got["topic"] == "khac" and got["is_party_building"] is False
+
+
+def test_classify_tokenized_with_odd_titles(clf):
+    for title in [None, "", "!!!", "Hello world", "東京"]:
+        got = M.classify_tokenized(CASES[0][0], clf, title=title)
+        assert got["topic"] == "sinh_hoat_chi_bo"
