@@ -7,6 +7,7 @@ runs it over files and folders and writes the dataset.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import sys
@@ -162,6 +163,8 @@ class RunSummary:
     skipped: int = 0  # pages unchanged since an earlier run (not processed again)
     batches: int = 0  # batches committed by this run
     seconds: float = 0.0
+    startup_seconds: float = 0.0  # until the first page's rows came back (workers built)
+    publish_seconds: float = 0.0  # writing the canonical tables from the batches
     rows: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -204,6 +207,9 @@ def page_rows(item: Page | PageError, nlp, now: datetime | None = None) -> PageR
 # -- executors: the same page_rows in this process, in worker processes, on Dask --
 
 _NLP = None
+
+# With fewer pages to process than this per worker, a local run stays in this process.
+SMALL_RUN_PAGES_PER_WORKER = 4
 
 
 def _worker_nlp():
@@ -362,13 +368,19 @@ def extract(
             hashes[item.source] = chash
             yield item
 
+    items = todo()
+    if engine == "local" and workers > 1:
+        # a handful of changed pages is done sooner here than by starting worker processes
+        head = list(itertools.islice(items, SMALL_RUN_PAGES_PER_WORKER * workers))
+        if len(head) < SMALL_RUN_PAGES_PER_WORKER * workers:
+            workers = 1
+        items = itertools.chain(head, items)
     if engine == "dask":
-        results = _dask_results(todo(), workers, scheduler, max_in_flight=4 * workers)
+        results = _dask_results(items, workers, scheduler, max_in_flight=4 * workers)
     elif workers > 1:
-        results = _local_results(todo(), workers, max_in_flight=4 * workers)
+        results = _local_results(items, workers, max_in_flight=4 * workers)
     else:
-        nlp = nlp or _worker_nlp()
-        results = (page_rows(item, nlp) for item in todo())
+        results = (page_rows(item, nlp or _worker_nlp()) for item in items)
 
     batch_pages = max(1, batch_pages)
     pages: list[dict] = []
@@ -383,6 +395,8 @@ def extract(
         rows.clear()
 
     for result in results:
+        if not summary.processed:
+            summary.startup_seconds = time.perf_counter() - started
         summary.processed += 1
         src = result.source
         n_errors = len(result.errors)
@@ -397,6 +411,7 @@ def extract(
     if pages:
         commit()
 
+    published = time.perf_counter()
     summary.rows = store.publish(
         [(src, order, batch) for src, (order, batch, _n) in live.items()],
         partitioned=engine == "dask" if partitioned is None else partitioned,
@@ -406,6 +421,7 @@ def extract(
     summary.errors = summary.rows.get("errors", 0)
     summary.failed_sources = sum(1 for _o, _b, n in live.values() if n)
     summary.seconds = time.perf_counter() - started
+    summary.publish_seconds = time.perf_counter() - published
     return summary
 
 
