@@ -162,7 +162,7 @@ def lead_text(tokenized: str) -> str | None:
 # "Sáng 15/1/2025, Huyện ủy ... tổ chức hội nghị ...", "(TTXVN) - Chiều ngày 3/10, ...
 # khai mạc ...". Named patterns, matched on a lead line with "_" read as a space.
 EVENT_TIME = re.compile(
-    r"^(?:\(\w+\)\s*[-–]?\s*)?"                       # source tag "(TUBG) -"
+    r"^(?:\(\s*\w+\s*\)\s*[-–]?\s*)?"                 # source tag "(TUBG) -", "( TUBG ) -"
     r"(?:(?:sáng|chiều|tối|trưa|đêm)\s+)?(?:(?:từ|trong)\s+)?(?:ngày\s+)?"
     r"(?:\d{1,2}\s*(?:/|-|và|đến)\s*)?\d{1,2}\s*/\s*\d{1,2}\b"
 )

@@ -247,6 +247,7 @@ def test_long_article_keeps_the_topic_of_its_lead(clf):
     [
         ("Sáng 15/1/2025 , Huyện_ủy Mai_Sơn tổ_chức hội_nghị tổng_kết công_tác cán_bộ .", True),
         ("(TTXVN) - Chiều ngày 3/10 , Đảng_ủy Khối khai_mạc lớp bồi_dưỡng .", True),
+        ("( TTXVN ) - Chiều ngày 3/10 , Đảng_ủy Khối khai_mạc lớp bồi_dưỡng .", True),
         ("Trang_chủ\nNgày 26/1/2024 , Ban Tổ_chức Huyện_ủy công_bố kết_quả xếp_loại đảng_viên .", True),
         ("Từ ngày 10 đến 12/10/2025 , Thị_ủy mở lớp tập_huấn cho cấp_ủy_viên .", True),
         # negatives: an assessment article's lead, a date before a document, no event verb
