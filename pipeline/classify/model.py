@@ -3,7 +3,9 @@
 Input is always the *tokenized* form of a text (``pipeline.nlp.tokenized_text``:
 underthesea words joined with ``_``, one sentence a line). The component reads it
 from the Doc that is already tokenized; training produces the same form with
-``tokenize_texts`` below. Nothing here tokenizes at prediction time.
+``tokenize_texts`` below. At prediction time only the title is tokenized
+(``tokenize_title``, one short ``underthesea.word_tokenize`` call): its scores are
+added to the main-topic decision with ``TITLE_WEIGHT``.
 
 Estimators (all plain scikit-learn, so the model file is a skops file whose every
 type is listed in ``TRUSTED_TYPES``):
