@@ -189,3 +189,14 @@ def test_large_page_under_the_cap_is_cut_and_kept(tmp_path):
     ((source, length),) = result["articles"]
     assert source.endswith("big8.html") and 400 < length <= 200_000
     assert peak < 2 * GIB
+
+
+def test_gzip_bomb_is_one_read_error(tmp_path):
+    """60 MB of zeros in a 60 kB .gz: decompression stops at the page size cap."""
+    import gzip
+
+    from pipeline.sources import PageError, iter_pages
+
+    (tmp_path / "bomb.html.gz").write_bytes(gzip.compress(b"<p>" + b"0" * (60 * 2**20), mtime=0))
+    (item,) = list(iter_pages([tmp_path]))
+    assert isinstance(item, PageError) and item.stage == "read" and "larger than" in item.error
