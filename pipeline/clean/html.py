@@ -49,7 +49,13 @@ def _trafilatura(html: str, url: str | None):
 
 
 def _soup_text(html: str) -> tuple[str, str | None]:
-    soup = BeautifulSoup(html, "lxml")
+    import warnings
+
+    from bs4 import XMLParsedAsHTMLWarning
+
+    with warnings.catch_warnings():  # XHTML pages start with <?xml ...?>: parsed as HTML on purpose
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(html, "lxml")
     title = soup.title.get_text(" ", strip=True) if soup.title else None
     for tag in soup(_REMOVE_TAGS):
         tag.decompose()
