@@ -136,3 +136,21 @@ def test_detection_is_cheap_on_big_pages():
     t0 = time.perf_counter()
     assert legacy.repair(big) is big
     assert time.perf_counter() - t0 < 2.0
+
+
+def test_tcvn3_table_matches_the_system_charmap():
+    """The TCVN3 rows agree with glibc's TCVN5712-1 charmap, where iconv has it."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("iconv"):
+        pytest.skip("no iconv")
+    raw = bytes(range(0x80, 0x100))
+    done = subprocess.run(["iconv", "-f", "TCVN5712-1", "-t", "UTF-8"], input=raw, capture_output=True)
+    if done.returncode:
+        pytest.skip("iconv has no TCVN5712-1")
+    system = done.stdout.decode("utf-8")  # one code point per byte
+    ours = legacy.to_unicode(raw.decode("latin-1"), "tcvn3")
+    # the bare combining marks 0xB0-0xB4 are left alone by us (NFC would glue them to a neighbour)
+    keep = [i for i in range(len(raw)) if not 0xB0 <= raw[i] <= 0xB4]
+    assert [ours[i] for i in keep] == [system[i] for i in keep]
