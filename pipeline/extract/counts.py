@@ -5,10 +5,15 @@ Extraction as data: the tables beside this module say what a count is.
     count_units.csv       unit synonyms -> canonical unit (+ a qualifier they imply);
                           longest synonym wins ("đảng bộ cơ sở, chi bộ cơ sở" is one
                           unit, "tổ chức cơ sở đảng")
-    count_qualifiers.csv  phrases that say which subset is counted: ``before`` the
-                          number ("kết nạp 20 đảng viên"), right ``after`` the unit
-                          ("16 đảng bộ trực thuộc Tỉnh ủy"), or ``near`` it in the same
+    count_qualifiers.csv  phrases that say which subset is counted: the verb ``before``
+                          the number ("kết nạp 20 đảng viên", "khiển trách 5 đồng chí"),
+                          modifiers right ``after`` the unit, one after another ("16 đảng
+                          bộ trực thuộc Tỉnh ủy", "7 đảng viên dưới 30 tuổi", "120 chi bộ
+                          thôn, tổ dân phố"), or a fixed phrase ``near`` it in the same
                           clause ("100% đảng viên đều hoàn thành tốt nhiệm vụ")
+    count_predicate.csv   otherwise the predicate after the unit, to the clause's end
+                          ("87% chi bộ duy trì sinh hoạt định kỳ"), cut at the words
+                          that open another clause, auxiliaries dropped
     number_words.csv      "hai", "mười lăm", "hai mươi mốt", "ba trăm" ...
 
 A count is a number (digits with Vietnamese separators: ``65.052`` = 65052,
@@ -16,7 +21,12 @@ A count is a number (digits with Vietnamese separators: ``65.052`` = 65052,
 ``trình độ chính trị (cao cấp: 06 đ/c; trung cấp: 09; ...)`` give one count per
 item, the item's label prefixed by the group's head as qualifier; an item
 without a unit takes its siblings' unit. ``100% chi bộ, đảng viên`` gives one
-count per unit. Numbers inside ``taken_spans`` (document references, dates) are
+count per unit. Coordinated counts share what is said once: the verb before the
+first ("kiểm tra 12 tổ chức đảng và 30 đảng viên") and the predicate after the last
+("5 tổ chức đảng và 9 đảng viên có vi phạm"); a subset introduced by ``trong đó``
+takes its whole's verb ("kết nạp 80 đảng viên, trong đó 12 đảng viên là nữ"). A
+share of the previous count (``..., chiếm 18,9%``, ``(18,9%)``) is a percent count of
+its unit and qualifier. Numbers inside ``taken_spans`` (document references, dates) are
 never counts; neither are names (``Chi bộ 01``), durations (``10 năm``), ordinals,
 footnotes (``(1)``) or vague amounts (``hàng trăm``, ``một số``).
 """
@@ -24,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import dataclass, field
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -39,7 +50,7 @@ _HERE = Path(__file__).resolve().parent
 
 def _read(name: str) -> list[dict]:
     with open(_HERE / name, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+        return list(csv.DictReader(line for line in fh if not line.startswith("#")))
 
 
 def _ws(s: str) -> str:
@@ -71,6 +82,17 @@ def _tables():
             rx = re.compile(rf"(?:{r['pattern']})", re.IGNORECASE)
         quals.append((r["side"], rx, r["qualifier"]))
     return by_syn, unit_rx, words, word_alt, quals
+
+
+@lru_cache(maxsize=1)
+def _predicate_rx() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    by_role: dict[str, list[str]] = {"stop": [], "lead": [], "trail": []}
+    for r in _read("count_predicate.csv"):
+        by_role[r["role"]].append(r["pattern"])
+    stop = re.compile(rf"(?<!\w)(?:{'|'.join(by_role['stop'])})(?!\w)", re.IGNORECASE)
+    lead = re.compile(rf"^(?:(?:{'|'.join(by_role['lead'])})\s+)+", re.IGNORECASE)
+    trail = re.compile(rf"(?:\s+(?:{'|'.join(by_role['trail'])}))+$", re.IGNORECASE)
+    return stop, lead, trail
 
 
 # ---------------------------------------------------------------- numbers
@@ -213,28 +235,100 @@ def _year(text: str, s: int, e: int) -> int | None:
     return years.pop() if len(years) == 1 else None
 
 
-def _qualifier(text: str, s: int, unit_end: int, built_in: str | None, label: str | None) -> str | None:
+_NO_DECIMAL_COMMA = re.compile(r"[!?\n;]|,(?!\d)|\.(?!\d)")
+_MAX_PREDICATE_WORDS = 15
+
+
+@dataclass
+class _Qual:
+    """What one count's context says about its subset, before the parts are joined."""
+
+    fixed: list[str] = field(default_factory=list)  # the item label, the unit's own qualifier
+    before: str | None = None  # the verb before the number ("kiểm tra")
+    own_before: bool = False  # ... found before this number (not shared with a sibling)
+    after: list[str] = field(default_factory=list)  # table modifiers right after the unit
+    after_end: int = 0  # where they end
+    near: str | None = None  # a fixed phrase in the clause ("hoàn thành tốt nhiệm vụ")
+    rest: str | None = None  # the predicate when no table says anything after the unit
+    copula: bool = False  # the predicate started with "là"
+    share_of: int | None = None  # a "chiếm 18,9%" row: index of the count it is a share of
+    group: bool = False  # an item of a breakdown: its label is its qualifier
+
+    def text(self) -> str | None:
+        parts = list(self.fixed)
+        for val in (self.before, *self.after, self.near):
+            if val and not any(val in p for p in parts):
+                parts.append(val)
+        if self.rest and not self.near:
+            keep_copula = self.copula and len(parts) > 0
+            parts.append(("là " if keep_copula else "") + self.rest)
+        return " ".join(parts) if parts else None
+
+
+def _fill(q: str, m: re.Match) -> str:
+    return _ws(q.format(q=m.groupdict().get("q") or "")) if "{q}" in q else q
+
+
+def _qualifier(text: str, s: int, unit_end: int, built_in: str | None, label: str | None) -> _Qual:
+    """The table qualifiers of the count at ``s`` whose (last) unit ends at ``unit_end``."""
     *_, quals = _tables()
-    parts: list[str] = [p for p in (label, built_in) if p]
-    before = _APPROX.sub("", text[max(0, s - 40):s])
-    a, b = _sentence(text, unit_end, unit_end, re.compile(r"[!?\n;,]|\.(?!\d)"))
-    after = text[unit_end:b]
+    q = _Qual(fixed=[p for p in (label, built_in) if p])
+    before = _APPROX.sub("", text[max(0, s - 80):s])
+    _, b = _sentence(text, unit_end, unit_end, _NO_DECIMAL_COMMA)
+    _, b_clause = _sentence(text, unit_end, unit_end, _CLAUSE)
     near = text[unit_end:min(b, unit_end + 80)]
-    done = set()
-    for side, rx, q in quals:
-        if side in done:
-            continue
-        m = rx.search(before if side == "before" else after if side == "after" else near)
-        if not m:
-            continue
-        val = _ws(q.format(q=m.groupdict().get("q") or "")) if "{q}" in q else q
-        if not any(val in p for p in parts):
-            parts.append(val)
-        done.add(side)
-    return " ".join(parts) if parts else None
+    for side, rx, val in quals:
+        if side == "before" and q.before is None:
+            m = rx.search(before)
+            if m:
+                q.before, q.own_before = _fill(val, m), True
+        elif side == "near" and q.near is None:
+            m = rx.search(near)
+            if m:
+                q.near = _fill(val, m)
+    # modifiers after the unit, one after another ("đảng viên mới dưới 30 tuổi")
+    pos = unit_end
+    for _ in range(4):
+        for side, rx, val in quals:
+            if side != "after":
+                continue
+            m = rx.match(text[pos:b_clause])
+            if m and m.end() > 0:
+                q.after.append(_fill(val, m))
+                pos += m.end()
+                break
+        else:
+            break
+    q.after_end = pos
+    return q
 
 
-# ---------------------------------------------------------------- matching
+def _predicate(text: str, pos: int, end: int | None = None) -> tuple[str | None, bool]:
+    """The predicate from ``pos`` to the clause's end (or ``end``); (text, started with "là")."""
+    stop, lead, trail = _predicate_rx()
+    _, b = _sentence(text, pos, pos, _NO_DECIMAL_COMMA)
+    if end is not None:
+        b = min(b, end)
+    seg = text[pos:b]
+    if not seg[:1].isspace() and seg:
+        return None, False  # glued to the unit: not a new word
+    m = stop.search(seg)
+    if m:
+        seg = seg[:m.start()]
+    seg = _ws(seg)
+    if re.search(r"[()\[\]\"“”:%]", seg):
+        return None, False
+    lm = lead.match(seg)
+    copula = bool(lm) and lm.group().split()[-1].lower() == "là"
+    seg = trail.sub("", lead.sub("", seg)).strip()
+    words = seg.split()
+    if not words or not words[0][:1].isalpha():
+        return None, False
+    if copula and words[0][:1].isupper():
+        return None, False  # "hai chi bộ bạn là Chi bộ Khoa Điện ...": names, not a subset
+    return " ".join(words[:_MAX_PREDICATE_WORDS]), copula
+
+
 def _unit_at(text: str, pos: int, need_space: bool = True):
     by_syn, unit_rx, *_ = _tables()
     m = _BETWEEN.match(text, pos)
@@ -278,10 +372,40 @@ def _rate(text: str, s: int, e: int, value: float) -> Row | None:
         if side == "near" and rx.search(text, um.end(), s):
             parts.append(q)
             break
+    else:  # "tỷ lệ đảng viên dự sinh hoạt bình quân đạt 92%": what lies between unit and verb
+        verb = _RATE_VERB.search(text, max(0, s - 80), s)
+        rest, _ = _predicate(text, um.end(), verb.start() if verb else s)
+        if rest:
+            parts.append(rest)
     am = _APPROX.search(text, max(0, s - 20), s)
     approx = _APPROX_CANON.get(_ws(am.group(1)).lower(), "khoảng") if am else None
     return _row(text, last.start(), e + 1, value, unit, " ".join(parts) or None, True, approx,
                 _subject(text, last.start()), _year(text, s, e))
+
+
+# a share of the count before it: "196 chi bộ ..., chiếm 18,9%", "196 chi bộ (18,9%)"
+_SHARE_VERB = re.compile(r"(?:chiếm|bằng)(?:\s+tỷ\s+lệ)?\s+(?:(?P<approx>trên|hơn|gần|khoảng)\s+)?$", re.IGNORECASE)
+
+
+def _share(text: str, s: int, e: int, rows: list[Row]) -> tuple[int, int, str | None, int] | None:
+    """(start, end, approx, index of the count) when the percent at ``s`` is a share of that count."""
+    if text[e:e + 1] != "%":
+        return None
+    vm = _SHARE_VERB.search(text, max(0, s - 30), s)
+    paren = text[s - 1:s] == "(" and text[e + 1:e + 2] == ")"
+    if vm is None and not paren:
+        return None
+    start = vm.start() if vm else s
+    by_syn, unit_rx, *_ = _tables()
+    for i in range(len(rows) - 1, -1, -1):
+        r = rows[i]
+        if r["end"] > start:
+            continue
+        gap = text[r["end"]:start]
+        if r["percent"] or len(gap) > 80 or re.search(r"[!?\n;%]|\.(?!\d)", gap) or unit_rx.search(gap):
+            return None
+        return start, e + 1, _APPROX_CANON.get(vm["approx"].lower()) if vm and vm["approx"] else None, i
+    return None
 
 
 def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
@@ -290,7 +414,8 @@ def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
 
 def _row(text, s, e, value, unit, qualifier, pct, approx, subject, year) -> Row:
     return {"value": float(value), "unit": unit, "qualifier": qualifier, "percent": pct,
-            "approx": approx, "subject": subject, "year": year, "text": text[s:e], "start": s, "end": e}
+            "approx": approx, "subject": subject, "subject_entity_id": None, "year": year,
+            "text": text[s:e], "start": s, "end": e}
 
 
 def _groups(text: str, taken: list[tuple[int, int]]) -> tuple[list[Row], list[tuple[int, int]]]:
@@ -348,6 +473,7 @@ def find_counts(text: str, taken_spans: Iterable = ()) -> list[Row]:
             continue
 
     rows, used = _groups(text, taken)
+    quals: list[_Qual | None] = [None] * len(rows)  # None: the row's qualifier is final
     seen = set(used)
     for s, e, value in sorted(_numbers(text)):
         if _overlaps(s, e, taken) or _overlaps(s, e, used):
@@ -363,6 +489,16 @@ def find_counts(text: str, taken_spans: Iterable = ()) -> list[Row]:
             if rate is not None and (rate["start"], rate["end"]) not in seen:
                 seen.add((rate["start"], rate["end"]))
                 rows.append(rate)
+                quals.append(None)
+                continue
+            share = _share(text, s, e, rows) if rate is None else None
+            if share is not None and (share[0], share[1]) not in seen:
+                start, end, approx, of = share
+                seen.add((start, end))
+                parent = rows[of]
+                rows.append(_row(text, start, end, value, parent["unit"], None, True, approx,
+                                 parent["subject"], parent["year"]))
+                quals.append(_Qual(share_of=of))
             continue
         pct, um, unit, built_in = found
         if 1900 <= value <= 2100 and not pct and um.group()[:1].isupper() and "." not in text[s:e]:
@@ -382,14 +518,59 @@ def find_counts(text: str, taken_spans: Iterable = ()) -> list[Row]:
             chain.append((nxt[1], nxt[2], nxt[3]))
         last_end = chain[-1][0].end()
         for cu, cunit, cq in chain:
-            qual = _qualifier(text, s, last_end, cq, label)
             if (s, cu.end()) in seen:
                 continue
             seen.add((s, cu.end()))
-            rows.append(_row(text, s, cu.end(), value, cunit, qual, pct, approx, subject, year))
+            q = _qualifier(text, s, last_end, cq, label)
+            if not q.before and not q.near:
+                q.rest, q.copula = _predicate(text, q.after_end)
+            rows.append(_row(text, s, cu.end(), value, cunit, None, pct, approx, subject, year))
+            quals.append(q)
         used.append((s, last_end))
-    rows.sort(key=lambda r: (r["start"], r["end"]))
-    return rows
+    _share_context(text, rows, quals)
+    for r, q in zip(rows, quals):
+        if q is not None and q.share_of is None:
+            r["qualifier"] = q.text()
+    for r, q in zip(rows, quals):
+        if q is not None and q.share_of is not None:
+            r["qualifier"] = rows[q.share_of]["qualifier"]
+    order = sorted(range(len(rows)), key=lambda i: (rows[i]["start"], rows[i]["end"]))
+    return [rows[i] for i in order]
+
+
+_COORD_GAP = re.compile(r"\s*(?:,|và|với|hoặc)\s*(?:(?:trên|hơn|gần|khoảng)\s+)?", re.IGNORECASE)
+_AND_GAP = re.compile(r"\s+(?:và|hoặc)\s+(?:(?:trên|hơn|gần|khoảng)\s+)?", re.IGNORECASE)
+_SUBSET_GAP = re.compile(r"[^.;!?\n]*?,\s*trong\s+(?:số\s+)?đó\s*(?:(?:có|là)\s+)?(?:(?:trên|hơn|gần|khoảng)\s+)?",
+                         re.IGNORECASE)
+
+
+def _share_context(text: str, rows: list[Row], quals: list[_Qual | None]) -> None:
+    """Coordinated counts share the verb before the first and the predicate after the last;
+    a ``trong đó`` subset takes its whole's verb."""
+    idx = sorted((i for i, q in enumerate(quals) if q is not None and q.share_of is None),
+                 key=lambda i: (rows[i]["start"], rows[i]["end"]))
+    for k in range(1, len(idx)):
+        prev, cur = idx[k - 1], idx[k]
+        p, c, pq, cq = rows[prev], rows[cur], quals[prev], quals[cur]
+        if p["start"] == c["start"]:  # "100% chi bộ, đảng viên": one number, already shared
+            continue
+        gap_from = max(p["end"], pq.after_end)
+        if gap_from > c["start"]:
+            continue
+        gap = text[gap_from:c["start"]]
+        if not cq.own_before and pq.before:
+            if _COORD_GAP.fullmatch(text[p["end"]:c["start"]]):
+                cq.before, cq.rest = pq.before, None  # "kiểm tra 12 tổ chức đảng và 30 đảng viên"
+            elif _SUBSET_GAP.fullmatch(gap):
+                cq.before = pq.before  # "kết nạp 80 đảng viên, trong đó 12 ..."
+    # the predicate after the last of "A và B" is A's too ("5 tổ chức đảng và 9 đảng viên có vi phạm")
+    for k in range(len(idx) - 2, -1, -1):
+        prev, cur = idx[k], idx[k + 1]
+        p, c, pq, cq = rows[prev], rows[cur], quals[prev], quals[cur]
+        if p["start"] == c["start"] or not cq.rest or pq.before or pq.after or pq.near or pq.rest:
+            continue
+        if _AND_GAP.fullmatch(text[p["end"]:c["start"]]):
+            pq.rest, pq.copula = cq.rest, cq.copula
 
 
 @Language.component("counts")

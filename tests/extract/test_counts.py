@@ -96,20 +96,122 @@ def test_breakdown_without_any_unit_is_not_a_count():
     assert find_counts("Kết quả (xuất sắc: 3; tốt: 5)") == []
 
 
+# (text, qualifier of the first count) -- None is a negative: nothing says which subset
 QUALIFIERS = [
+    # the verb before the number
     ("năm qua kết nạp 57 đảng viên mới", "kết nạp mới"),
+    ("thi hành kỷ luật 2 đảng viên", "thi hành kỷ luật"),
+    ("đã xem xét, kỷ luật 4 đảng viên vi phạm", "thi hành kỷ luật"),
+    ("có 6 đảng viên bị kỷ luật", "thi hành kỷ luật"),
+    ("Ủy ban Kiểm tra đã kiểm tra 14 tổ chức đảng", "kiểm tra"),
+    ("kiểm tra khi có dấu hiệu vi phạm đối với 6 đảng viên", "kiểm tra khi có dấu hiệu vi phạm"),
+    ("giám sát chuyên đề 31 chi bộ", "giám sát chuyên đề"),
+    ("giám sát 8 tổ chức đảng", "giám sát"),
+    ("khiển trách 2 đồng chí", "khiển trách"),
+    ("cảnh cáo 1 đảng viên", "cảnh cáo"),
+    ("cách chức 1 đồng chí", "cách chức"),
+    ("khai trừ ra khỏi Đảng 2 đảng viên", "khai trừ"),
+    ("đã thành lập mới 3 chi bộ", "thành lập mới"),
+    ("riêng khối cơ quan hành chính có 42 chi bộ", "khối cơ quan hành chính"),
+    ("có 42 chi bộ", None),
+    # modifiers after the unit, one after another
     ("có 9 đảng bộ trực thuộc Huyện ủy, 20 chi bộ", "trực thuộc Huyện ủy"),
+    ("Đảng bộ xã có 14 chi bộ trực thuộc.", "trực thuộc"),
+    ("có 3 đảng viên dự bị", "dự bị"),
+    ("có 11 đảng viên dưới 35 tuổi", "dưới 35 tuổi"),
+    ("có 5 đảng viên từ 60 tuổi trở lên", "từ 60 tuổi trở lên"),
+    ("huyện có 86 chi bộ thôn, bản và tổ dân phố;", "thôn, bản và tổ dân phố"),
+    ("có 12 chi bộ ấp, khu phố.", "ấp, khu phố"),
+    ("có 40 chi bộ doanh nghiệp ngoài nhà nước", "doanh nghiệp ngoài nhà nước"),
+    ("có 27 đảng viên nữ, 3 đảng viên dự bị", "nữ"),
+    ("kết nạp 9 đảng viên trẻ", "kết nạp mới trẻ"),
+    ("có 18 đảng viên là người dân tộc thiểu số", "dân tộc thiểu số"),
+    ("giao lưu với ba chi bộ bạn", "bạn"),
+    # fixed phrases in the clause
     ("100% đảng viên đều hoàn thành tốt nhiệm vụ trở lên", "hoàn thành tốt nhiệm vụ"),
     ("12% đảng viên hoàn thành xuất sắc nhiệm vụ", "hoàn thành xuất sắc nhiệm vụ"),
-    ("có 3 đảng viên dự bị", "dự bị"),
-    ("thi hành kỷ luật 2 đảng viên", "bị kỷ luật"),
+    ("95% chi bộ và 93,5% đảng viên được xếp loại hoàn thành tốt nhiệm vụ", "hoàn thành tốt nhiệm vụ"),
+    # otherwise the predicate, auxiliaries dropped, cut where another clause starts
+    ("78% chi bộ đã tổ chức sinh hoạt chuyên đề hằng quý; còn lại", "tổ chức sinh hoạt chuyên đề hằng quý"),
+    ("có 25 đảng viên được tặng Huy hiệu 40 năm tuổi Đảng.", "được tặng Huy hiệu 40 năm tuổi Đảng"),
+    ("có 30 đảng viên là cán bộ hưu trí.", "cán bộ hưu trí"),
+    ("có 7 chi bộ phải củng cố do thiếu bí thư", "củng cố"),
+    ("có 4 đ/c là nữ", "nữ"),
     ("có 31 đảng viên", None),
+    ("có 31 đảng viên, trong đó", None),
+    ("có 31 đảng viên, sinh hoạt ở 2 chi bộ", None),
+    ("có 31 đảng viên với 2 chi bộ", None),
+    ("có 31 đảng viên của Đảng bộ xã Tân Lập", None),  # whose, not which
+    ("có 31 đảng viên tăng 4 đồng chí so với năm trước", None),
+    ("trao đổi với hai chi bộ bạn là Chi bộ Khoa Hóa và Chi bộ Thư viện", "bạn"),  # names, not a subset
+    ("có 2.450 đảng viên (tăng 3%)", None),
+    ("tỷ lệ đảng viên tham dự sinh hoạt bình quân đạt 91,5%", "tham dự sinh hoạt"),
 ]
 
 
 @pytest.mark.parametrize("text,qualifier", QUALIFIERS, ids=[q[0][:30] for q in QUALIFIERS])
 def test_qualifier(text, qualifier):
     assert find_counts(text)[0]["qualifier"] == qualifier
+
+
+def quals(text):
+    return [(r["value"], r["unit"], r["percent"], r["qualifier"]) for r in find_counts(text)]
+
+
+def test_coordinated_counts_share_the_verb_before_and_the_predicate_after():
+    text = ("Năm 2023, Ủy ban Kiểm tra Huyện ủy kiểm tra 12 tổ chức đảng và 30 đảng viên; "
+            "kết luận 2 tổ chức đảng và 5 đảng viên có vi phạm, đã thi hành kỷ luật 4 đồng chí, "
+            "trong đó cảnh cáo 1 đồng chí, khiển trách 3 đồng chí.")
+    assert quals(text) == [
+        (12.0, "tổ chức đảng", False, "kiểm tra"), (30.0, "đảng viên", False, "kiểm tra"),
+        (2.0, "tổ chức đảng", False, "có vi phạm"), (5.0, "đảng viên", False, "có vi phạm"),
+        (4.0, "đảng viên", False, "thi hành kỷ luật"),
+        (1.0, "đảng viên", False, "cảnh cáo"), (3.0, "đảng viên", False, "khiển trách"),
+    ]
+
+
+def test_coordination_does_not_spread_modifiers():
+    # "trực thuộc" belongs to the nearest unit; the totals before it have none
+    text = "Đảng bộ huyện có 41 đảng bộ cơ sở, chi bộ cơ sở và 280 chi bộ trực thuộc đảng ủy cơ sở với 5.300 đảng viên."
+    assert quals(text) == [(41.0, "tổ chức cơ sở đảng", False, None),
+                           (280.0, "chi bộ", False, "trực thuộc đảng ủy cơ sở"),
+                           (5300.0, "đảng viên", False, None)]
+
+
+def test_a_subset_takes_its_wholes_verb():
+    text = "Năm 2022, huyện kết nạp 240 đảng viên mới, trong đó có 61 đảng viên là đoàn viên thanh niên."
+    assert quals(text) == [(240.0, "đảng viên", False, "kết nạp mới"),
+                           (61.0, "đảng viên", False, "kết nạp mới là đoàn viên thanh niên")]
+    text = "Riêng khối trường học có 37 chi bộ với 610 đảng viên."
+    assert quals(text) == [(37.0, "chi bộ", False, "khối trường học"), (610.0, "đảng viên", False, "khối trường học")]
+
+
+SHARES = [
+    ("có 52 chi bộ hoàn thành xuất sắc nhiệm vụ, chiếm 21,3%.",
+     [(52.0, "chi bộ", False, "hoàn thành xuất sắc nhiệm vụ", "52 chi bộ"),
+      (21.3, "chi bộ", True, "hoàn thành xuất sắc nhiệm vụ", "chiếm 21,3%")]),
+    ("có 14 đảng viên dưới 30 tuổi (chiếm tỷ lệ 12,5%)",
+     [(14.0, "đảng viên", False, "dưới 30 tuổi", "14 đảng viên"),
+      (12.5, "đảng viên", True, "dưới 30 tuổi", "chiếm tỷ lệ 12,5%")]),
+    ("có 9 đảng viên nữ (30%) tham gia cấp ủy",
+     [(9.0, "đảng viên", False, "nữ", "9 đảng viên"), (30.0, "đảng viên", True, "nữ", "30%")]),
+    ("có 30 đảng viên, đảng viên nữ chiếm 40%", [(30.0, "đảng viên", False, None, "30 đảng viên")]),  # another group
+    ("có 30 đảng viên. Doanh thu chiếm 40%", [(30.0, "đảng viên", False, None, "30 đảng viên")]),  # another sentence
+    ("sản lượng tăng, chiếm 40%", []),  # no count to be a share of
+]
+
+
+@pytest.mark.parametrize("text,expected", SHARES, ids=[c[0][:30] for c in SHARES])
+def test_share_of_the_count_before(text, expected):
+    assert [(r["value"], r["unit"], r["percent"], r["qualifier"], r["text"]) for r in find_counts(text)] == expected
+
+
+def test_rows_carry_every_column():
+    from pipeline.schema import COUNTS
+
+    for r in find_counts("Chi bộ có 12 đảng viên, chiếm 5%; 100% chi bộ, đảng viên hoàn thành nhiệm vụ."):
+        assert set(r) == set(COUNTS.names) - {"article_id"}
+        assert r["subject_entity_id"] is None  # the entities component links it
 
 
 def test_approx_subject_year():
