@@ -215,6 +215,18 @@ print(json.dumps({
 """
 
 
+_PINNED: dict[str, str] = {}
+
+
+def _child_env() -> dict[str, str]:
+    """Every run of one bench uses the code key of its start: a file of the package
+    edited meanwhile (a shared working tree) must not turn the incremental run into a full one."""
+    from pipeline.run import code_key
+
+    _PINNED.setdefault("PIPELINE_CODE_KEY", "bench-" + code_key().split("+", 1)[-1])
+    return {**os.environ, **_PINNED}
+
+
 def run_child(paths: list[Path], out: Path, workers: int, engine: str = "local", batch_pages: int = 200) -> dict:
     """One ``extract`` in a fresh interpreter: wall seconds and peak memory.
 
@@ -225,14 +237,15 @@ def run_child(paths: list[Path], out: Path, workers: int, engine: str = "local",
     """
     arg = json.dumps({"paths": [str(p) for p in paths], "out": str(out), "workers": workers, "engine": engine, "batch_pages": batch_pages})
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", _CHILD, arg], capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run([sys.executable, "-c", _CHILD, arg], capture_output=True, text=True, cwd=ROOT, env=_child_env())
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"extract failed ({engine}, {workers} workers):\n{proc.stderr[-3000:]}")
     res = json.loads(proc.stdout.strip().splitlines()[-1])
     res["wall_with_startup"] = wall
-    worker_kib = res["self_maxrss_kib"] if workers == 1 and engine == "local" else res["children_maxrss_kib"]
-    res["peak_mib_per_worker"] = worker_kib / 1024
+    in_process = res["children_maxrss_kib"] == 0  # 1 worker, or few pages: no worker processes
+    res["peak_mib_main"] = res["self_maxrss_kib"] / 1024
+    res["peak_mib_per_worker"] = (res["self_maxrss_kib"] if in_process else res["children_maxrss_kib"]) / 1024
     res["pages_per_s"] = res["processed"] / res["seconds"] if res["seconds"] else 0.0
     steady = res["seconds"] - res["startup_seconds"] - res["publish_seconds"]
     res["steady_pages_per_s"] = (res["processed"] - 1) / steady if res["processed"] > 1 and steady > 0 else None
@@ -295,7 +308,7 @@ def render(m: dict, stage: dict | None, scale: dict | None) -> str:
             f"Scale, `pipeline extract` on {scale['pages']} generated pages (baseline: 1 worker, same run; "
             "pages/s counts worker start-up, seconds exclude interpreter start)"
         )
-        out.append("| run | pages processed | seconds (start-up, publish) | pages/s | steady pages/s | vs 1 worker (steady) | peak RSS per worker |")
+        out.append("| run | pages processed | seconds (start-up, publish) | pages/s | steady pages/s | vs 1 worker (steady) | peak RSS per worker (main process) |")
         out.append("|---|---|---|---|---|---|---|")
         base = runs["local_1"]["pages_per_s"]
         base_steady = runs["local_1"]["steady_pages_per_s"]
@@ -312,7 +325,7 @@ def render(m: dict, stage: dict | None, scale: dict | None) -> str:
                 ratio = f"{r['pages_per_s'] / base:.2f}x ({steady / base_steady:.2f}x)" if steady and base_steady else f"{r['pages_per_s'] / base:.2f}x"
             out.append(
                 f"| {label} | {r['processed']} (of {r['pages']}) | {r['seconds']:.1f} ({r['startup_seconds']:.1f}, {r['publish_seconds']:.1f}) "
-                f"| {r['pages_per_s']:.1f} | {f'{steady:.1f}' if steady else '-'} | {ratio} | {r['peak_mib_per_worker']:.0f} MiB |"
+                f"| {r['pages_per_s']:.1f} | {f'{steady:.1f}' if steady else '-'} | {ratio} | {r['peak_mib_per_worker']:.0f} MiB ({r['peak_mib_main']:.0f} MiB) |"
             )
         out.append(
             f"| scaling efficiency at 2 workers | | | | | {scale['efficiency_2_workers']:.0%} (speed-up {scale['speedup_2_workers']:.2f}x, target >= 1.8x) | |"
