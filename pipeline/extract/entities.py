@@ -28,6 +28,12 @@ The article's province comes from its site (``sites.csv``), else from the provin
 text names in organisations and place phrases (``Tỉnh ủy Trà Vinh``, ``tỉnh Thanh Hoá``),
 most frequent first. ``province`` is the province as it existed at publication,
 ``province_current`` the one after the 2025 reorganisation.
+
+Rows are numbered in text order (``entity_id`` 0.., the key within the article).
+:func:`link_rows` then points the rows of earlier components at the organisation they
+name: ``counts.subject`` (found in the text before the count) and ``doc_refs.issuer_text``
+(found from the reference on) get the ``entity_id`` of the organisation mention whose span
+overlaps theirs, else of the nearest mention with the same normalised name, else None.
 """
 from __future__ import annotations
 
@@ -675,8 +681,78 @@ def _analyse(text: str, words, published):
             "end": ce,
         })
     rows.sort(key=lambda r: (r["start"], -r["end"]))
+    for i, r in enumerate(rows):
+        r["entity_id"] = i
     found.sort(key=lambda f: f[0])
     return rows, found
+
+
+# --------------------------------------------------------------------------- links
+
+_SUBJECT_WINDOW = 600  # a count's subject is looked for this far back (its sentence)
+_ISSUER_WINDOW = 300  # an issuer this far after the reference's end
+
+
+def _phrase_spans(text: str, phrase: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Occurrences of ``phrase`` (any white space between its words) inside ``text[lo:hi]``."""
+    words = phrase.split()
+    if not words:
+        return []
+    rx = re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)")
+    return [(m.start(), m.end()) for m in rx.finditer(text, max(0, lo), max(0, min(len(text), hi)))]
+
+
+def _pick(orgs: list[dict], span: tuple[int, int] | None, name: str, near: int) -> int | None:
+    """entity_id of the organisation overlapping ``span`` most, else the nearest of the same name."""
+    if span is not None:
+        a, b = span
+        best, best_key = None, None
+        for o in orgs:
+            overlap = min(b, o["end"]) - max(a, o["start"])
+            if overlap > 0:
+                key = (overlap, -abs((o["end"] - o["start"]) - (b - a)))
+                if best_key is None or key > best_key:
+                    best, best_key = o, key
+        if best is not None:
+            return best["entity_id"]
+    want = _norm_phrase(name)
+    same = [o for o in orgs if _norm_phrase(o["name"] or "") == want]
+    if not same:
+        return None
+    return min(same, key=lambda o: (abs(o["start"] - near), o["start"]))["entity_id"]
+
+
+def link_rows(text: str, entities: list[dict], counts: list[dict] = (), doc_refs: list[dict] = ()) -> None:
+    """Fill ``subject_entity_id`` of count rows and ``issuer_entity_id`` of doc_refs rows in place.
+
+    Every row gets the key (None when nothing is linked); rows that are not dicts are skipped.
+    """
+    orgs = [r for r in entities or () if isinstance(r, dict) and r.get("kind") == "organisation"
+            and isinstance(r.get("entity_id"), int) and isinstance(r.get("start"), int)
+            and isinstance(r.get("end"), int)]
+    text = text if isinstance(text, str) else ""
+    for rows, name_key, id_key, backward, window in (
+        (counts, "subject", "subject_entity_id", True, _SUBJECT_WINDOW),
+        (doc_refs, "issuer_text", "issuer_entity_id", False, _ISSUER_WINDOW),
+    ):
+        for r in rows or ():
+            if not isinstance(r, dict):
+                continue
+            r[id_key] = None
+            name, start, end = r.get(name_key), r.get("start"), r.get("end")
+            if not isinstance(name, str) or not name.strip() or not orgs:
+                continue
+            if not isinstance(start, int) or not isinstance(end, int):
+                start = end = None
+            span = None
+            if start is not None:
+                if backward:  # the subject stands before the count, in its sentence
+                    hits = _phrase_spans(text, name, start - window, start)
+                    span = hits[-1] if hits else None
+                else:  # the issuer follows the number (or sits inside a partial reference)
+                    hits = _phrase_spans(text, name, start, end + window)
+                    span = hits[0] if hits else None
+            r[id_key] = _pick(orgs, span, name, start if start is not None else 0)
 
 
 # --------------------------------------------------------------------------- province
@@ -808,6 +884,7 @@ def entities_component(doc: Doc) -> Doc:
     if doc._.rows is None:
         doc._.rows = {}
     doc._.rows["entities"] = rows
+    link_rows(doc.text, rows, doc._.rows.get("counts") or [], doc._.rows.get("doc_refs") or [])
     meta.update(prov)
     doc._.meta = meta
     return doc

@@ -25,6 +25,7 @@ from pipeline.extract.entities import (
     analyse,
     find_entities,
     find_province,
+    link_rows,
     norm_syllable,
     province_by_name,
     province_of_site,
@@ -300,6 +301,106 @@ def test_arbitrary_unicode(text):
         assert text[r["start"] : r["end"]] == r["text"]
 
 
+# --------------------------------------------------------------------------- links (issue 8.4)
+
+
+def test_entity_ids_number_rows_in_text_order():
+    text = "Đồng chí Trần Văn Hòa, Bí thư Huyện ủy Gio Linh, làm việc với Đảng ủy xã Gio Mỹ và Chi bộ thôn 2."
+    rows = find_entities(text)
+    assert [r["entity_id"] for r in rows] == list(range(len(rows)))
+    assert [r["start"] for r in rows] == sorted(r["start"] for r in rows)
+
+
+def _count_links(text):
+    from pipeline.extract.counts import find_counts
+
+    entities = find_entities(text)
+    counts = find_counts(text)
+    link_rows(text, entities, counts)
+    by_id = {e["entity_id"]: e["text"] for e in entities}
+    return [(c["value"], c["subject"], by_id.get(c["subject_entity_id"])) for c in counts]
+
+
+# (text, [(count value, subject, text of the linked entity)]) -- None: no organisation named
+COUNT_LINKS = [
+    ("Đảng bộ huyện Cam Lộ hiện có 52 chi bộ.", [(52.0, "Đảng bộ huyện Cam Lộ", "Đảng bộ huyện Cam Lộ")]),
+    ("Đến nay, Đảng bộ tỉnh có 1.150 tổ chức cơ sở đảng.", [(1150.0, "Đảng bộ tỉnh", "Đảng bộ tỉnh")]),
+    # two mentions of one name: the one before the count
+    ("Đảng bộ Khối họp sáng nay. Năm 2023, Đảng bộ Khối có 74 chi bộ.",
+     [(74.0, "Đảng bộ Khối", "Đảng bộ Khối")]),
+    ("Toàn tỉnh có 3.400 chi bộ.", [(3400.0, "Toàn tỉnh", None)]),  # a place, not an organisation
+    ("Chi bộ hiện có 21 đảng viên.", [(21.0, "Chi bộ", None)]),  # a bare back reference is no entity
+    ("Đã kết nạp 40 đảng viên.", [(40.0, None, None)]),  # no subject at all
+]
+
+
+@pytest.mark.parametrize("text,expected", COUNT_LINKS, ids=[c[0][:30] for c in COUNT_LINKS])
+def test_count_subject_links_to_its_organisation(text, expected):
+    assert _count_links(text) == expected
+
+
+def test_count_subject_links_by_name_when_its_span_is_not_found():
+    text = "Đảng bộ huyện Vĩnh Linh tổng kết năm. Ở nơi khác, 12 chi bộ được khen."
+    entities = find_entities(text)
+    row = {"subject": "Đảng bộ  huyện Vĩnh Linh", "start": text.index("12"), "end": text.index(" được")}
+    other = {"subject": "Đảng ủy Khối", "start": 0, "end": 5}
+    link_rows(text, entities, [row, other])
+    assert entities[row["subject_entity_id"]]["text"] == "Đảng bộ huyện Vĩnh Linh"
+    assert other["subject_entity_id"] is None
+
+
+def test_doc_ref_issuer_links_to_its_organisation():
+    from pipeline.extract.doc_refs import find_doc_refs
+
+    text = ("Thực hiện Kế hoạch số 27-KH/TU ngày 12/3/2022 của Ban Thường vụ Tỉnh ủy Quảng Trị và "
+            "Nghị quyết số 19-NQ/TW ngày 16/6/2022 của Ban Chấp hành Trung ương, Đảng ủy xã Hải Ba "
+            "ban hành Kế hoạch số 05-KH/ĐU. Hội nghị Trung ương 6 đã bàn về Nghị quyết số 18.")
+    entities = find_entities(text)
+    refs = find_doc_refs(text)
+    link_rows(text, entities, [], refs)
+    by_id = {e["entity_id"]: e["text"] for e in entities}
+    got = {r["text"]: (r.get("issuer_text"), by_id.get(r["issuer_entity_id"])) for r in refs}
+    assert got["Kế hoạch số 27-KH/TU ngày 12/3/2022"] == ("Ban Thường vụ Tỉnh ủy Quảng Trị", "Ban Thường vụ Tỉnh ủy Quảng Trị")
+    assert got["Nghị quyết số 19-NQ/TW ngày 16/6/2022"] == ("Ban Chấp hành Trung ương", "Ban Chấp hành Trung ương")
+    assert all("issuer_entity_id" in r for r in refs)  # every row carries the column
+    for r in refs:  # no organisation named: no link
+        if r.get("issuer_text") is None:
+            assert r["issuer_entity_id"] is None
+
+
+def test_links_prefer_the_overlapping_mention_over_an_earlier_same_name():
+    text = ("Bộ Chính trị ban hành nhiều văn bản. Chỉ thị số 35-CT/TW ngày 30/5/2019 của "
+            "Bộ Chính trị về đại hội đảng bộ các cấp.")
+    entities = find_entities(text)
+    ref = {"start": text.index("Chỉ thị"), "end": text.index(" của"), "issuer_text": "Bộ Chính trị"}
+    link_rows(text, entities, [], [ref])
+    linked = entities[ref["issuer_entity_id"]]
+    assert (linked["text"], linked["start"]) == ("Bộ Chính trị", text.rindex("Bộ Chính trị"))
+
+
+def test_link_rows_tolerates_bad_rows():
+    entities = find_entities("Tỉnh ủy Quảng Trị có 3 đảng bộ.")
+    rows = [None, {}, {"subject": 5, "start": "x"}, {"subject": "Tỉnh ủy Quảng Trị", "start": None, "end": None}]
+    link_rows("Tỉnh ủy Quảng Trị có 3 đảng bộ.", entities, rows, [{"issuer_text": None}])  # type: ignore[list-item]
+    assert rows[1]["subject_entity_id"] is None and rows[2]["subject_entity_id"] is None
+    assert rows[3]["subject_entity_id"] == 0  # by name
+    link_rows(None, None, rows)  # type: ignore[arg-type]
+    assert rows[3]["subject_entity_id"] is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(ALPHABET, max_size=40).map("".join))
+def test_links_never_raise_and_point_at_organisations(text):
+    from pipeline.extract.counts import find_counts
+
+    entities = find_entities(text)
+    counts = find_counts(text)
+    link_rows(text, entities, counts)
+    orgs = {e["entity_id"] for e in entities if e["kind"] == "organisation"}
+    for c in counts:
+        assert c["subject_entity_id"] is None or c["subject_entity_id"] in orgs
+
+
 # --------------------------------------------------------------------------- component and gold
 
 
@@ -319,6 +420,27 @@ def test_component_sets_rows_and_meta(nlp):
     assert "organisation" in kinds and "person" in kinds
     assert doc._.meta["province"] == "Kiên Giang" and doc._.meta["province_current"] == "An Giang"
     assert doc._.meta["province_evidence"] == "text:Ban Thường vụ Tỉnh ủy Kiên Giang"
+
+
+def test_component_links_counts_and_doc_refs():
+    from pipeline.nlp import annotate, build_nlp
+    from pipeline.schema import COUNTS, DOC_REFS, ENTITIES
+
+    nlp = build_nlp(["doc_refs", "dates", "counts", "entities"])
+    text = ("Thực hiện Chỉ thị số 08-CT/TU ngày 4/4/2022 của Ban Thường vụ Tỉnh ủy Kiên Giang, "
+            "Đảng bộ huyện Giồng Riềng hiện có 68 chi bộ với 3.100 đảng viên. Toàn huyện kết nạp 95 đảng viên.")
+    doc = annotate(nlp, text, {"published_date": dt.date(2022, 9, 1), "url": None, "site": None, "title": None})
+    rows = doc._.rows
+    ents = {e["entity_id"]: e for e in rows["entities"]}
+    assert sorted(ents) == list(range(len(ents)))
+    (ref,) = rows["doc_refs"]
+    assert ents[ref["issuer_entity_id"]]["text"] == "Ban Thường vụ Tỉnh ủy Kiên Giang"
+    linked = [(c["value"], ents[c["subject_entity_id"]]["text"] if c["subject_entity_id"] is not None else None)
+              for c in rows["counts"]]
+    assert linked == [(68.0, "Đảng bộ huyện Giồng Riềng"), (3100.0, "Đảng bộ huyện Giồng Riềng"), (95.0, None)]
+    for table, schema in (("counts", COUNTS), ("doc_refs", DOC_REFS), ("entities", ENTITIES)):
+        for r in rows[table]:
+            assert set(schema.names) - {"article_id"} <= set(r), (table, r)
 
 
 def _key(text: str) -> str:
