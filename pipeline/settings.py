@@ -26,5 +26,8 @@ MIN_TEXT_CHARS = 200
 # Pages larger than this (bytes, after decompression) are refused.
 MAX_PAGE_BYTES = 20 * 1024 * 1024
 
+# Main text longer than this is cut at a paragraph break (underthesea costs ~1 min/MB).
+MAX_TEXT_CHARS = 200_000
+
 DEFAULT_RAW = "data/raw"
 DEFAULT_PROCESSED = "data/processed"

@@ -24,7 +24,6 @@ log = logging.getLogger(__name__)
 # Hostile pages: what reaches trafilatura is bounded. Real article pages are far
 # below these sizes; past them, scripts and styles go first, then the tail.
 MAX_HTML_CHARS = 1_000_000
-MAX_TEXT_CHARS = 200_000
 _DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^\[>]{0,200}\[(.*?)\]\s*>", re.IGNORECASE | re.DOTALL)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # lxml refuses these
 _ENTITY_NAME = re.compile(r"<!ENTITY\s+(?:%\s*)?([\w.:-]+)", re.IGNORECASE)
@@ -169,20 +168,11 @@ def defuse(html: str) -> tuple[str, list[str]]:
     return html, notes
 
 
-def _bounded(cleaned: Cleaned, notes: list[str]) -> Cleaned:
-    if len(cleaned.text) > MAX_TEXT_CHARS:
-        size = len(cleaned.text)
-        cut = cleaned.text.rfind("\n", 0, MAX_TEXT_CHARS)
-        cleaned.text = cleaned.text[: cut if cut > 0 else MAX_TEXT_CHARS].rstrip()
-        notes.append(f"[main text of {size} characters cut to {len(cleaned.text)}]")
-        log.warning("hostile HTML: %s", notes[-1])
-    cleaned.dropped = notes + cleaned.dropped
-    return cleaned
-
-
 def clean_html(html: str, url: str | None = None) -> Cleaned:
     html, notes = defuse(html)
-    return _bounded(_clean_html(html, url), notes)
+    cleaned = _clean_html(html, url)
+    cleaned.dropped = notes + cleaned.dropped
+    return cleaned
 
 
 def _clean_html(html: str, url: str | None) -> Cleaned:

@@ -118,3 +118,12 @@ def test_signature_prefix_gives_author():
 def test_page_without_body_gives_no_boilerplate():
     cleaned = clean_text_dump("Sign In\nMột dòng ngắn\n")
     assert "Sign In" not in cleaned.text
+
+
+def test_main_text_is_capped_at_a_paragraph_break():
+    from pipeline.clean import cap_text
+    from pipeline.clean.metadata import Cleaned
+
+    cleaned = cap_text(Cleaned(text="đoạn một\n" * 10 + "đoạn cuối"), 30)
+    assert cleaned.text == "đoạn một\nđoạn một\nđoạn một"
+    assert cleaned.dropped[0].startswith("[main text of")
