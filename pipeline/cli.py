@@ -77,11 +77,15 @@ def extract(
         if progress and "#" not in result.source:
             progress.advance(task)
 
+    from pipeline.store import StoreBusy
+
     try:
         summary = run_extract(
             paths, out, on_result=on_result, batch_pages=batch_pages,
             workers=workers, engine=engine, scheduler=scheduler, force=force,
         )
+    except StoreBusy as exc:
+        _usage_error(str(exc))
     finally:
         if progress:
             progress.stop()

@@ -267,6 +267,11 @@ def _dask_results(items: Iterator, workers: int, scheduler: str | None, max_in_f
 
     client, cluster = dask_client(scheduler, workers)
     try:
+        # the driver keys the committed pages by its code: the workers must run the same
+        driver = code_key()
+        other = {w: k for w, k in client.run(code_key).items() if k != driver}
+        if other:
+            raise RuntimeError(f"Dask workers run other pipeline code than this driver ({driver}): {other}")
         futures = as_completed()
         in_flight = 0
         for item in items:
@@ -368,7 +373,14 @@ def extract(
             hashes[item.source] = chash
             yield item
 
-    items = todo()
+    try:
+        return _run(store, todo(), summary, live, hashes, key, started, on_result, nlp, batch_pages, workers, engine, scheduler, partitioned)
+    finally:
+        store.close()
+
+
+def _run(store, items, summary, live, hashes, key, started, on_result, nlp, batch_pages, workers, engine, scheduler, partitioned) -> RunSummary:
+    """The body of ``extract``: process ``items`` in committed batches, then publish."""
     if engine == "local" and workers > 1:
         # a handful of changed pages is done sooner here than by starting worker processes
         head = list(itertools.islice(items, SMALL_RUN_PAGES_PER_WORKER * workers))

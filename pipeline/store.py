@@ -7,6 +7,7 @@ untouched and never a half-written file.
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
@@ -184,6 +185,10 @@ def _write_atomic(table: pa.Table, path: Path) -> None:
             os.unlink(tmp)
 
 
+class StoreBusy(RuntimeError):
+    """Another run holds the output folder."""
+
+
 class PartStore:
     """The committed batches of an output folder (see the layout above)."""
 
@@ -192,12 +197,30 @@ class PartStore:
         self.root = self.out_dir / STATE_DIR
         self.batches = self.root / BATCHES
         self.batches.mkdir(parents=True, exist_ok=True)
+        self._lock = open(self.root / "lock", "a+")  # noqa: SIM115 - held until close()
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._lock.close()
+            raise StoreBusy(f"another run is writing {self.out_dir} (lock {self.root / 'lock'})") from None
         for stale in self.root.glob("tmp-*"):  # a batch a killed run did not commit
             shutil.rmtree(stale, ignore_errors=True)
         for stale in self.out_dir.glob(".*.parquet.*.tmp"):  # a publish that died
             stale.unlink(missing_ok=True)
         self._seq = 0
         self._run = f"{time.time_ns():020d}-{os.getpid()}"
+
+    def close(self) -> None:
+        """Release the folder's lock (the system releases it too when the process dies)."""
+        if not self._lock.closed:
+            fcntl.flock(self._lock, fcntl.LOCK_UN)
+            self._lock.close()
+
+    def __enter__(self) -> PartStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     # -- reading -----------------------------------------------------------
     def batch_ids(self) -> list[str]:

@@ -18,6 +18,12 @@ def dataset(out):
     return tables
 
 
+@pytest.fixture(autouse=True)
+def pinned_code_key(monkeypatch):
+    """Dask workers check they run the driver's code; others edit the tree while tests run."""
+    monkeypatch.setenv("PIPELINE_CODE_KEY", "scale-test")
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     raw = tmp_path_factory.mktemp("scale") / "raw"

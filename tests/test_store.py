@@ -86,6 +86,7 @@ def test_uncommitted_batch_is_discarded(tmp_path):
     half.mkdir()
     (half / "articles.parquet").write_bytes(b"PAR1 truncated")
     (tmp_path / ".articles.parquet.x.tmp").write_bytes(b"half a publish")
+    store.close()
     store = PartStore(tmp_path)
     assert not half.exists() and not (tmp_path / ".articles.parquet.x.tmp").exists()
     assert list(store.index()) == ["a"]
@@ -139,3 +140,12 @@ def test_partitioned_dataset_reads_as_one_table(tmp_path):
     assert duckdb.sql(f"select count(*) from '{ds}/counts/**/*.parquet'").fetchall() == [(0,)]
     write_partitioned(tmp_path)  # rewriting replaces the folder
     assert duckdb.sql(f"select count(*) from '{ds}/articles/**/*.parquet'").fetchall() == [(2,)]
+
+
+def test_one_run_at_a_time_per_folder(tmp_path):
+    from pipeline.store import StoreBusy
+
+    with PartStore(tmp_path):
+        with pytest.raises(StoreBusy):
+            PartStore(tmp_path)
+    PartStore(tmp_path).close()  # released
