@@ -235,6 +235,12 @@ def _year(text: str, s: int, e: int) -> int | None:
     return years.pop() if len(years) == 1 else None
 
 
+_FROM = re.compile(r"(?<!\w)từ\s+$", re.IGNORECASE)
+# "100% chi bộ trong Đảng bộ tỉnh đưa ...": where the counted units are, before the predicate
+_WHERE = re.compile(
+    rf"^(?:trong|thuộc|ở|tại)\s+(?:(?:toàn|các)\s+)?(?:{_ORG})"
+    r"(?:\s+(?:tỉnh|huyện|xã|phường|thị\s+trấn|thành\s+phố|quận|thị\s+xã|khối|cơ\s+sở|cơ\s+quan))?"
+    r"(?:\s+[A-ZĐ]\w*)*\s+")
 _NO_DECIMAL_COMMA = re.compile(r"[!?\n;]|,(?!\d)|\.(?!\d)")
 _MAX_PREDICATE_WORDS = 15
 
@@ -273,7 +279,7 @@ def _qualifier(text: str, s: int, unit_end: int, built_in: str | None, label: st
     """The table qualifiers of the count at ``s`` whose (last) unit ends at ``unit_end``."""
     *_, quals = _tables()
     q = _Qual(fixed=[p for p in (label, built_in) if p])
-    before = _APPROX.sub("", text[max(0, s - 80):s])
+    before = _FROM.sub("", _APPROX.sub("", text[max(0, s - 80):s]))  # "kết nạp từ 50 ... trở lên"
     _, b = _sentence(text, unit_end, unit_end, _NO_DECIMAL_COMMA)
     _, b_clause = _sentence(text, unit_end, unit_end, _CLAUSE)
     near = text[unit_end:min(b, unit_end + 80)]
@@ -286,21 +292,26 @@ def _qualifier(text: str, s: int, unit_end: int, built_in: str | None, label: st
             m = rx.search(near)
             if m:
                 q.near = _fill(val, m)
-    # modifiers after the unit, one after another ("đảng viên mới dưới 30 tuổi")
-    pos = unit_end
+    q.after, q.after_end = _after_mods(text, unit_end, b_clause)
+    return q
+
+
+def _after_mods(text: str, pos: int, end: int) -> tuple[list[str], int]:
+    """Table modifiers right after a unit, one after another ("đảng viên mới dưới 30 tuổi")."""
+    *_, quals = _tables()
+    found: list[str] = []
     for _ in range(4):
         for side, rx, val in quals:
             if side != "after":
                 continue
-            m = rx.match(text[pos:b_clause])
+            m = rx.match(text[pos:end])
             if m and m.end() > 0:
-                q.after.append(_fill(val, m))
+                found.append(_fill(val, m))
                 pos += m.end()
                 break
         else:
             break
-    q.after_end = pos
-    return q
+    return found, pos
 
 
 def _predicate(text: str, pos: int, end: int | None = None) -> tuple[str | None, bool]:
@@ -318,6 +329,7 @@ def _predicate(text: str, pos: int, end: int | None = None) -> tuple[str | None,
     seg = _ws(seg)
     if re.search(r"[()\[\]\"“”:%]", seg):
         return None, False
+    seg = _WHERE.sub("", seg)
     lm = lead.match(seg)
     copula = bool(lm) and lm.group().split()[-1].lower() == "là"
     seg = trail.sub("", lead.sub("", seg)).strip()
@@ -345,7 +357,8 @@ def _unit_at(text: str, pos: int, need_space: bool = True):
     return pct, um, unit, qual
 
 
-_RATE = re.compile(r"tỷ\s+lệ\s+(?:số\s+)?", re.IGNORECASE)
+# "tỷ lệ đảng viên ... đạt 95%", "số đảng viên bị kỷ luật chiếm 0,14%": the unit before the verb
+_RATE = re.compile(r"(?:tỷ\s+lệ|(?<!\w)số(?:\s+lượng)?)\s+(?:số\s+|các\s+)?", re.IGNORECASE)
 _RATE_VERB = re.compile(r"\s(?:đạt|là|chiếm|bằng)\s+(?:trên\s+|hơn\s+|gần\s+|khoảng\s+)?$", re.IGNORECASE)
 
 
@@ -361,7 +374,7 @@ def _rate(text: str, s: int, e: int, value: float) -> Row | None:
         return None
     by_syn, unit_rx, *_ = _tables()
     um = unit_rx.match(text, last.end())
-    if um is None or um.end() > s:
+    if um is None or um.end() > s or _not_one_phrase(text[um.end():s]):
         return None
     unit, built_in = by_syn.get(_ws(re.sub(r"\s*,\s*", ", ", um.group())).lower(), (None, None))
     if unit is None:
@@ -374,13 +387,43 @@ def _rate(text: str, s: int, e: int, value: float) -> Row | None:
             break
     else:  # "tỷ lệ đảng viên dự sinh hoạt bình quân đạt 92%": what lies between unit and verb
         verb = _RATE_VERB.search(text, max(0, s - 80), s)
-        rest, _ = _predicate(text, um.end(), verb.start() if verb else s)
-        if rest:
-            parts.append(rest)
+        parts.extend(_between(text, um.end(), verb.start() if verb else s))
     am = _APPROX.search(text, max(0, s - 20), s)
     approx = _APPROX_CANON.get(_ws(am.group(1)).lower(), "khoảng") if am else None
     return _row(text, last.start(), e + 1, value, unit, " ".join(parts) or None, True, approx,
                 _subject(text, last.start()), _year(text, s, e))
+
+
+def _not_one_phrase(gap: str) -> bool:
+    """Between a rate's unit and its verb: another clause or another count."""
+    _, unit_rx, *_ = _tables()
+    return bool(re.search(r",(?!\d)", gap) or unit_rx.search(gap))
+
+
+def _between(text: str, pos: int, end: int) -> list[str]:
+    """Modifiers and predicate between a rate's unit and its verb."""
+    mods, pos = _after_mods(text, pos, end)
+    rest, _ = _predicate(text, pos, end)
+    return mods + ([rest] if rest else [])
+
+
+def _prefix_qualifier(text: str, s: int) -> str | None:
+    """``Số đảng viên bị kỷ luật chiếm 0,14% tổng số đảng viên``: the phrase of the unit
+    named before the verb, for a percent whose own unit follows it."""
+    verb = _RATE_VERB.search(text, max(0, s - 80), s)
+    if verb is None:
+        return None
+    a, _ = _sentence(text, s, s, _CLAUSE)
+    last = None
+    for m in _RATE.finditer(text, a, verb.start()):
+        last = m
+    if last is None:
+        return None
+    _, unit_rx, *_ = _tables()
+    um = unit_rx.match(text, last.end())
+    if um is None or um.end() > verb.start() or _not_one_phrase(text[um.end():verb.start()]):
+        return None
+    return " ".join(_between(text, um.end(), verb.start())) or None
 
 
 # a share of the count before it: "196 chi bộ ..., chiếm 18,9%", "196 chi bộ (18,9%)"
@@ -406,6 +449,17 @@ def _share(text: str, s: int, e: int, rows: list[Row]) -> tuple[int, int, str | 
             return None
         return start, e + 1, _APPROX_CANON.get(vm["approx"].lower()) if vm and vm["approx"] else None, i
     return None
+
+
+def _subset_of(text: str, s: int, e: int, rows: list[Row]) -> int | None:
+    """Index of the count a bare ``trong đó N%`` is a part of (the last one of its sentence)."""
+    if text[e:e + 1] != "%" or not rows:
+        return None
+    before = [i for i, r in enumerate(rows) if r["end"] <= s]
+    if not before:
+        return None
+    i = max(before, key=lambda k: rows[k]["end"])
+    return i if _SUBSET_GAP.fullmatch(text[rows[i]["end"]:s]) else None
 
 
 def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
@@ -499,6 +553,18 @@ def find_counts(text: str, taken_spans: Iterable = ()) -> list[Row]:
                 rows.append(_row(text, start, end, value, parent["unit"], None, True, approx,
                                  parent["subject"], parent["year"]))
                 quals.append(_Qual(share_of=of))
+                continue
+            of = _subset_of(text, s, e, rows) if rate is None else None
+            if of is not None and (s, e + 1) not in seen:
+                # "100% chi bộ ..., trong đó 83% hoàn thành xuất sắc nhiệm vụ": a part of that unit
+                seen.add((s, e + 1))
+                parent = rows[of]
+                q = _qualifier(text, s, e + 1, None, None)
+                if not q.before and not q.near:
+                    q.rest, q.copula = _predicate(text, q.after_end)
+                rows.append(_row(text, s, e + 1, value, parent["unit"], None, True, None,
+                                 parent["subject"], parent["year"]))
+                quals.append(q)
             continue
         pct, um, unit, built_in = found
         if 1900 <= value <= 2100 and not pct and um.group()[:1].isupper() and "." not in text[s:e]:
@@ -522,8 +588,12 @@ def find_counts(text: str, taken_spans: Iterable = ()) -> list[Row]:
                 continue
             seen.add((s, cu.end()))
             q = _qualifier(text, s, last_end, cq, label)
-            if not q.before and not q.near:
+            if not q.near:
                 q.rest, q.copula = _predicate(text, q.after_end)
+                if q.before and not q.copula:
+                    q.rest = None  # an object's predicate is the clause's, except "là ..." (who are)
+            if pct and not (q.before or q.after or q.near or q.rest):
+                q.rest = _prefix_qualifier(text, s)
             rows.append(_row(text, s, cu.end(), value, cunit, None, pct, approx, subject, year))
             quals.append(q)
         used.append((s, last_end))

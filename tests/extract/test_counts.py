@@ -45,6 +45,9 @@ CASES = [
      [(97.2, "đảng viên", True, "tỷ lệ đảng viên được xếp loại hoàn thành tốt nhiệm vụ đạt 97,2%")]),
     ("tăng trưởng kinh tế đạt 7%", []),
     ("tỷ lệ hộ nghèo giảm 2%", []),
+    ("Số đảng viên năm nay là 300, trong đó 40 đảng viên nữ, chiếm 13%",
+     [(40, "đảng viên", False, "40 đảng viên"), (13, "đảng viên", True, "chiếm 13%")]),  # a share, not a rate
+    ("số hộ nghèo chiếm 5%", []),
     # number words
     ("thành lập thêm hai chi bộ", [(2, "chi bộ", False, "hai chi bộ")]),
     ("có mười đảng viên", [(10, "đảng viên", False, "mười đảng viên")]),
@@ -102,7 +105,9 @@ QUALIFIERS = [
     ("năm qua kết nạp 57 đảng viên mới", "kết nạp mới"),
     ("thi hành kỷ luật 2 đảng viên", "thi hành kỷ luật"),
     ("đã xem xét, kỷ luật 4 đảng viên vi phạm", "thi hành kỷ luật"),
-    ("có 6 đảng viên bị kỷ luật", "thi hành kỷ luật"),
+    ("có 6 đảng viên bị kỷ luật", "bị kỷ luật"),
+    ("kiểm tra tài chính 15 tổ chức đảng cấp dưới", "kiểm tra tài chính"),
+    ("giải quyết 2 đơn tố cáo đối với 3 đảng viên", "bị tố cáo"),
     ("Ủy ban Kiểm tra đã kiểm tra 14 tổ chức đảng", "kiểm tra"),
     ("kiểm tra khi có dấu hiệu vi phạm đối với 6 đảng viên", "kiểm tra khi có dấu hiệu vi phạm"),
     ("giám sát chuyên đề 31 chi bộ", "giám sát chuyên đề"),
@@ -137,6 +142,10 @@ QUALIFIERS = [
     ("có 30 đảng viên là cán bộ hưu trí.", "cán bộ hưu trí"),
     ("có 7 chi bộ phải củng cố do thiếu bí thư", "củng cố"),
     ("có 4 đ/c là nữ", "nữ"),
+    ("đã kết nạp 15 đảng viên là công nhân lao động.", "kết nạp mới là công nhân lao động"),  # who are
+    ("kết nạp 46 đảng viên trong năm 2022", "kết nạp mới"),  # an object's adverbial is no subset
+    ("phấn đấu kết nạp từ 300 đảng viên trở lên", "kết nạp mới"),
+    ("92% chi bộ trong Đảng bộ huyện Nông Cống tổ chức sinh hoạt chuyên đề.", "tổ chức sinh hoạt chuyên đề"),
     ("có 31 đảng viên", None),
     ("có 31 đảng viên, trong đó", None),
     ("có 31 đảng viên, sinh hoạt ở 2 chi bộ", None),
@@ -146,6 +155,10 @@ QUALIFIERS = [
     ("trao đổi với hai chi bộ bạn là Chi bộ Khoa Hóa và Chi bộ Thư viện", "bạn"),  # names, not a subset
     ("có 2.450 đảng viên (tăng 3%)", None),
     ("tỷ lệ đảng viên tham dự sinh hoạt bình quân đạt 91,5%", "tham dự sinh hoạt"),
+    # a percent whose unit was named before the verb: "số/tỷ lệ UNIT PHRASE chiếm N%"
+    ("Số đảng viên bị xử lý chiếm 0,3% tổng số đảng viên.", "bị xử lý"),
+    ("Số đảng viên nữ chiếm 38,2%.", "nữ"),
+    ("Tỷ lệ đảng viên trẻ dưới 35 tuổi chiếm 21%.", "trẻ dưới 35 tuổi"),
 ]
 
 
@@ -198,12 +211,27 @@ SHARES = [
     ("có 30 đảng viên, đảng viên nữ chiếm 40%", [(30.0, "đảng viên", False, None, "30 đảng viên")]),  # another group
     ("có 30 đảng viên. Doanh thu chiếm 40%", [(30.0, "đảng viên", False, None, "30 đảng viên")]),  # another sentence
     ("sản lượng tăng, chiếm 40%", []),  # no count to be a share of
+    # a bare percent introduced by "trong đó" is a part of the count before, with its own qualifier
+    ("Năm 2022, 100% chi bộ hoàn thành tốt nhiệm vụ trở lên, trong đó 76,4% hoàn thành xuất sắc nhiệm vụ.",
+     [(100.0, "chi bộ", True, "hoàn thành tốt nhiệm vụ", "100% chi bộ"),
+      (76.4, "chi bộ", True, "hoàn thành xuất sắc nhiệm vụ", "76,4%")]),
+    ("có 80 đảng viên, trong đó 35% là nữ.",
+     [(80.0, "đảng viên", False, None, "80 đảng viên"), (35.0, "đảng viên", True, "nữ", "35%")]),
+    ("doanh thu tăng, trong đó 30% là lãi.", []),
 ]
 
 
 @pytest.mark.parametrize("text,expected", SHARES, ids=[c[0][:30] for c in SHARES])
 def test_share_of_the_count_before(text, expected):
     assert [(r["value"], r["unit"], r["percent"], r["qualifier"], r["text"]) for r in find_counts(text)] == expected
+
+
+def test_base_organisations_are_counted_as_such():
+    # "đảng bộ cơ sở" and "chi bộ cơ sở" are both grassroots party organisations
+    assert quals("có 15 tổ chức cơ sở đảng, gồm 11 đảng bộ cơ sở và 4 chi bộ cơ sở.") == [
+        (15.0, "tổ chức cơ sở đảng", False, None),
+        (11.0, "tổ chức cơ sở đảng", False, "đảng bộ cơ sở"),
+        (4.0, "tổ chức cơ sở đảng", False, "chi bộ cơ sở")]
 
 
 def test_rows_carry_every_column():
