@@ -498,7 +498,7 @@ def _item_text(marker: str, text: str | None) -> str:
     m = norm(marker) or ""
     if m and t.startswith(m):
         t = t[len(m):]
-    elif norm_marker(marker) and t.startswith(norm_marker(marker)):
+    elif norm_marker(marker) and re.match(re.escape(norm_marker(marker)) + r"(?!\w)", t):
         t = t[len(norm_marker(marker)):]
     return t.lstrip(_EDGE_PUNCT)
 

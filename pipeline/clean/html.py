@@ -17,6 +17,7 @@ import trafilatura
 from bs4 import BeautifulSoup
 
 from pipeline.clean.metadata import Cleaned, clean_author, parse_date, parse_views
+from pipeline.clean.patterns import LEAD_CLASS
 from pipeline.clean.text import classify, clean_text_dump, strip_residue
 
 log = logging.getLogger(__name__)
@@ -31,9 +32,42 @@ _ENTITY_NAME = re.compile(r"<!ENTITY\s+(?:%\s*)?([\w.:-]+)", re.IGNORECASE)
 _REMOVE_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "template")
 
 
+PHOTO_CAPTION_MAX_CHARS = 300
+
+
+def _prepare_tree(html: str):
+    """The page as an lxml tree, with two habits of Vietnamese sites undone.
+
+    - the article's lead sits in a ``div`` of its own (``<div class="sapo">``):
+      trafilatura keeps paragraphs and drops such a ``div``, so it becomes a ``p``;
+    - a photo and its caption share one paragraph (``<p><img><br><i>caption</i></p>``):
+      trafilatura keeps the caption as body text, so the paragraph goes.
+    Falls back to the string when the page cannot be parsed.
+    """
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except Exception:  # noqa: BLE001
+        return html
+    for el in tree.iter("div", "h2", "h3", "span", "section"):
+        classes = (el.get("class") or "").split()
+        if any(LEAD_CLASS.search(c) for c in classes) and el.find(".//p") is None:
+            el.tag = "p"
+    photos = [
+        el for el in tree.iter("p", "div", "td")
+        if el.find(".//img") is not None and el.find(".//p") is None
+        and len(el.text_content().strip()) < PHOTO_CAPTION_MAX_CHARS
+    ]
+    for el in photos:
+        if el.getparent() is not None:
+            el.drop_tree()
+    return tree
+
+
 def _trafilatura(html: str, url: str | None):
     return trafilatura.bare_extraction(
-        html,
+        _prepare_tree(html),
         url=url,
         with_metadata=True,
         include_comments=False,
@@ -62,6 +96,14 @@ def _soup_text(html: str) -> tuple[str, str | None]:
     return root.get_text("\n"), title
 
 
+# <time class="entry-date published" datetime="..."> (WordPress), itemprop="datePublished",
+# and JSON-LD "datePublished": structured dates that name themselves as publication dates.
+_STRUCTURED_DATE = re.compile(
+    r"""<time[^>]*?(?:class\s*=\s*["'][^"']*\bpublished\b|itemprop\s*=\s*["']datePublished)[^>]*?datetime\s*=\s*["']([^"']+)"""
+    r"""|<time[^>]*?datetime\s*=\s*["']([^"']+)["'][^>]*?(?:class\s*=\s*["'][^"']*\bpublished\b|itemprop\s*=\s*["']datePublished)"""
+    r'|"datePublished"\s*:\s*"([^"]+)"',
+    re.IGNORECASE,
+)
 _META_DATE = re.compile(
     r"""<meta[^>]+(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|datePublished|pubdate|publishdate|dc\.date(?:\.issued)?|date)["'][^>]*>""",
     re.IGNORECASE,
@@ -94,6 +136,10 @@ def page_date(html: str, body: str, extracted: str | None) -> date | None:
     for tag in _META_DATE.findall(html[:100_000]):
         m = _CONTENT.search(tag)
         found = _date(m.group(1)) if m else None
+        if found:
+            return found
+    for m in _STRUCTURED_DATE.finditer(html[:200_000]):
+        found = _date(next(g for g in m.groups() if g))
         if found:
             return found
     head = re.sub(r"\s+", " ", body[:60]).strip()[:40]

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
+
+from pipeline.clean.patterns import BYLINE_PREFIX, NAME_PREFIX
 
 _DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)")
 # "ngày 16 tháng 6 năm 2022", "08 Tháng 3 2023" (Joomla), "16 tháng 6, 2022"
@@ -75,13 +78,43 @@ def looks_like_name(line: str) -> bool:
 
 
 def name_in_signature(line: str) -> str | None:
-    """``Minh Tâm - Trung tâm Dịch vụ nông nghiệp`` or ``Hà An (CTV)``: the name before it."""
-    head = re.split(r"\s+[-–—]\s+|\s*\(|\s*,\s*", line.strip(), maxsplit=1)[0]
+    """The name of a byline: ``Minh Tâm - Trung tâm Dịch vụ nông nghiệp``, ``Hà An (CTV)``,
+    ``Đại tá Hoàng Văn Thắng, Chính ủy ...``, ``HOÀI THƯƠNG``."""
+    line = NAME_PREFIX.sub("", BYLINE_PREFIX.sub("", line.strip()))
+    head = re.split(r"\s+[-–—]\s+|\s*\(|\s*,\s*", line, maxsplit=1)[0].strip(" .")
+    if head.isupper():
+        return head.title() if _upper_name(head) else None
     return head if looks_like_name(head) else None
 
 
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset[str]:
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "extract" / "surnames.csv"
+    with open(path, encoding="utf-8") as fh:
+        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
+        return frozenset(r["name"] for r in rows if r.get("kind") == "surname")
+
+
+def _upper_name(value: str) -> bool:
+    """``HOÀI THƯƠNG`` is a name; ``CÁC TIN ĐÃ ĐĂNG`` is not: an upper-case byline must
+    look like a name once title-cased and not be a run of common words."""
+    titled = value.title()
+    words = titled.split()
+    return looks_like_name(titled) and (words[0] in _surnames() or len(words) == 2) and not _COMMON_UPPER.intersection(words)
+
+
+_COMMON_UPPER = frozenset("Các Tin Bài Đã Đăng Trang Chủ Mới Khác Xem Nhiều Tài Liệu Tham Khảo Giới Thiệu Liên Hệ".split())
+
+
 def clean_author(value: str | None) -> str | None:
+    """A byline as a name: prefixes ("Đăng bởi", "Tác giả:", ranks, degrees) taken off."""
     if not value:
         return None
     value = re.sub(r"\s+", " ", value).strip(" .,-–—;:")
+    value = NAME_PREFIX.sub("", BYLINE_PREFIX.sub("", value)).strip(" .,-–—;:")
+    if value.isupper() and _upper_name(value):
+        value = value.title()
     return value or None

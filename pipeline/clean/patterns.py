@@ -25,7 +25,7 @@ _F = re.IGNORECASE
 LINE_PATTERNS: list[tuple[str, str, str]] = [
     # --- end of the article: what follows is never body text
     ("news_by_date", "stop", r"(các\s+)?tin\s+đã\s+đưa\s+ngày.*|xem\s+tin\s+theo\s+ngày.*"),
-    ("related_news", "stop", r"(các\s+|những\s+)?(tin|bài)\s+(liên quan|khác|cùng chuyên mục|đã đưa|đã đăng|mới hơn|cũ hơn|xem nhiều|nổi bật|mới)\b.*"),
+    ("related_news", "stop", r"(các\s+|những\s+)?(tin\s+bài|tin|bài)\s+(liên quan|khác|cùng chuyên mục|đã đưa|đã đăng|mới hơn|cũ hơn|xem nhiều|nổi bật|mới)\b.*"),
     ("references", "stop", r"tài liệu tham khảo:?"),
     ("visitor_stats", "stop", r"(thống kê|số lượt|lượt)\s+truy cập.*|số lần xem.*|truy cập hiện tại"),
     ("responsible", "stop", r"chịu trách nhiệm (chính|xuất bản|nội dung).*"),
@@ -60,6 +60,17 @@ MAX_CAPTION_LINE = 400
 COMPILED: list[tuple[str, str, re.Pattern[str]]] = [
     (name, action, re.compile(rx, _F)) for name, action, rx in LINE_PATTERNS
 ]
+
+# CSS class of the lead paragraph on news sites ("sapo", "detail-sapo", "chapo", "lead").
+LEAD_CLASS = re.compile(r"(^|[-_])(sapo|chapo|lead|tom-?tat|summary|intro)($|[-_])", _F)
+
+# Military ranks, academic degrees and callings printed before a byline's name.
+NAME_PREFIX = re.compile(
+    r"^(?:(?:đại|thượng|trung|thiếu)\s+(?:tướng|tá|úy)|gs\.?\s*ts\.?|pgs\.?\s*ts\.?|gs\.|pgs\.|ts\.?|ths\.?|ncs\.?|nhà báo|luật sư|bác sĩ|bs\.|kts\.|đồng chí|đ/c)\s+",
+    _F,
+)
+# Words before a byline's name: "Đăng bởi Thu Hương", "Tác giả: ...", "Bài: ...".
+BYLINE_PREFIX = re.compile(r"^(?:đăng bởi|viết bởi|người đăng|tác giả|người viết|bài|tin|theo)\s*:?\s+", _F)
 
 # A line of the article opening with the agency code "(TUAG)- ", "(ĐCSVN) - ".
 SOURCE_PREFIX = re.compile(r"^\s*\((?:[A-ZĐ][A-Za-zĐđ.]{1,14})\)\s*[-–—]+\s*")

@@ -67,6 +67,8 @@ def _is_body_like(line: str, label: tuple[str, str] | None) -> bool:
 
 
 def _is_paragraph_end(line: str) -> bool:
+    if len(line) < 120 and line.startswith("(") and line.endswith(")"):
+        return False  # "(Phòng Công tác đảng)" under a signature
     return len(line) >= BODY_MIN_CHARS or bool(SENTENCE_END.search(line))
 
 
@@ -86,11 +88,17 @@ def clean_text_dump(raw: str) -> Cleaned:
     # 1. header: title, date, views
     title = None
     published = None
+    header_author = None
     loose_date = None  # from a short unlabelled line such as "14/10/2020 16:05 | Số lần xem: 298"
     views = None
     for i in range(start):
         line, label = lines[i], labels[i]
         if not line:
+            continue
+        sig = SIGNATURE_PREFIX.match(line) if len(line) <= MAX_PATTERN_LINE else None
+        if sig and name_in_signature(sig.group(2)):  # "Tác giả: Đại tá Hoàng Văn Thắng, ..."
+            header_author = header_author or name_in_signature(sig.group(2))
+            dropped.append(line)
             continue
         if label is None:
             found = parse_date(line) if len(line) <= DATE_LINE_MAX_CHARS else None
@@ -113,7 +121,7 @@ def clean_text_dump(raw: str) -> Cleaned:
         text="\n".join(body),
         title=title,
         published_date=published,
-        author=clean_author(author),
+        author=clean_author(author or header_author),
         views=views,
         dropped=dropped,
     )
@@ -125,6 +133,7 @@ def _body_and_tail(
     """Body lines up to the first stop line, less boilerplate; then the tail taken off."""
     body: list[str] = []
     views = None
+    byline = None  # a signature line that a boilerplate pattern took
     caption_left = 0  # lines of the caption block an image file name opens
     in_caption = False
     for i, (line, label) in enumerate(zip(lines, labels)):
@@ -147,6 +156,9 @@ def _body_and_tail(
                 views = parse_views(line)
             if name == "image_file":
                 caption_left = CAPTION_BLOCK_LINES
+            sig = SIGNATURE_PREFIX.match(line)
+            if sig and name_in_signature(sig.group(2)):  # "Tin, ảnh: Minh Huyền"
+                byline = name_in_signature(sig.group(2))
             dropped.append(line)
             continue
         if title and _norm(line) == _norm(title):
@@ -159,17 +171,20 @@ def _body_and_tail(
     while body and len(body[-1]) < BODY_MIN_CHARS and not _is_paragraph_end(body[-1]):
         line = body.pop()
         dropped.append(line)
+        if author:  # the signature nearest the end wins over names in captions above it
+            continue
         sig = SIGNATURE_PREFIX.match(line)
-        if sig and looks_like_name(sig.group(2)):
-            author = sig.group(2)
+        if sig and name_in_signature(sig.group(2)):
+            author = name_in_signature(sig.group(2))
         elif not SIGNATURE_DETAIL.match(line) and name_in_signature(line):
             author = name_in_signature(line)
     # a signature that ends with a full stop ("Tác giả: Lê Văn An.")
     if body and author is None and len(body[-1]) < 80:
         sig = SIGNATURE_PREFIX.match(body[-1])
-        if sig and looks_like_name(sig.group(2).rstrip(".")):
-            author = sig.group(2).rstrip(".")
+        if sig and name_in_signature(sig.group(2)):
+            author = name_in_signature(sig.group(2))
             dropped.append(body.pop())
+    author = author or byline
     if body:
         body[0] = SOURCE_PREFIX.sub("", body[0])
     return body, views, author

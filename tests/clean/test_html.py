@@ -30,3 +30,20 @@ def test_fallback_when_trafilatura_finds_nothing():
 def test_garbage_html_does_not_raise():
     for html in ("", "<", "<html><body></body></html>", "<div>" * 500):
         clean_html(html)
+
+
+NEWS = """<html><head><title>Hội nghị sơ kết</title></head><body><article>
+<h1>Ủy ban Kiểm tra Huyện ủy sơ kết công tác 6 tháng</h1>
+<div class="detail-sapo">(BNA) - Sáng 12/7, Ủy ban Kiểm tra Huyện ủy Yên Thành tổ chức hội nghị sơ kết công tác kiểm tra, giám sát 6 tháng đầu năm.</div>
+<div class="detail-content">
+<p>Trong 6 tháng, cấp ủy các cấp đã kiểm tra 120 tổ chức đảng và 356 đảng viên, giám sát chuyên đề 64 tổ chức đảng; qua đó kịp thời chấn chỉnh những thiếu sót trong lãnh đạo, chỉ đạo ở cơ sở.</p>
+<p style="text-align:center"><img src="/a.jpg"><br><i>Quang cảnh hội nghị sơ kết</i></p>
+<p>Hội nghị đề ra nhiệm vụ trọng tâm 6 tháng cuối năm, tập trung kiểm tra tổ chức đảng và đảng viên khi có dấu hiệu vi phạm, nhất là trong quản lý đất đai và tài chính.</p>
+</div></article></body></html>"""
+
+
+def test_lead_in_a_div_is_kept_and_photo_paragraph_dropped():
+    cleaned = clean_html(NEWS)
+    assert cleaned.text.startswith("Sáng 12/7, Ủy ban Kiểm tra Huyện ủy Yên Thành")
+    assert "Quang cảnh hội nghị" not in cleaned.text
+    assert cleaned.text.endswith("quản lý đất đai và tài chính.")

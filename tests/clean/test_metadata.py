@@ -71,3 +71,37 @@ def test_page_date_metadata_first():
 
 def test_page_date_falls_back_to_extracted():
     assert page_date("<html><body><p>abc</p></body></html>", "abc", "2022-05-01") == date(2022, 5, 1)
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("Đăng bởi Thu Hương", "Thu Hương"),
+        ("Đại tá Hoàng Văn Thắng, Chính ủy Bộ Chỉ huy Quân sự tỉnh", "Hoàng Văn Thắng"),
+        ("ThS. Lê Thị Mai", "Lê Thị Mai"),
+        ("HOÀI THƯƠNG", "Hoài Thương"),
+        ("NGUYỄN VĂN AN", "Nguyễn Văn An"),
+        ("TIN LIÊN QUAN", None),
+    ],
+)
+def test_bylines(line, expected):
+    assert name_in_signature(line) == expected
+
+
+def test_clean_author_strips_prefixes():
+    from pipeline.clean.metadata import clean_author
+
+    assert clean_author("Đăng bởi Thu Hương") == "Thu Hương"
+    assert clean_author("Tác giả: Thiếu tá Phạm Anh") == "Phạm Anh"
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<time class="entry-date published" datetime="2023-07-01T09:30:12+07:00">01/07/2023</time><time class="updated" datetime="2023-07-03T10:00:00+07:00">03/07/2023</time>',
+        '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2023-07-01T09:30:00+07:00"}</script>',
+    ],
+)
+def test_structured_publication_dates(markup):
+    html = f"<html><body>{markup}<p>Nội dung bài viết về công tác kết nạp đảng viên.</p></body></html>"
+    assert page_date(html, "Nội dung bài viết về công tác kết nạp đảng viên.", None) == date(2023, 7, 1)

@@ -127,3 +127,18 @@ def test_main_text_is_capped_at_a_paragraph_break():
     cleaned = cap_text(Cleaned(text="đoạn một\n" * 10 + "đoạn cuối"), 30)
     assert cleaned.text == "đoạn một\nđoạn một\nđoạn một"
     assert cleaned.dropped[0].startswith("[main text of")
+
+
+def test_bylines_above_the_title_and_in_a_caption_line():
+    para = "Đảng ủy Quân sự tỉnh luôn coi trọng xây dựng tổ chức cơ sở đảng trong sạch, vững mạnh, gắn với xây dựng đơn vị vững mạnh toàn diện, bảo đảm sự lãnh đạo tuyệt đối, trực tiếp về mọi mặt của Đảng."
+    top = clean_text_dump(f"Tác giả: Đại tá Hoàng Văn Thắng, Chính ủy\nXây dựng tổ chức cơ sở đảng vững mạnh\nThứ Hai, 18/03/2024 | 08:15\n{para}\n")
+    assert top.author == "Hoàng Văn Thắng" and top.title == "Xây dựng tổ chức cơ sở đảng vững mạnh"
+    bottom = clean_text_dump(f"Một tiêu đề bài viết\n{para}\nTin, ảnh: Minh Huyền\nTin bài cùng chuyên mục:\n• Bài khác (10-08-2022)\n")
+    assert bottom.author == "Minh Huyền"
+    assert bottom.text == para
+
+
+def test_unit_line_under_a_signature_is_not_body():
+    para = "Các chi bộ đưa việc thực hiện văn hóa ứng xử vào nội dung sinh hoạt thường kỳ, coi đây là tiêu chí đánh giá mức độ hoàn thành nhiệm vụ của mỗi đảng viên trong năm, gắn với thi đua của đơn vị."
+    cleaned = strip_residue(f"{para}\nTrần Minh Khoa\n(Phòng Công tác đảng và công tác chính trị)")
+    assert cleaned.text == para and cleaned.author == "Trần Minh Khoa"
