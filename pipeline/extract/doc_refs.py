@@ -362,7 +362,8 @@ def _windows(text: str, before: int = 60, after: int = 220) -> list[tuple[int, i
 def _row(**kw) -> dict:
     row = dict.fromkeys(
         ("canonical", "doc_type", "doc_type_name", "number", "year", "issuer_code", "system",
-         "issued_date", "issuer_text", "term", "plenum", "catalog_id", "catalog_title"),
+         "issued_date", "issuer_text", "issuer_entity_id", "term", "plenum", "catalog_id",
+         "catalog_title"),
         None,
     )
     row["partial"] = False

@@ -1,8 +1,9 @@
--- Member counts (unit 'đảng viên', absolute numbers) by province and organisation (the count's subject):
+-- Member counts (unit 'đảng viên', absolute numbers) by province and organisation (the count's subject,
+-- as the organisation entity it links to when there is one):
 -- the latest value by article date, the largest, and how many counts and articles report one.
 select
     coalesce(a.province, '(unknown)') as province,
-    coalesce(c.subject, '(unknown)') as organisation,
+    coalesce(e.name, c.subject, '(unknown)') as organisation,
     coalesce(c.qualifier, '') as qualifier,
     arg_max(c.value, coalesce(a.published_date, date '1900-01-01'))::bigint as latest,
     max(a.published_date) as latest_article,
@@ -11,6 +12,7 @@ select
     count(distinct c.article_id) as articles
 from counts c
 join articles a using (article_id)
+left join entities e on e.article_id = c.article_id and e.entity_id = c.subject_entity_id
 where c.unit = 'đảng viên' and not coalesce(c.percent, false)
 group by 1, 2, 3
 order by province, largest desc, organisation, qualifier;
