@@ -227,12 +227,25 @@ def work(item: Page | PageError) -> PageResult:
     return page_rows(item, _worker_nlp() if isinstance(item, Page) else None)
 
 
+def _watch_parent(parent: int) -> None:
+    """Worker initializer: exit when the run that started this worker is gone
+    (a killed ``pipeline extract`` must not leave its workers behind)."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="watch-parent").start()
+
+
 def _local_results(items: Iterator, workers: int, max_in_flight: int) -> Iterator[PageResult]:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_watch_parent, initargs=(os.getpid(),)) as pool:
         pending: set = set()
         for item in items:
             pending.add(pool.submit(work, item))
