@@ -81,6 +81,7 @@ def pinned_code_key(monkeypatch):
     """The killed run (a subprocess) and the resumed one must agree on the code key even
     if a file of the package changes meanwhile (others edit the tree while tests run)."""
     monkeypatch.setenv("PIPELINE_CODE_KEY", "crash-test")
+    monkeypatch.setenv("PIPELINE_MIN_PAGES_PER_WORKER", "1")  # the 2-worker kill needs worker processes
 
 
 @pytest.fixture(scope="module")

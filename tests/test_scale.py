@@ -22,6 +22,7 @@ def dataset(out):
 def pinned_code_key(monkeypatch):
     """Dask workers check they run the driver's code; others edit the tree while tests run."""
     monkeypatch.setenv("PIPELINE_CODE_KEY", "scale-test")
+    monkeypatch.setenv("PIPELINE_MIN_PAGES_PER_WORKER", "1")  # small corpora still use the workers
 
 
 @pytest.fixture(scope="module")
@@ -71,3 +72,12 @@ def test_dask_local_cluster_gives_the_same_dataset(corpus, sequential, tmp_path)
     import pandas as pd
 
     assert len(pd.read_parquet(part / "dates")) == len(sequential["dates"])
+
+
+def test_few_changed_pages_stay_in_process(corpus, tmp_path, monkeypatch):
+    corpus, n = corpus
+    monkeypatch.setenv("PIPELINE_MIN_PAGES_PER_WORKER", str(n))  # n + 1 pages < 2 * n: no workers
+    started = []
+    monkeypatch.setattr(run, "_local_results", lambda *a, **k: started.append(1) or iter(()))
+    summary = run.extract([corpus], tmp_path, workers=2)
+    assert summary.processed == n + 1 and not started
