@@ -1,9 +1,12 @@
 """Parquet output: validated against ``pipeline.schema``, written atomically.
 
-``DatasetWriter`` streams rows into one temporary Parquet file per table (a row
-group per flush, so memory stays bounded) and renames every file into place
-only when the run closes it: an interrupted run leaves the previous dataset
-untouched and never a half-written file.
+``PartStore`` is what ``pipeline extract`` writes with: page results committed in
+batches under ``<out>/.state`` (a killed run keeps every committed batch), then
+published as one canonical file per table, ``<out>/<table>.parquet``, rewritten
+atomically (temporary file, then rename) so a reader never sees a half-written
+file. See the layout below. ``write_table`` writes one whole table atomically;
+``DatasetWriter`` streams one temporary file per table and renames them all at
+``close()`` (kept for callers that write a dataset in one pass).
 """
 from __future__ import annotations
 
