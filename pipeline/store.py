@@ -135,7 +135,8 @@ class DatasetWriter:
 # Layout of an output folder (``data/processed``):
 #
 #     <table>.parquet                    the canonical dataset, one file per table,
-#                                        rewritten atomically by ``publish``
+#                                        rewritten by ``publish``: every table into a
+#                                        temporary file first, then all renamed
 #     .state/batches/<batch>/            one committed batch of pages:
 #         pages.parquet                  source, content_hash, key of every page in it
 #         <table>.parquet                its rows, plus _source, _batch, _row
@@ -304,14 +305,21 @@ class PartStore:
         else:
             con.execute("CREATE TEMP TABLE winners (_source VARCHAR)")
         counts: dict[str, int] = {}
-        for name, schema in TABLES.items():
-            if not files(name):
-                counts[name] = write_table(self.out_dir / f"{name}.parquet", name, [])
-                continue
-            where = "" if name == "errors" else "WHERE _source IN (SELECT _source FROM winners)"
-            cols = ", ".join(f'"{c}"' for c in schema.names)
-            sql = f"SELECT {cols} FROM {scan(name)} {where} ORDER BY _ord, _row"
-            counts[name] = _stream_to_parquet(con.sql(sql), schema, self.out_dir / f"{name}.parquet")
+        written: dict[str, str] = {}  # every table is written first, then all are renamed
+        try:
+            for name, schema in TABLES.items():
+                result = None
+                if files(name):
+                    where = "" if name == "errors" else "WHERE _source IN (SELECT _source FROM winners)"
+                    cols = ", ".join(f'"{c}"' for c in schema.names)
+                    result = con.sql(f"SELECT {cols} FROM {scan(name)} {where} ORDER BY _ord, _row")
+                written[name], counts[name] = _stream_to_tmp(result, schema, self.out_dir / f"{name}.parquet")
+            for name, tmp in written.items():
+                os.replace(tmp, self.out_dir / f"{name}.parquet")
+        finally:
+            for tmp in written.values():
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
         if partitioned:
             write_partitioned(self.out_dir, con)
         con.close()
@@ -338,24 +346,26 @@ def _fsync_dir_files(folder: Path) -> None:
             os.close(fd)
 
 
-def _stream_to_parquet(result, schema: pa.Schema, path: Path, batch_rows: int = 10_000) -> int:
-    """Write a DuckDB result to ``path`` atomically, batch by batch, cast to ``schema``."""
-    reader = result.to_arrow_reader(batch_rows)
+def _stream_to_tmp(result, schema: pa.Schema, path: Path, batch_rows: int = 10_000) -> tuple[str, int]:
+    """Write a DuckDB result (or None: no rows) into a temporary file beside ``path``,
+    batch by batch, cast to ``schema``; returns (temporary path, rows)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     n = 0
     try:
         with pq.ParquetWriter(tmp, schema) as writer:
-            for batch in reader:
-                table = pa.Table.from_batches([batch]).cast(schema, safe=False)
-                writer.write_table(table)
-                n += table.num_rows
+            if result is None:
+                writer.write_table(schema.empty_table())
+            else:
+                for batch in result.to_arrow_reader(batch_rows):
+                    table = pa.Table.from_batches([batch]).cast(schema, safe=False)
+                    writer.write_table(table)
+                    n += table.num_rows
         os.chmod(tmp, _FILE_MODE)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return n
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp, n
 
 
 def _cast_batches(reader, schema: pa.Schema):
