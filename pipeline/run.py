@@ -2,7 +2,11 @@
 
 ``process_page`` turns one ``Page`` into rows for every table (or an error row):
 decode → normalise → clean → tokenize once into a Doc → components. ``extract``
-runs it over files and folders and writes the dataset.
+runs it over files and folders and writes the dataset: in this process
+(``workers=1``), in worker processes (``workers=N``, each builds its nlp once),
+or on a Dask cluster (``engine="dask"``), always through ``work``/``page_rows``,
+with at most 4 pages per worker in flight and results committed in batches
+(``pipeline.store.PartStore``); re-runs skip unchanged pages and resume killed runs.
 """
 from __future__ import annotations
 
