@@ -1,8 +1,8 @@
 """Enumerated-list markers and cues, as data.
 
 Read by :mod:`pipeline.extract.solutions`. Everything a reader may want to
-extend lives here: the marker families (``Thứ nhất``, ``Một là``, ``1.``,
-``a)``, ``-``, ``+``, ``•``), the words that make a paragraph a photo caption or
+extend lives here: the marker families (``Thứ nhất``, ``Một là``, ``(1)``,
+``1.``, ``a)``, ``(a)``, ``I.``, ``-``, ``+``, ``•``), the words that make a paragraph a photo caption or
 a closing paragraph, the verbs that open an unmarked task paragraph and the
 weighted cues that give a list its kind.
 
@@ -50,6 +50,12 @@ LA_WORDS: dict[int, tuple[str, ...]] = {
 LETTERS_VI = "abcdđeghiklmnopqrstuvxy"
 LETTERS_LATIN = "abcdefghijklmnopqrstuvwxyz"
 
+# Upper-case roman numerals: value -> the numeral ("I.", "II.", ... "XX.")
+ROMAN_WORDS: dict[int, tuple[str, ...]] = {
+    v: (r,) for v, r in enumerate(
+        "I II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI XVII XVIII XIX XX".split(), start=1)
+}
+
 
 def _alt(words: dict[int, tuple[str, ...]]) -> str:
     flat = sorted({w for ws in words.values() for w in ws}, key=len, reverse=True)
@@ -77,10 +83,21 @@ class Family:
     inline: bool = False  # may also start after ". ; :" inside a paragraph
     ignorecase: bool = False
     glue_upper: bool = False  # with no space after the marker, the item must start upper-case
+    inline_before: str | None = None  # what may precede an inline marker (default INLINE_BEFORE)
+    colon_lead: bool = False  # a list needs a lead ending with ":" (as dash lists do)
+    headings: bool = False  # an item that reads as a section heading is no item (see ROMAN_HEADING_MAX_CHARS)
+    footnotes: bool = False  # "(1) ..." lines whose numbers were cited earlier are footnotes
 
 
 # After "Thứ hai," a date or a number means a weekday ("Thứ Hai, ngày 29/3/2021").
 _NOT_WEEKDAY = r"(?!\s*(?:ngày|\d))"
+
+# "(1) rà soát ...; (2) thực hiện ..., (3) ...": inside a paragraph a parenthesised
+# marker follows ": ; ," (spaces optional), "và"/"hoặc", or a sentence end and at least
+# one space. A footnote reference is glued to a word or a closing quote
+# ("“...”(1);", "...tốt.(2)") or is followed by punctuation, not by a word, and so is
+# never a marker.
+PAREN_INLINE_BEFORE = r"(?:(?<=[;:,])[ \t]*|(?<=[.!?…])[ \t]+|(?<=\svà)[ \t]+|(?<=\shoặc)[ \t]+)"
 
 FAMILIES: tuple[Family, ...] = (
     Family(
@@ -97,6 +114,21 @@ FAMILIES: tuple[Family, ...] = (
         sequenced=True,
         inline=True,
         ignorecase=True,
+    ),
+    Family(
+        "paren_number",
+        r"(?P<marker>\((?P<key>\d{1,2})\))(?P<sep>\s*)(?=[^\W\d_])",
+        sequenced=True,
+        inline=True,
+        inline_before=PAREN_INLINE_BEFORE,
+        footnotes=True,
+    ),
+    Family(
+        "paren_letter",
+        r"(?P<marker>\((?P<key>[a-zđ])\))(?P<sep>\s*)(?=[^\W\d_])",
+        sequenced=True,
+        inline=True,
+        inline_before=PAREN_INLINE_BEFORE,
     ),
     Family(
         "number_paren",
@@ -121,6 +153,17 @@ FAMILIES: tuple[Family, ...] = (
         r"(?P<marker>(?P<key>[a-zđ])[.\-–/])(?P<sep>\s+)(?=[^\W\d_])",
         sequenced=True,
     ),
+    # "I. KẾT QUẢ ĐẠT ĐƯỢC" / "II. Phương hướng, nhiệm vụ năm 2024" are section headings,
+    # not items; only sentence-like items after a lead ending with ":" make a list
+    # ("... các nhiệm vụ trọng tâm sau:\nI. Tăng cường ...\nII. Nâng cao ...").
+    Family(
+        "roman",
+        rf"(?P<marker>(?P<key>{_alt(ROMAN_WORDS)})[.)\-–/])(?P<sep>\s*)(?=[^\W\d_])",
+        sequenced=True,
+        glue_upper=True,
+        colon_lead=True,
+        headings=True,
+    ),
     Family("dash", r"(?P<marker>[-–—])(?P<sep>\s*)(?=[^\W\d_]|[\"“‘'(])", sequenced=False),
     Family("plus", r"(?P<marker>\+)(?P<sep>\s*)(?=[^\W\d_]|[\"“‘'(])", sequenced=False),
     Family("bullet", r"(?P<marker>[•●▪◦∙·*✓➢►])(?P<sep>\s*)(?=\S)", sequenced=False),
@@ -132,6 +175,19 @@ INLINE_BEFORE = r"(?<=[.;:!?…])[ \t]*"
 # A dash/bullet item that is only a heading ("- Về giải pháp:") opens a section,
 # it is not a list item.
 HEADING_ITEM = re.compile(r"^[^.;!?\n]{1,80}:\s*$")
+# A roman-numbered line is a heading when it is printed in capitals, is a short
+# "...:" line (HEADING_ITEM), or is a short line without a sentence end that heads body
+# paragraphs (a terse item is directly followed by the next numeral).
+ROMAN_HEADING_MAX_CHARS = 160
+
+# A footnote reference: "(1)" glued to the word or quote before it, or after a closing
+# quote and a space, or followed by punctuation or the paragraph end. A "(1) ..." line
+# whose number was cited so earlier in the text is a footnote, not a list item.
+FOOTNOTE_REF = re.compile(
+    r"(?:(?<=[^\s(\[])|(?<=[”\"’»]\s))\((?P<key>\d{1,2})\)"
+    r"|\s\((?P<key2>\d{1,2})\)(?=\s*(?:[.,;:!?…”\"’]|$))",
+    re.MULTILINE,
+)
 
 # ---------------------------------------------------------------- paragraph types
 

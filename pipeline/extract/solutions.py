@@ -54,7 +54,8 @@ _KIND_ORDER = ("solution", "measure", "limitation", "other")
 
 def _compile(fam: lm.Family, inline: bool) -> re.Pattern:
     flags = re.IGNORECASE if fam.ignorecase else 0
-    return re.compile((lm.INLINE_BEFORE if inline else "") + fam.pattern, flags)
+    before = (fam.inline_before or lm.INLINE_BEFORE) if inline else ""
+    return re.compile(before + fam.pattern, flags)
 
 
 _START_RX = [(fam, _compile(fam, False)) for fam in lm.FAMILIES]
@@ -62,6 +63,7 @@ _INLINE_RX = [(fam, _compile(fam, True)) for fam in lm.FAMILIES if fam.inline]
 _FAMILY = {fam.name: fam for fam in lm.FAMILIES}
 _KIND_RX = [(re.compile(rx, re.IGNORECASE), kind, w) for rx, kind, w in lm.KIND_CUES]
 _ITEM_RX = [(re.compile(rx, re.IGNORECASE), kind) for rx, kind in lm.ITEM_CUES]
+_ROMAN_LOWER = {v: tuple(w.lower() for w in ws) for v, ws in lm.ROMAN_WORDS.items()}
 
 
 # ------------------------------------------------------------------ text structure
@@ -88,6 +90,7 @@ class _Cand:
     para: int
     inline: bool
     heading: bool = False
+    terse: bool = False  # a short roman line without a sentence end: a heading unless an item follows
 
 
 def _paragraphs(text: str) -> list[_Para]:
@@ -176,9 +179,11 @@ def _key(fam: lm.Family, raw: str) -> object:
         return lm.word_value(lm.THU_WORDS, raw)
     if fam.name == "la":
         return lm.word_value(lm.LA_WORDS, raw)
-    if fam.name.startswith("number"):
+    if fam.name == "roman":
+        return lm.word_value(_ROMAN_LOWER, raw)
+    if raw.isdigit():  # 1. 1) (1)
         return int(raw)
-    if fam.name.startswith("letter"):
+    if raw.isalpha():  # a. a) (a)
         return raw
     return None
 
@@ -205,8 +210,15 @@ def _make_cand(t: _Text, fam: lm.Family, m: re.Match, pi: int, inline: bool) -> 
     if fam.glue_upper and not m.group("sep") and not t.text[content:content + 1].isupper():
         return None  # "1.png" is a file name, "1.Tăng cường" a glued item
     cand = _Cand(m.start("marker"), content, fam.name, key, m.group("marker"), pi, inline)
+    rest = t.text[content:t.paras[pi].end]
     if not fam.sequenced:
-        cand.heading = bool(lm.HEADING_ITEM.match(t.text[content:t.paras[pi].end]))
+        cand.heading = bool(lm.HEADING_ITEM.match(rest))
+    elif fam.headings and not inline:
+        letters = [ch for ch in rest if ch.isalpha()]
+        short = len(rest.strip()) <= lm.ROMAN_HEADING_MAX_CHARS
+        cand.heading = bool(letters) and all(ch.isupper() for ch in letters) or (
+            short and bool(lm.HEADING_ITEM.match(rest)))
+        cand.terse = short and not cand.heading and not lm.SENTENCE_END.search(rest)
     return cand
 
 
@@ -233,11 +245,16 @@ def _candidates(t: _Text) -> list[_Cand]:
     # "- Về công tác tư tưởng:" followed by "+ ..." sub-items is an item, not a heading
     starts = {c.para: c for c in out if not c.inline}
     for c in out:
-        if c.heading:
+        if c.heading or c.terse:
             nxt = next((i for i in range(c.para + 1, len(t.paras)) if not t.paras[i].blank), None)
             sub = starts.get(nxt) if nxt is not None else None
+        if c.heading and not _FAMILY[c.family].sequenced:
             if sub is not None and not _FAMILY[sub.family].sequenced and sub.family != c.family:
                 c.heading = False
+        elif c.terse:
+            # "II. Phương hướng năm 2024" heads body paragraphs; a terse item is followed
+            # by the next item of its list
+            c.heading = sub is None or sub.family != c.family
     return out
 
 
@@ -250,7 +267,7 @@ def _sequenced_chains(cands: list[_Cand]) -> list[list[_Cand]]:
         if not fam.sequenced:
             continue
         cur: list[_Cand] = []
-        for c in (c for c in cands if c.family == fam.name):
+        for c in (c for c in cands if c.family == fam.name and not c.heading):
             if cur and c.para - cur[-1].para > lm.MAX_GAP_PARAGRAPHS:
                 chains.append(cur)
                 cur = []
@@ -302,9 +319,27 @@ def _seg_end(t: _Text, start: int, limit: int, inline_limit: bool) -> int:
     while end > start and t.text[end - 1].isspace():
         end -= 1
     if inline_limit:
-        while end > start and t.text[end - 1] in " \t;,–-":
-            end -= 1
+        while end > start:
+            m = _INLINE_TAIL.search(t.text, start, end)
+            if not m or m.start() == m.end():
+                break
+            end = m.start()
     return end
+
+
+# what an inline item leaves before the next marker: "...; (2)", "..., và (3)"
+_INLINE_TAIL = re.compile(r"(?:[\s;,–-]|(?<=\s)(?:và|hoặc)(?=\s|$))+$")
+
+
+def _footnote_block(t: _Text, chain: list[_Cand]) -> bool:
+    """"(1) Câu nói của ..." lines at the foot of an article whose numbers the text
+    cited before as footnote references ("...theo sau”(1).")."""
+    if not _FAMILY[chain[0].family].footnotes or any(c.inline for c in chain):
+        return False
+    cited = set()
+    for m in lm.FOOTNOTE_REF.finditer(t.text, 0, chain[0].pos):
+        cited.add(int(m.group("key") or m.group("key2")))
+    return all(c.key in cited for c in chain)
 
 
 def _tail_end(t: _Text, last: _Cand, start: int, start_cands: dict[int, _Cand]) -> int:
@@ -460,8 +495,10 @@ def _marked_lists(t: _Text, cands: list[_Cand]) -> list[dict]:
     groups = [(ch, True) for ch in _sequenced_chains(cands)]
     groups += [(run, False) for run in _symbol_runs(t, start_cands)]
     for chain, sequenced in groups:
+        if sequenced and _footnote_block(t, chain):
+            continue
         lead, context, colon = _lead(t, chain[0], start_cands, symbol=not sequenced)
-        if not sequenced and not colon:
+        if (not sequenced or _FAMILY[chain[0].family].colon_lead) and not colon:
             continue  # "TÀI LIỆU THAM KHẢO / - ... / - ..." or a page menu, not a list
         items = _items(t, chain, start_cands, sequenced)
         if len(items) < 2:
