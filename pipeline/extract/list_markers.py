@@ -188,6 +188,8 @@ FOOTNOTE_REF = re.compile(
     r"|\s\((?P<key2>\d{1,2})\)(?=\s*(?:[.,;:!?…”\"’]|$))",
     re.MULTILINE,
 )
+# ... and so is a "(1) ..." block printed under a rule line ("-----", "***", "___").
+FOOTNOTE_RULE = re.compile(r"^\s*[-_*=—–.~]{3,}\s*$")
 
 # ---------------------------------------------------------------- paragraph types
 

@@ -4,8 +4,13 @@
 (``pipeline.schema.SOLUTIONS`` minus ``article_id``), one row per list item:
 
 * **Marked lists.** Every paragraph start (and, for ``Thứ nhất``/``Một là``/
-  ``1)``/``a)``, every clause start after ``. ; :``) is matched against the marker
-  families of :mod:`pipeline.extract.list_markers`. Numbered families chain
+  ``1)``/``a)``, every clause start after ``. ; :``; for ``(1)``/``(a)`` also after
+  ``,`` and ``và``) is matched against the marker families of
+  :mod:`pipeline.extract.list_markers`. Footnote references (``“...”(1);``,
+  ``...tốt.(2)``) are no markers, and a ``(1) ...`` block under a rule line or citing
+  numbers used as references before is footnotes. Roman numerals (``I.``, ``II.``)
+  make a list only after a lead ending with ``:`` and only from items that do not read
+  as section headings (capitals, ``...:``, a short line heading body paragraphs). Numbered families chain
   ``1, 2, 3`` (a chain must start at the first ordinal, so a lone ``Thứ hai`` or a
   ``Thứ nhất`` in running prose is no list); dash, plus and bullet items chain
   over adjacent paragraphs and need a lead ending with ``:``. A dash line that is
@@ -245,17 +250,26 @@ def _candidates(t: _Text) -> list[_Cand]:
     # "- Về công tác tư tưởng:" followed by "+ ..." sub-items is an item, not a heading
     starts = {c.para: c for c in out if not c.inline}
     for c in out:
-        if c.heading or c.terse:
-            nxt = next((i for i in range(c.para + 1, len(t.paras)) if not t.paras[i].blank), None)
-            sub = starts.get(nxt) if nxt is not None else None
         if c.heading and not _FAMILY[c.family].sequenced:
+            sub = starts.get(_next_para(t, c.para, 1))
             if sub is not None and not _FAMILY[sub.family].sequenced and sub.family != c.family:
                 c.heading = False
         elif c.terse:
-            # "II. Phương hướng năm 2024" heads body paragraphs; a terse item is followed
-            # by the next item of its list
-            c.heading = sub is None or sub.family != c.family
+            # "II. Phương hướng năm 2024" heads body paragraphs; a terse item has an item
+            # of its list just before or after it
+            near = (starts.get(_next_para(t, c.para, d)) for d in (-1, 1))
+            c.heading = not any(n is not None and n.family == c.family for n in near)
     return out
+
+
+def _next_para(t: _Text, pi: int, step: int) -> int | None:
+    """The next non-blank paragraph after (step 1) or before (step -1) paragraph ``pi``."""
+    pi += step
+    while 0 <= pi < len(t.paras):
+        if not t.paras[pi].blank:
+            return pi
+        pi += step
+    return None
 
 
 # ------------------------------------------------------------------ lists
@@ -332,10 +346,13 @@ _INLINE_TAIL = re.compile(r"(?:[\s;,–-]|(?<=\s)(?:và|hoặc)(?=\s|$))+$")
 
 
 def _footnote_block(t: _Text, chain: list[_Cand]) -> bool:
-    """"(1) Câu nói của ..." lines at the foot of an article whose numbers the text
-    cited before as footnote references ("...theo sau”(1).")."""
+    """"(1) Câu nói của ..." lines at the foot of an article: under a rule line, or
+    whose numbers the text cited before as footnote references ("...theo sau”(1).")."""
     if not _FAMILY[chain[0].family].footnotes or any(c.inline for c in chain):
         return False
+    above = _next_para(t, chain[0].para, -1)
+    if above is not None and lm.FOOTNOTE_RULE.match(t.content(t.paras[above])):
+        return True
     cited = set()
     for m in lm.FOOTNOTE_REF.finditer(t.text, 0, chain[0].pos):
         cited.add(int(m.group("key") or m.group("key2")))

@@ -73,6 +73,35 @@ FAMILY_CASES = [
         id="number-paren",
     ),
     pytest.param(
+        "Ban Chỉ đạo đề nghị các chi bộ trực thuộc tập trung làm tốt các việc sau:\n"
+        "(1) Rà soát danh sách đảng viên miễn sinh hoạt, đề nghị cấp trên xem xét;\n"
+        "(2) Hoàn thành thu, nộp đảng phí quý IV trước ngày 15/12;\n"
+        "(3) Chuẩn bị nội dung sinh hoạt chuyên đề tháng Giêng.\n",
+        ["(1)", "(2)", "(3)"],
+        ["Rà soát danh sách", "Hoàn thành thu", "Chuẩn bị nội dung"],
+        "solution",
+        id="paren-number",
+    ),
+    pytest.param(
+        "Ủy ban Kiểm tra Huyện ủy kiến nghị Ban Thường vụ mấy vấn đề sau:\n"
+        "(a) Chỉ đạo chi bộ khắc phục ngay những thiếu sót trong quản lý đảng viên.\n"
+        "(b) Bổ sung quy chế phối hợp với Mặt trận Tổ quốc xã.\n",
+        ["(a)", "(b)"],
+        ["Chỉ đạo chi bộ", "Bổ sung quy chế"],
+        "solution",
+        id="paren-letter",
+    ),
+    pytest.param(
+        "Năm 2025, Đảng ủy thị trấn xác định ba nhiệm vụ trọng tâm sau:\n"
+        "I. Nâng cao chất lượng sinh hoạt chi bộ, trọng tâm là sinh hoạt chuyên đề.\n"
+        "II. Đẩy mạnh công tác phát triển đảng viên ở các tổ dân phố.\n"
+        "III. Tăng cường kiểm tra, giám sát việc thực hiện quy chế dân chủ ở cơ sở.\n",
+        ["I.", "II.", "III."],
+        ["Nâng cao chất lượng", "Đẩy mạnh công tác", "Tăng cường kiểm tra"],
+        "solution",
+        id="roman-tasks",
+    ),
+    pytest.param(
         "Kế hoạch xác định các nhiệm vụ cụ thể như sau:\n"
         "a) Tổ chức học tập chuyên đề năm cho toàn thể đảng viên;\n"
         "b) Đánh giá, xếp loại chi bộ cuối năm đúng thực chất.\n",
@@ -169,6 +198,10 @@ GLUED_CASES = [
     (LEAD + "Thứ nhất: học tập.\nThứ hai: kiện toàn chi ủy.\n", "Thứ hai", "kiện toàn"),
     (LEAD + "Một là: rà soát.\nHai là: đánh giá.\nBa là: đổi mới cách làm.\n", "Ba là", "đổi mới"),
     (LEAD + "1.Tăng cường kiểm tra.\n2.Kiện toàn chi ủy.\n", "1.", "Tăng cường"),
+    (LEAD + "1/ Tăng cường kiểm tra.\n2/ Kiện toàn chi ủy.\n", "2/", "Kiện toàn"),
+    (LEAD + "a/ Học tập nghị quyết.\nb/ Kiện toàn chi ủy.\n", "b/", "Kiện toàn"),
+    (LEAD + "(1)Rà soát đảng viên.\n(2)Kiện toàn chi ủy.\n", "(2)", "Kiện toàn"),
+    ("Chi bộ thống nhất:(1)rà soát đảng viên;(2)kiện toàn chi ủy.\n", "(1)", "rà soát"),
     (LEAD + "-Về công tác tư tưởng: nắm tình hình.\n-Về tổ chức: kiện toàn.\n", "-", "Về công tác"),
 ]
 
@@ -354,6 +387,231 @@ def test_plus_sub_items_under_dash_items():
     assert [r["text"][:20] for r in dash[1:]] == ["Về công tác tổ chức:", "Về công tác kiểm tra"]
 
 
+# ---------------------------------------------------------------- parenthesised numbers and footnotes
+
+PAREN_LISTS = [
+    pytest.param(
+        "Kết luận buổi làm việc, đồng chí Phó Bí thư Tỉnh ủy yêu cầu Đảng ủy xã trong năm 2025 tập trung: "
+        "(1) kiện toàn ngay chi ủy các thôn sau sáp nhập; (2) duy trì nghiêm sinh hoạt chi bộ định kỳ "
+        "theo Hướng dẫn của Ban Tổ chức Tỉnh ủy; (3) phấn đấu kết nạp ít nhất 40 đảng viên mới.\n",
+        ["(1)", "(2)", "(3)"],
+        ["kiện toàn ngay chi ủy các thôn sau sáp nhập", "duy trì nghiêm sinh hoạt chi bộ định kỳ "
+         "theo Hướng dẫn của Ban Tổ chức Tỉnh ủy", "phấn đấu kết nạp ít nhất 40 đảng viên mới."],
+        "Kết luận buổi làm việc, đồng chí Phó Bí thư Tỉnh ủy yêu cầu Đảng ủy xã trong năm 2025 tập trung:",
+        id="inline-semicolons",
+    ),
+    pytest.param(
+        "Chi bộ thống nhất ba việc cần làm ngay: (1) rà soát hồ sơ đảng viên, (2) thu đảng phí đúng hạn "
+        "và (3) đăng ký làm theo gương Bác.\n",
+        ["(1)", "(2)", "(3)"],
+        ["rà soát hồ sơ đảng viên", "thu đảng phí đúng hạn", "đăng ký làm theo gương Bác."],
+        "Chi bộ thống nhất ba việc cần làm ngay:",
+        id="inline-commas-va",
+    ),
+    pytest.param(
+        "Hội nghị thống nhất hai nhiệm vụ trọng tâm của quý tới. (1) Rà soát, bổ sung quy hoạch cấp ủy; "
+        "(2) Đổi mới cách đánh giá, xếp loại đảng viên.\n",
+        ["(1)", "(2)"],
+        ["Rà soát, bổ sung quy hoạch cấp ủy", "Đổi mới cách đánh giá, xếp loại đảng viên."],
+        "Hội nghị thống nhất hai nhiệm vụ trọng tâm của quý tới.",
+        id="after-sentence-end",
+    ),
+    pytest.param(
+        "Các cấp ủy cần làm tốt những việc sau:\n"
+        "(1) Quán triệt nghị quyết đến từng đảng viên.\n"
+        "Việc quán triệt phải gắn với xây dựng chương trình hành động cụ thể.\n"
+        "(2) Phân công cấp ủy viên theo dõi từng chi bộ.\n",
+        ["(1)", "(2)"],
+        ["Quán triệt nghị quyết đến từng đảng viên.\nViệc quán triệt phải gắn với xây dựng chương trình "
+         "hành động cụ thể.", "Phân công cấp ủy viên theo dõi từng chi bộ."],
+        "Các cấp ủy cần làm tốt những việc sau:",
+        id="line-starts-over-paragraphs",
+    ),
+]
+
+
+@pytest.mark.parametrize("text,markers,items,lead", PAREN_LISTS)
+def test_parenthesised_numbers(text, markers, items, lead):
+    rows = find_solution_lists(text)
+    assert_exact(text, rows)
+    (lst,) = marked(rows)
+    assert [r["marker"] for r in lst] == markers
+    assert [r["text"] for r in lst] == items
+    assert lst[0]["lead"] == lead
+    assert lst[0]["kind"] == "solution"
+
+
+NOT_PAREN_LISTS = [
+    pytest.param("Bác Hồ căn dặn: “Đảng viên đi trước, làng nước theo sau”(1); “Chi bộ tốt thì mọi việc "
+                 "sẽ tốt”(2). Lời dạy ấy đến nay vẫn còn nguyên giá trị.\n", id="glued-after-quotes"),
+    pytest.param("Chi bộ là hạt nhân lãnh đạo ở cơ sở “bốn tốt” (1); đảng viên phải gương mẫu “nói đi "
+                 "đôi với làm” (2). Đó là yêu cầu xuyên suốt.\n", id="spaced-after-quotes"),
+    pytest.param("Năm 2023 chi bộ được công nhận trong sạch, vững mạnh.(1) Lời dạy ấy được quán triệt. "
+                 "Đảng viên trẻ tiến bộ rõ.(2) Chi bộ tiếp tục phát huy.\n", id="glued-after-period"),
+    pytest.param("Chi bộ đạt danh hiệu trong sạch, vững mạnh tiêu biểu (1). Đảng ủy khen thưởng 5 đảng "
+                 "viên (2).\n", id="before-period"),
+    pytest.param("Chi bộ hoàn thành xuất sắc nhiệm vụ ba năm liền (2021 - 2023)(1); đảng viên trẻ được "
+                 "giao việc cụ thể(2).\n", id="after-parenthesis"),
+    pytest.param(
+        "Chủ tịch Hồ Chí Minh dạy: “Đảng viên đi trước, làng nước theo sau”(1). Chi bộ luôn quán triệt "
+        "lời dạy ấy, năm 2023 được công nhận hoàn thành xuất sắc nhiệm vụ(2).\n"
+        "Mỗi đảng viên trẻ rèn luyện tốt hôm nay sẽ là cán bộ kế cận vững vàng mai sau./.\n"
+        "Lê Minh\n"
+        "------------------\n"
+        "(1) Câu nói của Chủ tịch Hồ Chí Minh được Nhân dân truyền tụng.\n"
+        "(2) Theo báo cáo tổng kết năm 2023 của chi bộ.\n",
+        id="footnote-block",
+    ),
+    pytest.param(
+        "Bác dạy: “Đảng viên đi trước, làng nước theo sau”(1). Chi bộ được công nhận trong sạch, vững "
+        "mạnh tiêu biểu năm 2023(2).\n"
+        "Nguyễn Thu Hà\n"
+        "(1) Câu nói của Chủ tịch Hồ Chí Minh được Nhân dân truyền tụng.\n"
+        "(2) Theo báo cáo tổng kết năm 2023 của Đảng ủy.\n",
+        id="footnote-block-cited-numbers",
+    ),
+    pytest.param("Kế hoạch giao nhiệm vụ theo các điểm (1), (2) và (3) của Hướng dẫn số 12.\n",
+                 id="cited-points-without-first"),
+    pytest.param("Thực hiện các mục: (1), (2) và (3) của Kế hoạch.\n", id="cited-points-after-colon"),
+    pytest.param("Bình luận (0) | Gửi bình luận\n", id="comment-counter"),
+]
+
+
+@pytest.mark.parametrize("text", NOT_PAREN_LISTS)
+def test_parenthesised_numbers_that_are_not_lists(text):
+    rows = find_solution_lists(text)
+    assert_exact(text, rows)
+    assert marked(rows) == []
+
+
+def test_footnote_block_beside_a_real_list():
+    text = (
+        "Bác dạy: “Chi bộ tốt thì mọi việc sẽ tốt”(1). Thời gian tới, chi bộ tập trung: (1) đổi mới "
+        "sinh hoạt; (2) chăm lo phát triển đảng viên.\n"
+        "------------------\n"
+        "(1) Hồ Chí Minh, Toàn tập.\n"
+        "(2) Theo báo cáo của chi bộ.\n"
+    )
+    lists = marked(find_solution_lists(text))
+    assert [[r["text"] for r in lst] for lst in lists] == [["đổi mới sinh hoạt", "chăm lo phát triển đảng viên."]]
+
+
+# ---------------------------------------------------------------- roman numerals
+
+def test_roman_headings_are_not_items():
+    text = (
+        "I. KẾT QUẢ ĐẠT ĐƯỢC\n"
+        "Năm 2024, Đảng bộ xã kết nạp 25 đảng viên, 100% chi bộ hoàn thành nhiệm vụ.\n"
+        "II. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025\n"
+        "Đảng bộ tiếp tục nâng cao chất lượng sinh hoạt chi bộ, chú trọng đảng viên trẻ.\n"
+    )
+    assert marked(find_solution_lists(text)) == []
+
+
+def test_roman_headings_after_a_colon_lead_are_not_items():
+    text = (
+        "Báo cáo chính trị trình đại hội gồm hai phần:\n"
+        "I. Kết quả thực hiện Nghị quyết Đại hội nhiệm kỳ 2020 - 2025\n"
+        "Đảng bộ đã lãnh đạo hoàn thành và vượt 15/18 chỉ tiêu nghị quyết đề ra.\n"
+        "II. Phương hướng, mục tiêu nhiệm kỳ 2025 - 2030\n"
+        "Đảng bộ xác định xây dựng Đảng là nhiệm vụ then chốt, phát triển kinh tế là trọng tâm.\n"
+    )
+    assert marked(find_solution_lists(text)) == []
+
+
+def test_roman_sentence_items_without_a_colon_lead_are_not_a_list():
+    text = (
+        "Đảng ủy họp phiên thường kỳ tháng 3.\n"
+        "I. Đánh giá tình hình thực hiện nhiệm vụ quý I đạt nhiều kết quả tích cực.\n"
+        "II. Thông qua kế hoạch kiểm tra, giám sát năm 2025 của Ủy ban Kiểm tra.\n"
+    )
+    assert marked(find_solution_lists(text)) == []
+
+
+def test_terse_roman_items_after_a_colon_lead():
+    text = (
+        "Hội nghị thống nhất các nhiệm vụ trọng tâm sau:\n"
+        "I. Nâng cao chất lượng sinh hoạt chi bộ\n"
+        "II. Đẩy mạnh kết nạp đảng viên trong thanh niên\n"
+        "III. Tăng cường kiểm tra, giám sát\n"
+        "Hội nghị bế mạc lúc 11 giờ cùng ngày.\n"
+    )
+    (lst,) = marked(find_solution_lists(text))
+    assert [r["marker"] for r in lst] == ["I.", "II.", "III."]
+    assert lst[-1]["text"] == "Tăng cường kiểm tra, giám sát"
+
+
+def test_numbered_lists_under_roman_headings():
+    text = (
+        "I. KẾT QUẢ NĂM 2024\n"
+        "1. Công tác giáo dục chính trị, tư tưởng được quan tâm thực hiện.\n"
+        "2. Công tác tổ chức, cán bộ có nhiều chuyển biến tích cực.\n"
+        "II. Phương hướng, nhiệm vụ năm 2025\n"
+        "1. Tiếp tục đổi mới nội dung, hình thức sinh hoạt chi bộ.\n"
+        "2. Làm tốt công tác phát triển đảng viên.\n"
+    )
+    rows = find_solution_lists(text)
+    assert_exact(text, rows)
+    lists = marked(rows)
+    assert [[r["marker"] for r in lst] for lst in lists] == [["1.", "2."], ["1.", "2."]]
+    assert lists[0][-1]["text"].endswith("chuyển biến tích cực.")  # the heading is not its tail
+    assert lists[1][0]["lead"] == "Phương hướng, nhiệm vụ năm 2025"
+    assert lists[1][0]["kind"] == "solution"
+
+
+# ---------------------------------------------------------------- other Vietnamese enumerations
+
+def test_mot_la_with_colon():
+    text = (
+        "Thời gian tới, chi bộ tập trung thực hiện các giải pháp:\n"
+        "Một là: giữ nghiêm kỷ luật sinh hoạt chi bộ.\n"
+        "Hai là: phân công đảng viên phụ trách hộ gia đình.\n"
+    )
+    (lst,) = marked(find_solution_lists(text))
+    assert [(r["marker"], r["text"][:7]) for r in lst] == [("Một là", "giữ ngh"), ("Hai là", "phân cô")]
+
+
+def test_thu_nhat_la_after_punctuation_is_a_list():
+    text = ("Theo đồng chí Bí thư, chi bộ cần chú ý hai điều: thứ nhất là giữ nghiêm nền nếp sinh hoạt; "
+            "thứ hai là phát huy vai trò nêu gương của đảng viên.\n")
+    (lst,) = marked(find_solution_lists(text))
+    assert [r["text"] for r in lst] == ["giữ nghiêm nền nếp sinh hoạt",
+                                        "phát huy vai trò nêu gương của đảng viên."]
+
+
+NOT_MARKED = [
+    pytest.param("Nguyên nhân thứ nhất là do nhận thức của một số cấp ủy chưa đầy đủ; nguyên nhân thứ "
+                 "hai là do công tác kiểm tra chưa thường xuyên.\n", id="noun-thu-nhat-la"),
+    pytest.param("Đây là lần thứ nhất là chi bộ tổ chức hội thi, lần thứ hai là năm 2024.\n",
+                 id="lan-thu-nhat"),
+    pytest.param("Một là: chi bộ đã có nghị quyết chuyên đề về công tác này từ năm ngoái.\n"
+                 "Đảng ủy đánh giá cao cách làm của chi bộ.\n", id="mot-la-colon-once"),
+    pytest.param(
+        "Để nâng cao chất lượng sinh hoạt chi bộ, trước hết cấp ủy phải chuẩn bị kỹ nội dung. Bên cạnh "
+        "đó, cần phát huy dân chủ trong sinh hoạt. Cuối cùng, phải kiểm tra việc thực hiện nghị quyết.\n",
+        id="truoc-het-inline",
+    ),
+    pytest.param(
+        "Để nâng cao chất lượng sinh hoạt chi bộ, chi bộ thôn Bình An đã rút ra mấy kinh nghiệm.\n"
+        "Trước hết, chi ủy phải chuẩn bị kỹ nội dung, gửi trước cho đảng viên nghiên cứu.\n"
+        "Bên cạnh đó, cần phát huy dân chủ, để mỗi đảng viên được nói thẳng, nói thật.\n"
+        "Cuối cùng, phải kiểm tra, đôn đốc việc thực hiện nghị quyết sau mỗi kỳ sinh hoạt.\n",
+        id="truoc-het-paragraphs",
+    ),
+    pytest.param(
+        "Trước tiên, chi bộ rà soát đảng viên. Thứ hai, chi bộ đánh giá chất lượng sinh hoạt.\n",
+        id="truoc-tien-then-thu-hai",
+    ),
+]
+
+
+@pytest.mark.parametrize("text", NOT_MARKED)
+def test_enumerations_that_are_not_marked_lists(text):
+    rows = find_solution_lists(text)
+    assert_exact(text, rows)
+    assert marked(rows) == []
+
+
 # ---------------------------------------------------------------- negatives: not a list
 
 NOT_A_LIST = [
@@ -417,6 +675,7 @@ PIECES = st.sampled_from([
     "Thứ nhất, ", "Thứ hai,", "Thứ ba: ", "Một là,", "Hai là ", "Ba là, ", "1. ", "2)", "a) ", "b.", "- ",
     "+ ", "• ", "\n", "\n\n", ": ", ". ", "; ", "sau:", "giải pháp ", "thời gian qua ", "còn hạn chế ",
     "Để tiếp tục ", "phải ", "Tăng cường ", "anh.png", "(Ảnh: A)", "./.", "  ", "chi bộ", "Đ", "x" * 45,
+    "(1) ", "(2)", "(3) ", "(a) ", "(b)", "”(1)", ", ", " và ", "I. ", "II. ", "III.", "KẾT QUẢ", "-----\n",
 ])
 
 
