@@ -1,10 +1,13 @@
 """Shared fixtures: the repo's paths and the optional ../shared folder."""
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+# test-data builders shared by several test modules: `import analyst_dataset`
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
 SHARED = Path(os.environ.get("SHARED_DIR", REPO.parent / "shared"))
 
 

@@ -1,27 +1,18 @@
 """The notebooks run top to bottom (tools/run_notebooks.py) on a small dataset, and a failing cell fails the run."""
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+import analyst_dataset  # tests/fixtures, on sys.path through conftest.py
+
 
 REPO = Path(__file__).resolve().parents[1]
 RUNNER = REPO / "tools" / "run_notebooks.py"
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.py"))
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "analyst_dataset.py"
 
 pytestmark = pytest.mark.slow  # starts a Jupyter kernel per notebook (a few seconds each)
-
-
-def _fixture():
-    if "analyst_dataset_fixture" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("analyst_dataset_fixture", FIXTURE)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["analyst_dataset_fixture"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["analyst_dataset_fixture"]
 
 
 def _run(*args, env=None) -> subprocess.CompletedProcess:
@@ -32,7 +23,7 @@ def _run(*args, env=None) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
     tmp = tmp_path_factory.mktemp("notebooks")
-    data = _fixture().write_dataset(tmp / "processed")
+    data = analyst_dataset.write_dataset(tmp / "processed")
     return _run("--data", data, "--out", tmp / "executed"), tmp / "executed"
 
 

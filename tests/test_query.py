@@ -8,26 +8,13 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+import analyst_dataset  # tests/fixtures, on sys.path through conftest.py
 from pipeline.query import connect, resolve_sql, run_query, saved_queries
-
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "analyst_dataset.py"
-
-
-def _fixture():
-    import importlib.util
-    import sys
-
-    if "analyst_dataset_fixture" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("analyst_dataset_fixture", FIXTURE)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["analyst_dataset_fixture"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["analyst_dataset_fixture"]
 
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory) -> Path:
-    return _fixture().write_dataset(tmp_path_factory.mktemp("dataset"))
+    return analyst_dataset.write_dataset(tmp_path_factory.mktemp("dataset"))
 
 
 def test_every_table_is_a_view(data):

@@ -1,18 +1,17 @@
 """pipeline.report: one self-contained HTML file; headless Chromium renders its charts and tables."""
-import importlib.util
 import json
 import re
 import shutil
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from pipeline.report import build_html, write_report
+import analyst_dataset  # tests/fixtures, on sys.path through conftest.py
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "analyst_dataset.py"
+
 CHARTS = {"chart-articles-per-site", "chart-articles-per-month", "chart-top-documents",
           "chart-citations-per-month", "chart-solutions-by-topic"}
 TABLES = {"table-articles-per-site-month", "table-articles-per-topic", "table-top-documents",
@@ -20,18 +19,9 @@ TABLES = {"table-articles-per-site-month", "table-articles-per-topic", "table-to
           "table-solutions-by-topic", "table-errors-by-stage", "table-errors"}
 
 
-def _fixture():
-    if "analyst_dataset_fixture" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("analyst_dataset_fixture", FIXTURE)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["analyst_dataset_fixture"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["analyst_dataset_fixture"]
-
-
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> Path:
-    data = _fixture().write_dataset(tmp_path_factory.mktemp("dataset"))
+    data = analyst_dataset.write_dataset(tmp_path_factory.mktemp("dataset"))
     return write_report(data, data / "report.html")
 
 
@@ -82,15 +72,15 @@ def test_report_numbers_and_vietnamese(report):
 
 
 def test_empty_dataset_gives_a_report_without_charts(tmp_path):
-    rows = {name: [] for name in _fixture().rows()}
-    data = _fixture().write_dataset(tmp_path, rows)
+    rows = {name: [] for name in analyst_dataset.rows()}
+    data = analyst_dataset.write_dataset(tmp_path, rows)
     text = build_html(data)
     assert "<svg" not in text
     assert 'id="chart-top-documents-empty"' in text and 'id="table-errors-empty"' in text
 
 
 def test_missing_tables_are_named_not_fatal(tmp_path):
-    data = _fixture().write_dataset(tmp_path)
+    data = analyst_dataset.write_dataset(tmp_path)
     (data / "solutions.parquet").unlink()
     (data / "errors.parquet").unlink()
     text = build_html(data)
@@ -104,7 +94,7 @@ def test_cli_report_default_output(tmp_path):
 
     from pipeline.cli import app
 
-    data = _fixture().write_dataset(tmp_path)
+    data = analyst_dataset.write_dataset(tmp_path)
     result = CliRunner().invoke(app, ["report", "--data", str(data)])
     assert result.exit_code == 0, result.output
     assert (data / "report.html").is_file()

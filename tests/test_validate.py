@@ -1,9 +1,6 @@
 """pipeline.validate: a valid dataset has no problem; each broken rule is one line naming it."""
 import copy
-import importlib.util
-import sys
 from datetime import date
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -12,17 +9,7 @@ import pytest
 from pipeline.schema import TABLES
 from pipeline.store import to_table
 from pipeline.validate import validate_dataset, validate_tables
-
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "analyst_dataset.py"
-
-
-def _fixture():
-    if "analyst_dataset_fixture" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("analyst_dataset_fixture", FIXTURE)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["analyst_dataset_fixture"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["analyst_dataset_fixture"]
+import analyst_dataset  # tests/fixtures, on sys.path through conftest.py
 
 
 def _tables(rows):
@@ -30,11 +17,11 @@ def _tables(rows):
 
 
 def test_valid_dataset_has_no_problem(tmp_path):
-    assert validate_dataset(_fixture().write_dataset(tmp_path)) == []
+    assert validate_dataset(analyst_dataset.write_dataset(tmp_path)) == []
 
 
 def test_valid_tables_have_no_problem():
-    assert validate_tables(_tables(_fixture().rows())) == []
+    assert validate_tables(_tables(analyst_dataset.rows())) == []
 
 
 def _break(rows, table, index, **changes):
@@ -79,8 +66,8 @@ BROKEN = [
 
 @pytest.mark.parametrize(("case", "breaker", "expected"), BROKEN, ids=[b[0] for b in BROKEN])
 def test_each_broken_rule_is_reported(tmp_path, case, breaker, expected):
-    rows = breaker(_fixture().rows())
-    problems = validate_dataset(_fixture().write_dataset(tmp_path, rows))
+    rows = breaker(analyst_dataset.rows())
+    problems = validate_dataset(analyst_dataset.write_dataset(tmp_path, rows))
     assert len(problems) == 1, problems
     assert problems[0].startswith(expected), problems
     assert "(1 row)" in problems[0] and "e.g." in problems[0]
@@ -88,7 +75,7 @@ def test_each_broken_rule_is_reported(tmp_path, case, breaker, expected):
 
 
 def test_schema_problems_missing_table_column_and_type(tmp_path):
-    data = _fixture().write_dataset(tmp_path)
+    data = analyst_dataset.write_dataset(tmp_path)
     (data / "entities.parquet").unlink()
     counts = pq.read_table(data / "counts.parquet")
     counts = counts.set_column(
@@ -103,14 +90,14 @@ def test_schema_problems_missing_table_column_and_type(tmp_path):
 
 
 def test_duplicated_column(tmp_path):
-    data = _fixture().write_dataset(tmp_path)
+    data = analyst_dataset.write_dataset(tmp_path)
     errors = pq.read_table(data / "errors.parquet")
     pq.write_table(errors.append_column("stage", errors.column("stage")), data / "errors.parquet")
     assert "errors: column 'stage' appears 2 times" in validate_dataset(data)
 
 
 def test_nulls_in_required_columns(tmp_path):
-    data = _fixture().write_dataset(tmp_path)
+    data = analyst_dataset.write_dataset(tmp_path)
     dates = pq.read_table(data / "dates.parquet")
     i = dates.schema.get_field_index("role")
     pq.write_table(dates.set_column(i, TABLES["dates"].field("role"), pa.array([None, "issued", "mentioned"])),
@@ -119,17 +106,17 @@ def test_nulls_in_required_columns(tmp_path):
 
 
 def test_unreadable_file(tmp_path):
-    data = _fixture().write_dataset(tmp_path)
+    data = analyst_dataset.write_dataset(tmp_path)
     (data / "errors.parquet").write_bytes(b"not parquet")
     problems = validate_dataset(data)
     assert any(p.startswith("errors: unreadable Parquet") for p in problems), problems
 
 
 def test_examples_are_limited(tmp_path):
-    rows = _fixture().rows()
+    rows = analyst_dataset.rows()
     for row in rows["counts"]:
         row["value"] = -1.0
-    (problem,) = validate_dataset(_fixture().write_dataset(tmp_path, rows))
+    (problem,) = validate_dataset(analyst_dataset.write_dataset(tmp_path, rows))
     assert "(5 rows)" in problem and problem.count("article_id=") == 3
 
 
@@ -138,7 +125,7 @@ def test_cli_validate_exit_status(tmp_path):
 
     from pipeline.cli import app
 
-    data = _fixture().write_dataset(tmp_path)
+    data = analyst_dataset.write_dataset(tmp_path)
     result = CliRunner().invoke(app, ["validate", str(data)])
     assert result.exit_code == 0 and "0 problem(s)" in result.stderr
     (data / "dates.parquet").unlink()
