@@ -4,22 +4,7 @@ import unicodedata
 import pytest
 
 from pipeline.decode import DecodeError, charset_from_content_type, decode, normalize
-
-TONES = "\u0300\u0301\u0303\u0309\u0323"
-
-
-def to_cp1258(text: str) -> bytes:
-    """Windows-1258 as old sites wrote it: letters precomposed, tones as combining marks."""
-    out = b""
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            marks = unicodedata.normalize("NFD", ch)
-            letter = unicodedata.normalize("NFC", "".join(c for c in marks if c not in TONES))
-            out += (letter + "".join(c for c in marks if c in TONES)).encode("cp1258")
-    return out
-
+from vietnamese_encodings import to_cp1258  # tests/fixtures
 
 TEXT = "Đảng bộ tỉnh Thanh Hóa có 65.052 đảng viên, thủy lợi được quan tâm."
 

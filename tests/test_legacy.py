@@ -5,6 +5,7 @@ import pytest
 
 from pipeline import legacy
 from pipeline.decode import decode, normalize
+from vietnamese_encodings import encode_legacy, to_cp1258  # tests/fixtures
 
 # Our own sentences (not from any scraped page).
 TEXT = (
@@ -14,35 +15,6 @@ TEXT = (
 )
 
 ALL_LETTERS = "aáàảãạăắằẳẵặâấầẩẫậeéèẻẽẹêếềểễệiíìỉĩịoóòỏõọôốồổỗộơớờởỡợuúùủũụưứừửữựyýỳỷỹỵđ"
-
-
-def encode_legacy(text: str, encoding: str) -> bytes:
-    """Unicode to legacy bytes by inverting the tables (TCVN3: lowercase ABC set)."""
-    inverse: dict[str, str] = {}
-    for seq, uni in legacy.tables()[encoding].items():
-        if encoding == "vni" and len(seq) == 2 and seq[0].isupper() != seq[1].isupper():
-            continue  # the mixed-case VNI variants are read, never written
-        inverse.setdefault(uni, seq)
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        if encoding == "tcvn3" and ch not in inverse and ch.lower() in inverse and not ch.isascii():
-            ch = ch.lower()  # ABC fonts have no capital toned letters (the .VnTimeH font draws them)
-        out.append(inverse.get(ch, ch))
-    return "".join(out).encode("latin-1")
-
-
-def to_cp1258(text: str) -> bytes:
-    """Windows-1258 as old sites wrote it: base letters precomposed, tones as combining marks."""
-    out = b""
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            d = unicodedata.normalize("NFD", ch)
-            tones = "".join(c for c in d if c in "\u0300\u0301\u0303\u0309\u0323")
-            base = unicodedata.normalize("NFC", "".join(c for c in d if c not in tones))
-            out += (base + tones).encode("cp1258")
-    return out
 
 
 # ---- the tables, checked against words written straight from the code charts

@@ -13,6 +13,8 @@ import unicodedata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "fixtures"))  # also when run as a script
+from vietnamese_encodings import encode_legacy, to_cp1258  # noqa: E402
 
 TITLE = "Đảng bộ xã Tân Phú sơ kết công tác xây dựng Đảng"
 BODY = [
@@ -43,28 +45,6 @@ def page(title: str = TITLE, body: list[str] = BODY, head: str = "") -> str:
         f"<article><h1>{title}</h1>\n<div class='date'>12/07/2024</div>\n{paras}</article>\n"
         f"<footer>Bản quyền thuộc Đảng bộ xã Tân Phú</footer></body></html>\n"
     )
-
-
-def _legacy(text: str, encoding: str) -> bytes:
-    from pipeline import legacy
-
-    inverse: dict[str, str] = {}
-    for seq, uni in legacy.tables()[encoding].items():
-        if not (encoding == "vni" and len(seq) == 2 and seq[0].isupper() != seq[1].isupper()):
-            inverse.setdefault(uni, seq)
-    return "".join(inverse.get(c, c) for c in unicodedata.normalize("NFC", text)).encode("latin-1")
-
-
-def _cp1258(text: str) -> bytes:
-    out = b""
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            d = unicodedata.normalize("NFD", ch)
-            tones = "".join(c for c in d if c in "\u0300\u0301\u0303\u0309\u0323")
-            out += (unicodedata.normalize("NFC", "".join(c for c in d if c not in tones)) + tones).encode("cp1258")
-    return out
 
 
 def _warc(records: list[tuple[str, bytes]], first_id: int = 1) -> bytes:
@@ -104,9 +84,9 @@ def small_cases() -> dict[str, bytes]:
         "truncated.txt.gz": gzip.compress(page().encode("utf-8"), mtime=0)[:300],
         # a page spliced from two writes: bytes lost in the middle of a word
         "invalid_utf8.html": utf8[: cut + 2] + b"\xff\xfe" + utf8[cut + 2 :],
-        "tcvn3.html": _legacy(page(head=legacy_head, body=body("tcvn3")), "tcvn3"),  # declared Latin-1, as such sites did
-        "vni.html": _legacy(page(body=body("vni")), "vni"),  # no charset at all
-        "windows1258.html": _cp1258(page(head='<meta charset="windows-1258">', body=body("windows1258"))),
+        "tcvn3.html": encode_legacy(page(head=legacy_head, body=body("tcvn3")), "tcvn3"),  # declared Latin-1, as such sites did
+        "vni.html": encode_legacy(page(body=body("vni")), "vni"),  # no charset at all
+        "windows1258.html": to_cp1258(page(head='<meta charset="windows-1258">', body=body("windows1258"))),
         "nfd.txt": unicodedata.normalize("NFD", "\n\n".join([TITLE, "12/07/2024", *body("nfd")])).encode("utf-8"),
         "scripts_only.html": (
             "<html><head><script src='/a.js'></script><script>var trang = 'Đảng bộ';</script></head><body>"
