@@ -8,7 +8,7 @@ RAW       ?= data/raw
 PROCESSED ?= data/processed
 SHARED    ?= ../shared
 
-.PHONY: setup extract test eval eval-shared eval-classify train bench crawl query notebooks report validate clean-processed
+.PHONY: setup extract test bench-quick eval eval-shared eval-classify train bench crawl query notebooks report validate clean-processed
 
 setup: $(STAMP)
 
@@ -41,6 +41,9 @@ train: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pipeline.bench
 
+bench-quick: $(STAMP)
+	$(PY) -m pipeline.bench --quick
+
 crawl: $(STAMP)
 	$(VENV)/bin/pipeline crawl --seeds data/seeds.txt --out $(RAW)
 
@@ -58,4 +61,4 @@ validate: $(STAMP)
 	$(VENV)/bin/pipeline validate $(PROCESSED)
 
 clean-processed:
-	rm -rf $(PROCESSED)/*.parquet
+	rm -rf $(PROCESSED)/*.parquet $(PROCESSED)/.state $(PROCESSED)/dataset
