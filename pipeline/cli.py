@@ -89,6 +89,8 @@ def extract(
     finally:
         if progress:
             progress.stop()
+    for problem in summary.problems:
+        typer.echo(f"invalid: {problem}", err=True)
     typer.echo(summary.line(), err=True)
     raise typer.Exit(summary.exit_code)
 

@@ -170,10 +170,11 @@ class RunSummary:
     startup_seconds: float = 0.0  # until the first page's rows came back (workers built)
     publish_seconds: float = 0.0  # writing the canonical tables from the batches
     rows: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # value checks of the written tables
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failed_sources else 0
+        return 1 if self.failed_sources or self.problems else 0
 
     def line(self) -> str:
         return (
@@ -349,8 +350,13 @@ def extract(
     scheduler: str | None = None,
     force: bool = False,
     partitioned: bool | None = None,
+    validate: bool = True,
 ) -> RunSummary:
     """Process ``paths`` into the Parquet tables of ``out_dir``.
+
+    The written tables are then checked by ``pipeline.validate`` (offsets inside
+    the text, dates in range, counts non-negative, keys); problems land in
+    ``summary.problems`` and make the exit code 1.
 
     Incremental and crash-safe: pages are processed in batches committed to
     ``out_dir/.state`` (see ``pipeline.store``); a page whose source, content
@@ -395,9 +401,14 @@ def extract(
             yield item
 
     try:
-        return _run(store, todo(), summary, live, hashes, key, started, on_result, nlp, batch_pages, workers, engine, scheduler, partitioned)
+        summary = _run(store, todo(), summary, live, hashes, key, started, on_result, nlp, batch_pages, workers, engine, scheduler, partitioned)
     finally:
         store.close()
+    if validate:
+        from pipeline.validate import validate_dataset
+
+        summary.problems = validate_dataset(Path(out_dir))
+    return summary
 
 
 def _run(store, items, summary, live, hashes, key, started, on_result, nlp, batch_pages, workers, engine, scheduler, partitioned) -> RunSummary:

@@ -129,3 +129,18 @@ def test_errors_survive_incremental_runs_and_set_the_exit_code(nlp, tmp_path):
         assert (s.articles, s.errors, s.failed_sources, s.exit_code) == (1, 2, 2, 1)
     errors = dataset(out)["errors"]
     assert [(e["source"], e["stage"]) for e in errors] == [(str(raw / "broken.txt.gz"), "read"), (str(raw / "short.txt"), "clean")]
+
+
+def test_written_tables_are_value_checked(tmp_path, monkeypatch):
+    """extract runs pipeline.validate on what it wrote; a problem fails the run."""
+    import pipeline.validate
+    from pipeline.run import extract
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(DUMP, encoding="utf-8")
+    summary = extract([raw], tmp_path / "out")
+    assert summary.problems == [] and summary.exit_code == 0
+    monkeypatch.setattr(pipeline.validate, "validate_dataset", lambda d: ["counts: value < 0 in 1 row"])
+    summary = extract([raw], tmp_path / "out")
+    assert summary.problems == ["counts: value < 0 in 1 row"] and summary.exit_code == 1
