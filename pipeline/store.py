@@ -62,15 +62,7 @@ def write_table(path: Path, name: str, rows: Iterable[Mapping]) -> int:
     """Write one whole table atomically; returns the number of rows."""
     table = to_table(name, rows)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp)
-        os.chmod(tmp, _FILE_MODE)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    _write_atomic(table, path)
     return table.num_rows
 
 
