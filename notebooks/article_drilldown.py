@@ -23,10 +23,11 @@
 import os
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 from IPython.display import HTML, display
 from spacy import displacy
+
+from pipeline.query import connect
 
 pd.set_option("display.max_colwidth", 100)
 
@@ -40,14 +41,7 @@ def find_processed() -> Path:
 
 
 DATA = find_processed()
-con = duckdb.connect()
-TABLES = ("articles", "doc_refs", "dates", "counts", "solutions", "entities")
-for table in TABLES:
-    path = DATA / f"{table}.parquet"
-    if path.exists():
-        con.execute(f"create view {table} as select * from read_parquet('{path.as_posix()}')")
-    else:  # an empty view of the same name keeps the cells below simple
-        con.execute(f"create view {table} as select null::varchar as article_id where false")
+con = connect(DATA)  # one DuckDB view per table, as `pipeline query` has
 
 # %%
 ranking = con.sql("""

@@ -24,9 +24,10 @@
 import os
 from pathlib import Path
 
-import duckdb
 import matplotlib.pyplot as plt
 import pandas as pd
+
+from pipeline.query import connect
 
 pd.set_option("display.max_colwidth", 80)
 
@@ -40,11 +41,7 @@ def find_processed() -> Path:
 
 
 DATA = find_processed()
-con = duckdb.connect()
-for table in ("articles", "doc_refs", "dates", "counts", "solutions", "entities", "errors"):
-    path = DATA / f"{table}.parquet"
-    if path.exists():
-        con.execute(f"create view {table} as select * from read_parquet('{path.as_posix()}')")
+con = connect(DATA)  # one DuckDB view per table, as `pipeline query` has
 
 
 def q(sql: str) -> pd.DataFrame:
