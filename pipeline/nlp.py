@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
 
 import spacy
 from spacy.language import Language
@@ -193,11 +192,6 @@ def build_nlp(components: Iterable[str] | None = None) -> Language:
     for name in settings.COMPONENTS if components is None else components:
         nlp.add_pipe(name)
     return nlp
-
-
-@lru_cache(maxsize=1)
-def default_nlp() -> Language:
-    return build_nlp()
 
 
 def annotate(nlp: Language, text: str, meta: dict | None = None) -> Doc:
