@@ -43,6 +43,13 @@ Scoring conventions
   whose kind agrees.
 * ``topic`` (main topic vs gold ``topics[0]``), ``topics`` (set P/R) and ``genre``
   are scored only when the articles table has non-null values for them.
+* ``organisations`` / ``officials``: scored on the gold pages that have a file of
+  the same name in ``<gold_dir>/entities/`` (``{"organisations": [{"text",
+  "org_type", "level"}], "officials": [{"text", "name", "titles"}]}``), as sets
+  per article: organisations by surface text (each surface form once), officials
+  by name, both normalised and case-folded. ``org_level`` / ``org_type`` are the
+  shares of matched organisations whose level / type agree; ``official_titles``
+  the share of matched officials whose set of titles agrees.
 * Precision with no prediction is 1.0, recall with no gold item is 1.0, F1 is
   their harmonic mean (0 when either is 0): a field with nothing expected and
   nothing produced scores 1.0. The table prints an undefined P or R as ``-``
@@ -93,8 +100,13 @@ FIELDS = (
     "topic",
     "topics",
     "genre",
+    "organisations",
+    "officials",
 )
-ACCURACY_ONLY = ("doc_refs_mentions", "counts_qualifier", "solution_kind")
+ACCURACY_ONLY = ("doc_refs_mentions", "counts_qualifier", "solution_kind", "org_level", "org_type",
+                 "official_titles")
+# Scored only on gold pages that have an entity annotation (``<gold_dir>/entities/<same name>``).
+ENTITY_FIELDS = ("organisations", "officials", "org_level", "org_type", "official_titles")
 CLASSIFICATION_FIELDS = ("topic", "topics", "genre")
 
 
@@ -246,6 +258,12 @@ def load_gold(gold_dir: Path) -> list[dict]:
             raise ValueError(f"{path}: not a gold file: {exc}") from exc
         if isinstance(data, dict) and data.get("doc"):
             data.setdefault("_gold_file", path.name)
+            ents = path.parent / "entities" / path.name
+            if ents.is_file() and "entities" not in data:
+                try:
+                    data["entities"] = json.loads(ents.read_text(encoding="utf-8"))
+                except ValueError as exc:
+                    raise ValueError(f"{ents}: not an entity gold file: {exc}") from exc
             gold.append(data)
     return gold
 
@@ -492,6 +510,35 @@ def _score_counts(scores: dict[str, Score], doc: str, gold: list[dict], rows: li
         s.false_pos(doc, show(r) + (f" «{r.get('text')}»" if r.get("text") else ""))
 
 
+def _score_entities(scores: dict[str, Score], doc: str, gold: dict, rows: list[dict]) -> None:
+    """Organisations by surface form, officials by name (sets per article)."""
+    pred_orgs = {norm(r.get("text")): r for r in rows if r.get("kind") == "organisation" and r.get("text")}
+    gold_orgs = {norm(o.get("text")): o for o in gold.get("organisations") or [] if o.get("text")}
+    shown = {**{k: v.get("text") for k, v in pred_orgs.items()}, **{k: v["text"] for k, v in gold_orgs.items()}}
+    for k in _score_sets(scores["organisations"], doc, gold_orgs, pred_orgs, show=shown.get):
+        for fld, col in (("org_level", "level"), ("org_type", "org_type")):
+            s = scores[fld]
+            s.judged += 1
+            if _code(gold_orgs[k].get(col)) == _code(pred_orgs[k].get(col)):
+                s.correct += 1
+            else:
+                s.issues.append(_issue("wrong", fld, doc, f"{shown[k]}: {gold_orgs[k].get(col)}",
+                                       f"{shown[k]}: {pred_orgs[k].get(col)}", None))
+    pred_people = {norm(r.get("name")): r for r in rows if r.get("kind") == "person" and r.get("name")}
+    gold_people = {norm(o.get("name")): o for o in gold.get("officials") or [] if o.get("name")}
+    shown = {**{k: v.get("name") for k, v in pred_people.items()}, **{k: v["name"] for k, v in gold_people.items()}}
+    s = scores["official_titles"]
+    for k in _score_sets(scores["officials"], doc, gold_people, pred_people, show=shown.get):
+        g = {norm(t) for t in gold_people[k].get("titles") or []}
+        p = {norm(t) for t in pred_people[k].get("titles") or []}
+        s.judged += 1
+        if g == p:
+            s.correct += 1
+        else:
+            s.issues.append(_issue("wrong", "official_titles", doc, f"{shown[k]}: {sorted(g)}",
+                                   f"{shown[k]}: {sorted(p)}", None))
+
+
 def _item_text(marker: str, text: str | None) -> str:
     """Normalised item text, the marker and its punctuation removed when present."""
     t = norm(text) or ""
@@ -582,9 +629,11 @@ def evaluate(gold: list[dict], tables: dict[str, list[dict]], fields: Iterable[s
         if name not in columns or all(a.get(name) in (None, []) for a in articles):
             skipped.append(name)
             columns.discard(name)
+    # entity fields only when some gold page has an entity annotation
+    left_out = set(skipped) | (set() if any("entities" in g for g in gold) else set(ENTITY_FIELDS))
     wanted = set(fields) if fields else None
-    scores = {n: Score(n) for n in FIELDS if n not in skipped}
-    scores.update({n: Score(n, accuracy_only=True) for n in ACCURACY_ONLY})
+    scores = {n: Score(n) for n in FIELDS if n not in left_out}
+    scores.update({n: Score(n, accuracy_only=True) for n in ACCURACY_ONLY if n not in left_out})
 
     by_id: dict[str, dict[str, list[dict]]] = {}
     for table in schema.EXTRACTION_TABLES:
@@ -602,6 +651,8 @@ def evaluate(gold: list[dict], tables: dict[str, list[dict]], fields: Iterable[s
                        if e.get("source") and _source_path_matches(e["source"], g["doc"])]
         rows = by_id.get(art.get("article_id"), {}) if art else {}
         score_article(scores, g, art, rows, columns)
+        if "entities" in g and "organisations" in scores:
+            _score_entities(scores, key, g["entities"], rows.get("entities", []))
 
     if wanted is not None:
         scores = {n: s for n, s in scores.items() if n in wanted or _base(n) in wanted}
@@ -611,6 +662,7 @@ def evaluate(gold: list[dict], tables: dict[str, list[dict]], fields: Iterable[s
 def _base(name: str) -> str:
     return {"doc_refs_canonical": "doc_refs", "doc_refs_mentions": "doc_refs",
             "counts_qualifier": "counts", "solution_lists": "solution_lists",
+            "org_level": "organisations", "org_type": "organisations", "official_titles": "officials",
             "solution_items": "solution_lists", "solution_kind": "solution_lists"}.get(name, name)
 
 

@@ -467,3 +467,42 @@ def test_warc_record_label(tmp_path):
     g = dict(GOLD, doc="trang.warc.gz", url="https://x.vn/bai-1")
     _, text, data = run(tmp_path, perfect_tables([g]), gold=(g,))
     assert data["articles"] == {"trang.warc.gz [https://x.vn/bai-1]": "/tmp/pages/trang.warc.gz#<urn:uuid:1>"}
+
+
+# ----------------------------------------------------------------------------- entities
+
+ENTITY_GOLD = {
+    "organisations": [
+        {"text": "Đảng bộ xã Hòa Bình", "org_type": "party_organisation", "level": "commune"},
+        {"text": "Tỉnh ủy", "org_type": "party_committee", "level": "province"},
+    ],
+    "officials": [{"text": "đồng chí Lê Thị Hoa, Bí thư Đảng ủy xã", "name": "Lê Thị Hoa",
+                   "titles": ["Bí thư Đảng ủy xã"]}],
+}
+
+
+def test_entities_scored_only_with_an_entity_gold(tmp_path):
+    gdir = write_gold(tmp_path / "gold", GOLD)
+    (gdir / "entities").mkdir()
+    (gdir / "entities" / "xa_hoa_binh.json").write_text(json.dumps(ENTITY_GOLD, ensure_ascii=False), "utf-8")
+    t = perfect_tables([GOLD])
+    t["entities"] = [
+        {"article_id": "a0", "entity_id": 0, "kind": "organisation", "text": "Đảng bộ xã Hoà Bình",
+         "org_type": "party_organisation", "level": "district"},  # tone placement ignored, level wrong
+        {"article_id": "a0", "entity_id": 1, "kind": "organisation", "text": "Chi bộ 3",
+         "org_type": "party_cell", "level": "grassroots"},  # not in gold: FP
+        {"article_id": "a0", "entity_id": 2, "kind": "person", "text": "Lê Thị Hoa", "name": "Lê Thị Hoa",
+         "titles": ["Bí thư Đảng ủy xã"]},
+    ]
+    pred = write_dataset(tmp_path / "pred", t)
+    out, jp = io.StringIO(), tmp_path / "r.json"
+    run_eval(gdir, pred_dir=pred, json_path=jp, out=out)
+    f = json.loads(jp.read_text("utf-8"))["fields"]
+    assert (f["organisations"]["tp"], f["organisations"]["fp"], f["organisations"]["fn"]) == (1, 1, 1)
+    assert (f["org_level"]["correct"], f["org_level"]["judged"]) == (0, 1)
+    assert (f["org_type"]["correct"], f["org_type"]["judged"]) == (1, 1)
+    assert f["officials"]["f1"] == 1.0 and f["official_titles"]["correct"] == 1
+    assert "MISS  organisations: Tỉnh ủy" in out.getvalue()
+    # without entity gold the fields are not printed at all
+    _, text, data = run(tmp_path / "plain", t)
+    assert "organisations" not in data["fields"] and "organisations" not in text
