@@ -65,10 +65,31 @@ def _prepare_tree(html: str):
     return tree
 
 
+def _trafilatura_config():
+    """trafilatura's defaults without the extensive date search.
+
+    The extensive search hands free-text dates to dateparser, whose first call loads
+    every locale (about 5 s, paid again in each worker process and on every
+    incremental run); the publication date is ours anyway (:func:`page_date`), and
+    trafilatura's date is only its last fallback.
+    """
+    from copy import deepcopy
+
+    from trafilatura.settings import DEFAULT_CONFIG
+
+    config = deepcopy(DEFAULT_CONFIG)
+    config.set("DEFAULT", "EXTENSIVE_DATE_SEARCH", "off")
+    return config
+
+
+TRAFILATURA_CONFIG = _trafilatura_config()
+
+
 def _trafilatura(html: str, url: str | None):
     return trafilatura.bare_extraction(
         _prepare_tree(html),
         url=url,
+        config=TRAFILATURA_CONFIG,
         with_metadata=True,
         include_comments=False,
         # Old portals lay whole pages out in <table>s: with tables on, trafilatura
