@@ -23,6 +23,12 @@ type is listed in ``TRUSTED_TYPES``):
   (first three sentences) are added too;
 * genre: calibrated binary classifier ``tin`` vs ``bai_viet``.
 
+Prediction does not call scikit-learn: ``compile_heads`` turns every head into
+columns of one coefficient matrix plus sigmoid calibrations at load time, and the
+text, lead and title of a page are featurized in one ``transform`` call and scored
+with one sparse product (same probabilities as ``predict_proba``, see
+tests/classify/test_compiled.py).
+
 ``topic_evidence`` lists the word features that weighed most for the main topic
 in this text: coefficient x TF-IDF value, underscores turned back into spaces.
 """
@@ -366,9 +372,6 @@ def default_model() -> Classifier:
     return load_model(MODEL_PATH)
 
 
-# ---------------------------------------------------------------- prediction
-
-
 def empty_result() -> dict[str, Any]:
     """What an empty (or wordless) text gets: khac, every score zero."""
     return {
@@ -379,6 +382,147 @@ def empty_result() -> dict[str, Any]:
         "is_party_building": False,
         "topic_evidence": [],
     }
+
+
+# ---------------------------------------------------------------- compiled heads
+#
+# Every head is linear + sigmoid calibration, so prediction needs no scikit-learn
+# call: ``CalibratedClassifierCV.predict_proba`` (and ``OneVsRestClassifier``'s)
+# costs ~50 us of input checks and dispatch per call, far more than the
+# arithmetic on one page. ``compile_heads`` reads the fitted estimators once at
+# load time and lays every coefficient vector of every head side by side in ONE
+# matrix, so a batch of rows (text, lead, title of a page) is scored with one
+# sparse matrix product. The rules copied from scikit-learn 1.9
+# (``calibration._CalibratedClassifier.predict_proba``,
+# ``_SigmoidCalibration.predict``, ``OneVsRestClassifier.predict_proba``):
+#
+# * decision = X @ coef.T + intercept; calibrated = expit(-(a * decision + b));
+# * binary: column 1 is the calibrated score, column 0 is 1 - it;
+# * multi-class: one calibrated score per class, divided by the row sum (uniform
+#   1/n_classes when the sum is 0); values in (1, 1 + 1e-5] are set to 1;
+# * CalibratedClassifierCV averages its calibrated classifiers (one when
+#   ensemble=False); multi-label one-vs-rest keeps column 1 of each estimator.
+#
+# tests/classify/test_compiled.py checks that the compiled probabilities equal
+# scikit-learn's (atol 1e-9) on the labelled texts and the sample pages.
+
+
+@dataclass
+class _Part:
+    """One ``_CalibratedClassifier``: its columns in the stacked matrix and sigmoids."""
+
+    cols: np.ndarray  # column indices into the stacked decision matrix
+    a: np.ndarray
+    b: np.ndarray
+    class_index: np.ndarray  # which class each column scores
+    n_classes: int
+
+
+@dataclass
+class _Head:
+    parts: list[_Part]  # averaged, like CalibratedClassifierCV.predict_proba
+    classes: list
+
+
+def _compile_calibrated(est, cols: list[np.ndarray], a_all: list[float], b_all: list[float]) -> _Head:
+    """Append the columns of one CalibratedClassifierCV to ``cols`` (coef + intercept)."""
+    from sklearn.calibration import _SigmoidCalibration
+
+    if getattr(est, "method", "sigmoid") != "sigmoid":
+        raise ModelError(f"cannot compile a {est.method!r} calibration; only sigmoid")
+    classes = list(est.classes_)
+    n_classes = len(classes)
+    parts = []
+    for cc in est.calibrated_classifiers_:
+        svc = cc.estimator
+        coef = np.atleast_2d(np.asarray(svc.coef_, dtype=np.float64))
+        intercept = np.atleast_1d(np.asarray(svc.intercept_, dtype=np.float64))
+        if not all(isinstance(c, _SigmoidCalibration) for c in cc.calibrators):
+            raise ModelError("cannot compile a calibrator other than _SigmoidCalibration")
+        if len(cc.calibrators) != coef.shape[0]:
+            raise ModelError("calibrators do not match the estimator's decision columns")
+        pos = [classes.index(c) for c in svc.classes_]
+        if n_classes == 2:
+            class_index = np.array([1])  # binary: the decision scores classes_[1]
+        else:
+            class_index = np.array(pos[: coef.shape[0]])
+        first = len(cols)
+        for k in range(coef.shape[0]):
+            cols.append(np.concatenate([coef[k], intercept[k : k + 1]]))
+            a_all.append(float(cc.calibrators[k].a_))
+            b_all.append(float(cc.calibrators[k].b_))
+        idx = np.arange(first, len(cols))
+        parts.append(_Part(idx, np.array(a_all[first:]), np.array(b_all[first:]), class_index, n_classes))
+    return _Head(parts, classes)
+
+
+def _head_proba(head: _Head, D: np.ndarray) -> np.ndarray:
+    """Calibrated probabilities of one head from the stacked decisions ``D``."""
+    from scipy.special import expit
+
+    out = np.zeros((D.shape[0], len(head.classes)))
+    for part in head.parts:
+        p = expit(-(part.a * D[:, part.cols] + part.b))
+        proba = np.zeros((D.shape[0], part.n_classes))
+        proba[:, part.class_index] = p
+        if part.n_classes == 2:
+            proba[:, 0] = 1.0 - proba[:, 1]
+        else:
+            den = proba.sum(axis=1)[:, np.newaxis]
+            uniform = np.full_like(proba, 1 / part.n_classes)
+            proba = np.divide(proba, den, out=uniform, where=den != 0)
+        proba[(1.0 < proba) & (proba <= 1.0 + 1e-5)] = 1.0
+        out += proba
+    return out / len(head.parts)
+
+
+@dataclass
+class CompiledHeads:
+    """All heads of the model as one coefficient matrix plus their calibrations."""
+
+    W: np.ndarray  # (n_features, n_columns), float64
+    intercept: np.ndarray  # (n_columns,)
+    topics: list[_Head]  # one binary head per topic (one-vs-rest, multi-label)
+    pb: _Head
+    genre: _Head
+    main: _Head
+
+    def decisions(self, X) -> np.ndarray:
+        """One sparse product: every decision column of every head for every row."""
+        D = X @ self.W
+        return np.asarray(D) + self.intercept
+
+    def topic_proba(self, D: np.ndarray) -> np.ndarray:
+        return np.column_stack([_head_proba(h, D)[:, 1] for h in self.topics])
+
+
+def compile_heads(bundle: dict[str, Any]) -> CompiledHeads:
+    """Read the fitted heads of ``bundle`` into a ``CompiledHeads`` (load time, once)."""
+    ovr = bundle["topics"]
+    if not getattr(ovr, "multilabel_", False) or len(ovr.estimators_) != len(TOPICS):
+        raise ModelError("the topic head is not a multi-label one-vs-rest over TOPICS")
+    cols: list[np.ndarray] = []
+    a_all: list[float] = []
+    b_all: list[float] = []
+    topics = [_compile_calibrated(e, cols, a_all, b_all) for e in ovr.estimators_]
+    pb = _compile_calibrated(bundle["is_party_building"], cols, a_all, b_all)
+    genre = _compile_calibrated(bundle["genre"], cols, a_all, b_all)
+    main = _compile_calibrated(bundle["main"], cols, a_all, b_all)
+    M = np.column_stack(cols)  # (n_features + 1, n_columns): last row the intercepts
+    return CompiledHeads(np.ascontiguousarray(M[:-1]), M[-1].copy(), topics, pb, genre, main)
+
+
+@dataclass
+class _Probas:
+    """Per-row probabilities of every head."""
+
+    topic: np.ndarray
+    pb: np.ndarray  # probability of is_party_building == 1
+    genre: np.ndarray  # columns in genre classes order
+    main: np.ndarray  # columns aligned to TOPICS
+
+
+# ---------------------------------------------------------------- prediction
 
 
 @dataclass
@@ -395,6 +539,8 @@ class Classifier:
         # column order of the main model's probabilities, aligned to TOPICS
         classes = [str(c) for c in self.main_model.classes_]
         self._main_cols = [classes.index(t) if t in classes else -1 for t in TOPICS]
+        self._pb_col = list(self.pb_model.classes_).index(1)
+        self.compiled = compile_heads(b)
         word_vec = self.features.transformer_list[0][1]
         raw = word_vec.get_feature_names_out()
         self._words = np.array([w.replace("_", " ") for w in raw], dtype=object)
@@ -417,45 +563,62 @@ class Classifier:
 
     def predict(self, tokenized: list[str], titles: list[str] | None = None) -> list[dict[str, Any]]:
         """Classify tokenized texts; ``titles`` (tokenized too, "" for none) steer the main topic."""
+        return self._predict(tokenized, titles, compiled=True)
+
+    def probas(self, X, compiled: bool = True) -> _Probas:
+        """Every head's probabilities for the rows of ``X``: compiled, or by scikit-learn."""
+        if compiled:
+            c = self.compiled
+            D = c.decisions(X)
+            main = _head_proba(c.main, D)
+            return _Probas(
+                c.topic_proba(D), _head_proba(c.pb, D)[:, self._pb_col], _head_proba(c.genre, D), self._align_main(main)
+            )
+        return _Probas(
+            self.topic_model.predict_proba(X),
+            self.pb_model.predict_proba(X)[:, self._pb_col],
+            self.genre_model.predict_proba(X),
+            self._align_main(self.main_model.predict_proba(X)),
+        )
+
+    def _align_main(self, mp: np.ndarray) -> np.ndarray:
+        return np.column_stack([mp[:, j] if j >= 0 else np.zeros(mp.shape[0]) for j in self._main_cols])
+
+    def _predict(self, tokenized: list[str], titles: list[str] | None, compiled: bool) -> list[dict[str, Any]]:
         texts = [feature_text(t) for t in tokenized]
         out: list[dict[str, Any]] = [empty_result() for _ in texts]
         keep = [i for i, t in enumerate(texts) if re.search(r"[^\W\d_]", t)]
         if not keep:
             return out
-        X = self.features.transform([texts[i] for i in keep]).tocsr()
-        topic_p = self.topic_model.predict_proba(X)
-        pb_p = self.pb_model.predict_proba(X)[:, list(self.pb_model.classes_).index(1)]
-        genre_classes = list(self.genre_model.classes_)
-        genre_p = self.genre_model.predict_proba(X).copy()
-        main_p = topic_p + self._main_proba(X)
+        # the texts, the leads of long texts and the titles: ONE features.transform
+        # call over all of them (TF-IDF rows are independent), one product per batch
         leads = {row: lead_text(texts[i]) for row, i in enumerate(keep)}
         leads = {row: t for row, t in leads.items() if t}
-        if leads:
-            XL = self.features.transform(list(leads.values()))
-            lead_p = self.topic_model.predict_proba(XL) + self._main_proba(XL)
-            lead_g = self.genre_model.predict_proba(XL)
-            for j, row in enumerate(leads):
-                main_p[row] += lead_p[j]
-                if event_lead(leads[row]):
-                    genre_p[row] = (genre_p[row] + lead_g[j]) / 2
+        heads: dict[int, str] = {}
         if titles is not None:
             heads = {row: feature_text(titles[i] or "") for row, i in enumerate(keep)}
             heads = {row: t for row, t in heads.items() if re.search(r"[^\W\d_]", t)}
-            if heads:
-                XT = self.features.transform(list(heads.values())).tocsr()
-                title_p = self.topic_model.predict_proba(XT) + self._main_proba(XT)
-                for j, row in enumerate(heads):
-                    if XT[j].nnz:  # a title of unknown words says nothing
-                        main_p[row] += TITLE_WEIGHT * title_p[j]
+        n, n_lead = len(keep), len(leads)
+        rows = [texts[i] for i in keep] + list(leads.values()) + list(heads.values())
+        X_all = self.features.transform(rows).tocsr()
+        P = self.probas(X_all, compiled=compiled)
+        X = X_all[:n]
+        topic_p, pb_p = P.topic[:n], P.pb[:n]
+        genre_classes = list(self.genre_model.classes_)
+        genre_p = P.genre[:n].copy()
+        main_p = topic_p + P.main[:n]
+        for j, row in enumerate(leads, start=n):
+            main_p[row] += P.topic[j] + P.main[j]
+            if event_lead(leads[row]):
+                genre_p[row] = (genre_p[row] + P.genre[j]) / 2
+        for j, row in enumerate(heads, start=n + n_lead):
+            if X_all[j].nnz:  # a title of unknown words says nothing
+                main_p[row] += TITLE_WEIGHT * (P.topic[j] + P.main[j])
         for row, i in enumerate(keep):
             if X[row].nnz == 0:  # nothing the model knows (e.g. text in another script)
                 continue
             out[i] = self._one(X[row], topic_p[row], main_p[row], float(pb_p[row]), genre_classes, genre_p[row])
         return out
-
-    def _main_proba(self, X) -> np.ndarray:
-        mp = self.main_model.predict_proba(X)
-        return np.column_stack([mp[:, j] if j >= 0 else np.zeros(X.shape[0]) for j in self._main_cols])
 
     def _one(self, x, tp, mp, pb: float, genre_classes, gp) -> dict[str, Any]:
         scores = {t: round(float(p), 4) for t, p in zip(TOPICS, tp)}
