@@ -30,6 +30,10 @@ if not Doc.has_extension("meta"):
     Doc.set_extension("meta", default=None)
 if not Doc.has_extension("classification"):
     Doc.set_extension("classification", default=None)
+if not Doc.has_extension("text"):
+    # the text the Doc was made from (== doc.text), kept because doc.text joins every
+    # token again on each access; read it with text_of(doc)
+    Doc.set_extension("text", default=None)
 
 _SPACE = re.compile(r"\s+")
 
@@ -146,8 +150,10 @@ class UndertheseaTokenizer:
         gap(len(text))
         if sent_starts:
             sent_starts[0] = True
+        # the words are consecutive slices of text, so equal lengths mean doc.text == text
+        assert sum(map(len, words)) + sum(spaces) == len(text), "tokenizer lost characters"
         doc = Doc(self.vocab, words=words, spaces=spaces, sent_starts=sent_starts)
-        assert doc.text == text, "tokenizer lost characters"
+        doc._.text = text
         doc._.rows = {}
         doc._.meta = {}
         return doc
@@ -203,15 +209,28 @@ def annotate(nlp: Language, text: str, meta: dict | None = None) -> Doc:
     return doc
 
 
+def text_of(doc: Doc) -> str:
+    """``doc.text``, without joining the tokens again when the tokenizer kept the text."""
+    text = doc._.text
+    return text if isinstance(text, str) else doc.text
+
+
 def tokenized_text(doc: Doc) -> str:
-    """Words joined with ``_``, one sentence a line: the usual Vietnamese NLP form."""
+    """Words joined with ``_``, one sentence a line: the usual Vietnamese NLP form.
+
+    Computed once per Doc (the classifier and the articles row both read it).
+    """
+    cached = doc.user_data.get("tokenized_text")
+    if isinstance(cached, str):
+        return cached
     lines = []
     for sent in doc.sents:
         words = [t.text.replace(" ", "_") for t in sent if not t.is_space]
         words = [_SPACE.sub("_", w) for w in words]
         if words:
             lines.append(" ".join(words))
-    return "\n".join(lines)
+    doc.user_data["tokenized_text"] = out = "\n".join(lines)
+    return out
 
 
 def word_count(doc: Doc) -> int:

@@ -42,6 +42,8 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.nlp import text_of
+
 from pipeline.extract.dates import find_dates
 
 Row = dict
@@ -648,7 +650,7 @@ def counts_component(doc: Doc) -> Doc:
     rows = doc._.rows if doc._.rows is not None else {}
     taken = list(rows.get("doc_refs") or ()) + [r for r in rows.get("dates") or () if r.get("start") is not None]
     try:
-        found = find_counts(doc.text, taken_spans=taken)
+        found = find_counts(text_of(doc), taken_spans=taken)
     except Exception:  # a component never raises on bad input
         found = []
     rows["counts"] = found

@@ -26,6 +26,8 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.nlp import text_of
+
 Row = dict
 
 # ---------------------------------------------------------------- building blocks
@@ -369,7 +371,7 @@ def dates_component(doc: Doc) -> Doc:
     meta = doc._.meta or {}
     rows = doc._.rows if doc._.rows is not None else {}
     try:
-        found = find_dates(doc.text, published=meta.get("published_date"),
+        found = find_dates(text_of(doc), published=meta.get("published_date"),
                            doc_ref_spans=rows.get("doc_refs") or ())
     except Exception:  # a component never raises on bad input
         found = []

@@ -37,6 +37,8 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.nlp import text_of
+
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
@@ -507,7 +509,7 @@ def doc_refs_component(doc: Doc) -> Doc:
     if not isinstance(published, dt.date):
         published = None
     try:
-        rows = find_doc_refs(doc.text, published=published)
+        rows = find_doc_refs(text_of(doc), published=published)
         for row in rows:
             row["sentence"] = sentence_of(doc, row["start"], row["end"])
     except Exception:  # noqa: BLE001 - a component never raises on bad input

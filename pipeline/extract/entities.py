@@ -47,9 +47,13 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import numpy
+from spacy.attrs import IDX, IS_SPACE, LENGTH, NORM
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
+
+from pipeline.nlp import text_of
 from spacy.vocab import Vocab
 
 HERE = Path(__file__).resolve().parent
@@ -66,6 +70,7 @@ HONORIFICS = (("đồng", "chí"), ("đ", "/", "c"), ("ông",), ("bà",))
 LEVELS = ("central", "province", "district", "commune", "grassroots")
 
 
+@lru_cache(maxsize=65536)
 def norm_syllable(text: str) -> str:
     """Lower case, NFC, ``Ð`` -> ``đ``, any dash -> ``-``, underthesea tone placement."""
     s = unicodedata.normalize("NFC", text).lower().replace("ð", "đ")
@@ -210,11 +215,14 @@ class Lexicon:
         self.matcher.add(key, [self.make_doc(phrase)])
 
     def make_doc(self, text: str, spans: list[tuple[int, int]] | None = None) -> Doc:
+        """A Doc of the syllables whose NORM is :func:`norm_syllable` (what the matcher reads)."""
         spans = syllables(text) if spans is None else spans
         words = [text[s:e] for s, e in spans]
         doc = Doc(self.vocab, words=words, spaces=[True] * len(words))
-        for tok, w in zip(doc, words):
-            tok.norm_ = norm_syllable(w)
+        if words:
+            add = self.vocab.strings.add
+            norms = numpy.array([[add(norm_syllable(w))] for w in words], dtype="uint64")
+            doc.from_array([NORM], norms)
         return doc
 
 
@@ -872,9 +880,10 @@ def analyse(
 @Language.component("entities")
 def entities_component(doc: Doc) -> Doc:
     meta = doc._.meta if isinstance(doc._.meta, dict) else {}
-    words = [(t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
+    arr = doc.to_array([IDX, LENGTH, IS_SPACE]) if len(doc) else numpy.zeros((0, 3), dtype="uint64")
+    words = [(int(i), int(i + n)) for i, n, space in arr.tolist() if not space]
     rows, prov = analyse(
-        doc.text,
+        text_of(doc),
         words=words,
         title=meta.get("title"),
         site=meta.get("site"),
@@ -884,7 +893,7 @@ def entities_component(doc: Doc) -> Doc:
     if doc._.rows is None:
         doc._.rows = {}
     doc._.rows["entities"] = rows
-    link_rows(doc.text, rows, doc._.rows.get("counts") or [], doc._.rows.get("doc_refs") or [])
+    link_rows(text_of(doc), rows, doc._.rows.get("counts") or [], doc._.rows.get("doc_refs") or [])
     meta.update(prov)
     doc._.meta = meta
     return doc

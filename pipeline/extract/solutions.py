@@ -47,6 +47,8 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.nlp import text_of
+
 from pipeline.extract import list_markers as lm
 
 log = logging.getLogger(__name__)
@@ -635,7 +637,7 @@ def solutions_component(doc: Doc) -> Doc:
     except Exception:  # noqa: BLE001 - no sentence boundaries: fall back to regex sentences
         sentences = None
     try:
-        rows = find_solution_lists(doc.text, sentences=sentences)
+        rows = find_solution_lists(text_of(doc), sentences=sentences)
     except Exception:  # noqa: BLE001 - bad input never stops the pipeline
         log.exception("solutions: extraction failed")
         rows = []
