@@ -52,6 +52,14 @@ LINE_PATTERNS: list[tuple[str, str, str]] = [
     ("breadcrumb", "drop", r"(trang chủ|home)\s*([>»/|›]\s*[^>»/|›]+)+"),
     ("menu_pipes", "drop", r"([^|]{1,40}\|){2,}[^|]{0,40}"),
     ("font_size", "drop", r"(cỡ chữ|font).*|[aA]\s*[-+]\s*[aA]\s*[-+]?"),
+    # text-to-speech player under the headline: "Nghe bài viết", "00:00 / 04:12", "Tạm dừng"
+    ("player_time", "drop", r"[-–]?\s*\d{1,2}:\d{2}(:\d{2})?(\s*/\s*\d{1,2}:\d{2}(:\d{2})?)?"),
+    ("player_control", "drop",
+     r"((nghe|đọc|phát|tạm dừng|dừng|dừng đọc|tiếp tục|nghe lại|nghe tiếp|bấm để nghe|nhấn để nghe)"
+     r"(\s+(bài viết|bài báo|bài|tin bài|tin|audio|âm thanh|nội dung))?"
+     r"(\s+(bằng\s+)?giọng\s+\S+(\s+miền\s+\S+)?)?"
+     r"|play|pause|stop|giọng\s+(nam|nữ)(\s+miền\s+(bắc|trung|nam))?(\s*[|/]\s*giọng\s+(nam|nữ)(\s+miền\s+(bắc|trung|nam))?)*"
+     r"|tốc độ(\s+đọc)?\s*:?\s*[\d.,]*\s*x?)\s*:?"),
 ]
 
 MAX_PATTERN_LINE = 160

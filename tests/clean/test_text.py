@@ -89,6 +89,19 @@ def test_boilerplate_removed(cleaned, fragment):
         ("Email: banbientap@tinhuy.vn", "contact"),
         ("Sign In", "sign_in"),
         ("NHIỆT LIỆT CHÀO MỪNG ĐẠI HỘI ĐẢNG BỘ TỈNH LẦN THỨ XVI!", "welcome_banner"),
+        # text-to-speech player under a headline
+        ("00:00 / 05:37", "player_time"),
+        ("00:00", "player_time"),
+        ("-02:48", "player_time"),
+        ("1:05:10 / 1:12:00", "player_time"),
+        ("Nghe bài viết", "player_control"),
+        ("Nghe bài báo", "player_control"),
+        ("Đọc bài", "player_control"),
+        ("Tạm dừng", "player_control"),
+        ("Nghe audio", "player_control"),
+        ("Nghe bài viết bằng giọng nữ miền Bắc", "player_control"),
+        ("Giọng nam | Giọng nữ", "player_control"),
+        ("Tốc độ đọc: 1.5x", "player_control"),
     ],
 )
 def test_line_patterns(line, expected):
@@ -102,6 +115,12 @@ def test_line_patterns(line, expected):
         "Ngày 16/6/2022, Ban Chấp hành Trung ương ban hành Nghị quyết số 21-NQ/TW về tăng cường củng cố tổ chức cơ sở đảng trong giai đoạn mới.",
         "Tin tưởng vào sự lãnh đạo của Đảng, Nhân dân trong xã đồng lòng thực hiện các phong trào thi đua yêu nước.",
         "Hiện Đảng bộ có 65 đảng viên.",
+        # headlines that open with a player's verbs are not player controls
+        "Nghe dân nói, làm dân tin ở Chi bộ thôn Tân Lập",
+        "Đọc sách cùng đảng viên trẻ",
+        "Phát huy vai trò bí thư chi bộ thôn, tổ dân phố",
+        "Tiếp tục đổi mới nội dung sinh hoạt chi bộ",
+        "Lúc 07:30 ngày 14/5, Chi bộ khu phố 3 họp thường kỳ",
     ],
 )
 def test_body_lines_are_not_boilerplate(line):
@@ -142,3 +161,19 @@ def test_unit_line_under_a_signature_is_not_body():
     para = "Các chi bộ đưa việc thực hiện văn hóa ứng xử vào nội dung sinh hoạt thường kỳ, coi đây là tiêu chí đánh giá mức độ hoàn thành nhiệm vụ của mỗi đảng viên trong năm, gắn với thi đua của đơn vị."
     cleaned = strip_residue(f"{para}\nTrần Minh Khoa\n(Phòng Công tác đảng và công tác chính trị)")
     assert cleaned.text == para and cleaned.author == "Trần Minh Khoa"
+
+
+@pytest.mark.parametrize(
+    "player",
+    [
+        ["Nghe bài viết", "00:00 / 03:21"],
+        ["00:00", "Đọc bài", "Tạm dừng"],
+        ["Giọng nữ | Giọng nam", "-04:05"],
+    ],
+)
+def test_audio_player_under_the_headline_is_not_the_title(player):
+    para = "Sau hợp nhất, Đảng ủy phường Tân An đã kiện toàn 24 chi bộ khu phố, phân công cấp ủy viên dự sinh hoạt định kỳ và lấy ý kiến người dân về những việc chi bộ cần làm ngay trong quý."
+    lines = ["Chi bộ khu phố giữ nền nếp sinh hoạt sau sắp xếp", "Thứ Sáu, 06/02/2026 - 07:10", *player, para]
+    cleaned = clean_text_dump("\n".join(lines) + "\n")
+    assert cleaned.title == "Chi bộ khu phố giữ nền nếp sinh hoạt sau sắp xếp"
+    assert cleaned.text == para
