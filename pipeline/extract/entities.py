@@ -166,6 +166,11 @@ def province_by_name() -> dict[str, Province]:
 
 
 @lru_cache(maxsize=1)
+def _province_key() -> dict[str, Province]:
+    return {_norm_phrase(p.name): p for p in provinces()}
+
+
+@lru_cache(maxsize=1)
 def sites() -> tuple[tuple[str, str, Province], ...]:
     """(match, pattern, province) with every template expanded over the slugs."""
     by_name = province_by_name()
@@ -242,6 +247,7 @@ class Org:
     level: str | None
     province: Province | None = None
     central: bool = False
+    bare: bool = False  # a head that needs a name, unnamed inside a title ("Bí thư Chi bộ X")
 
 
 @dataclass
@@ -313,11 +319,22 @@ def _prepare(text: str, words: list[tuple[int, int]] | None = None) -> _Sent:
     return sent
 
 
+# A bare "thành phố" (no name): the city the article is about; resolved by ``analyse``
+# once the province is known (a centrally governed city: province, else district).
+CITY = "city?"
+# "below:X" heads sit one level under their place (Đảng ủy Quân sự tỉnh: the level the
+# Party statute counts with districts; Đảng ủy Công an xã: grassroots); X without a place.
+_BELOW = {"central": "province", "province": "district", "district": "grassroots",
+          "commune": "grassroots", "grassroots": "grassroots", CITY: "district"}
+
+
 def _level(spec: str | None, place_level: str | None) -> str | None:
     if spec is None:
         return None
     if spec.startswith("auto:"):
         return place_level or (spec[5:] or None)
+    if spec.startswith("below:"):
+        return _BELOW.get(place_level, spec[6:] or None) if place_level else (spec[6:] or None)
     return spec
 
 
@@ -355,8 +372,11 @@ class _Parser:
     def looks_like_person(self, j: int, end: int) -> bool:
         return self.s.norms[j] in self.sur and 2 <= end - j <= 5
 
-    def place_at(self, j: int) -> tuple[int, str | None, Province | None] | None:
-        """``tỉnh`` / ``tỉnh An Giang`` / ``huyện Krông Pắc``: (end, level, province)."""
+    def place_at(self, j: int, person_next: bool = False) -> tuple[int, str | None, Province | None] | None:
+        """``tỉnh`` / ``tỉnh An Giang`` / ``huyện Krông Pắc``: (end, level, province).
+
+        ``person_next``: after a title a name may follow the place word directly.
+        """
         s = self.s
         m = s.best(j, "org", ("place",)) if j < s.n and not s.nl[j] else None
         if not m:
@@ -381,12 +401,25 @@ class _Parser:
         run = self.cap_run(k, max_words=3)
         if word.pattern not in ("tỉnh", "thành phố", "TP"):
             run = max(run, self.number_at(k))  # phường 5, quận 3
+        if run > k and person_next:
+            # after a title a person may follow the place: "UBND huyện Nguyễn Thị Hà" (no
+            # district named so) or "Bí thư Chi bộ thôn Trà Sơn Lê Văn Tư" (the place ends
+            # where a surname starts a 2-4 word tail)
+            longer = self.cap_run(k, max_words=7)
+            # most full names have three syllables, then four, then two
+            for cut in sorted(range(k, longer - 1), key=lambda c: ((longer - c) != 3, (longer - c) != 4, c)):
+                if self.looks_like_person(cut, longer) and longer - cut <= 4 and (cut > k or _norm_phrase(
+                        s.text[s.spans[k][0]:s.spans[longer - 1][1]]) not in districts()):
+                    run = cut
+                    break
         if run > k:
             return run, (None if word.pattern == "tỉnh" else word.level), None
+        if word.level == "grassroots":
+            return None  # "Chi bộ thôn" alone refers back; "Chi bộ thôn Trà Sơn" is a name
         if word.pattern == "TP":
             return None
         if word.pattern == "thành phố":
-            return end, None, None
+            return end, CITY, None  # bare: the article's city (province) or a provincial city
         return end, word.level, None
 
     def number_at(self, j: int) -> int:
@@ -395,6 +428,8 @@ class _Parser:
         if k < s.n and s.norms[k] == "số" and k + 1 < s.n and s.tok(k + 1).isdigit():
             k += 1
         if k < s.n and s.tok(k).isdigit() and len(s.tok(k)) <= 4 and not s.nl[k]:
+            if k + 1 < s.n and not s.cap(k + 1) and not s.nl[k + 1] and s.best(k + 1, "org", ("place",)):
+                return j  # "Công an 117 xã": a count of bodies, not a numbered one
             return k + 1
         return j
 
@@ -429,17 +464,20 @@ class _Parser:
             return None
         if j < s.n and s.nl[j] and sub_word is not None:
             return None
+        if s.norms[j : j + 2] == ["các", "cấp"]:
+            return None  # "HĐND các cấp", "Đảng ủy các cấp": every level, no one body
         named_ok = bool(sub_word) or (after_title and head.role == "party")
-        org = self._name(i, j, head, named_ok=named_ok)
+        org = self._name(i, j, head, named_ok=named_ok, after_title=after_title)
         if org is None:
             return None
         if sub_word is not None:
+            org.bare = False  # "Ban Chấp hành Đảng bộ": the sub-body names it
             org.org_type = sub_word.org_type
             if sub_word.org_type == "executive_committee" and head.role == "central":
                 org.org_type = "central_committee"
         return org
 
-    def _name(self, i: int, j: int, head: OrgWord, named_ok: bool) -> Org | None:
+    def _name(self, i: int, j: int, head: OrgWord, named_ok: bool, after_title: bool = False) -> Org | None:
         s = self.s
         place_level: str | None = None
         prov: Province | None = None
@@ -466,7 +504,7 @@ class _Parser:
                     if run > j:
                         end, named = run, True
             elif head.name == "required" or head.role == "party":
-                pl = self.place_at(j)
+                pl = self.place_at(j, person_next=after_title)
                 if pl:
                     end, place_level, prov = pl
                     named = True
@@ -502,13 +540,13 @@ class _Parser:
                     and s.tok(end + 1).isupper() and head.role in ("state", "mass")):
                 end += 3
             if prov is None and place_level is None:
-                pl = self.place_at(end)
+                pl = self.place_at(end, person_next=after_title)
                 if pl:
                     end, place_level, prov = pl
         level = "central" if central else _level(head.level, place_level)
         if head.role == "party" and level is None:
             level = "grassroots"
-        return Org(i, end, head.org_type, level, prov, central)
+        return Org(i, end, head.org_type, level, prov, central, bare=head.name == "required" and not named)
 
     def title_at(self, i: int) -> tuple[int, str] | None:
         s = self.s
@@ -667,6 +705,7 @@ def _analyse(text: str, words, published):
         return [], []
     sent = _prepare(text, words)
     m = _scan(sent)
+    m.orgs = [o for o in m.orgs if not o.bare]  # still part of the title text, not a mention
     rows = [_org_row(sent, o, published) for o in m.orgs]
     found: list[tuple[int, Province, str]] = []  # (char offset, province, evidence text)
     for o, r in zip(m.orgs, rows):
@@ -797,15 +836,65 @@ def _site_name_province(site: str) -> tuple[Province, str] | None:
     return None
 
 
-def _winner(found: list[tuple[int, Province, str]]) -> tuple[Province, str] | None:
+def _winner(found: list[tuple[int, Province, str]], published: dt.date | None = None) -> tuple[Province, str] | None:
+    """The most named province as it was at publication, earliest first among equals.
+
+    Mentions are grouped by the province they belong to at publication, so a 2026
+    article naming "tỉnh Bình Định (cũ)" and "tỉnh Gia Lai" counts both for Gia Lai; the
+    evidence is the first mention that names that province itself, when there is one.
+    """
     if not found:
         return None
-    counts = Counter(f[1].name for f in found)
+    counts = Counter(f[1].at(published) for f in found)
     best = max(counts.values())
     for _, prov, evidence in found:  # earliest among the most frequent
-        if counts[prov.name] == best:
-            return prov, evidence
+        name = prov.at(published)
+        if counts[name] == best:
+            same = [(p, e) for _, p, e in found if p.at(published) == name and p.name == name]
+            return same[0] if same else (prov, evidence)
     return None
+
+
+# --------------------------------------------------------------------------- districts
+
+# "huyện Krông Pắc", "Huyện ủy Krông Pắc", "Đảng bộ thị xã Sông Cầu": a district-level
+# unit (districts.csv, before the 2025 reform) names its province when nothing else does.
+_DISTRICT_HEAD = re.compile(
+    r"(?<!\w)(?:(?:huyện|quận|thị xã|thành phố)(?:\s+ủy|\s+uỷ)?|thị ủy|thị uỷ)\s+"
+    r"((?:[^\W\d_][\w'’]*(?:\s+|-)?){1,4})",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=1)
+def districts() -> dict[str, tuple[str, str, Province]]:
+    """Normalised unambiguous district name -> (name, kind, province as named then)."""
+    by_key = {_norm_phrase(p.name): p for p in provinces()}
+    out: dict[str, tuple[str, str, Province]] = {}
+    for r in _read_csv("districts.csv"):
+        prov = by_key.get(_norm_phrase(r["province"]))
+        if prov is None or r["ambiguous"]:
+            continue
+        out[_norm_phrase(r["name"])] = (r["name"], r["kind"], prov)
+    return out
+
+
+def district_mentions(text: str) -> list[tuple[int, Province, str]]:
+    """(offset, province, evidence) for each district-level unit the text names."""
+    table = districts()
+    found = []
+    for m in _DISTRICT_HEAD.finditer(text):
+        words = m.group(1).split()
+        if not words or not words[0][:1].isupper():
+            continue
+        for n in range(min(4, len(words)), 0, -1):  # the longest known name
+            if not all(w[:1].isupper() for w in words[:n]):
+                continue
+            hit = table.get(_norm_phrase(" ".join(words[:n]).rstrip("-")))
+            if hit:
+                found.append((m.start(), hit[2], re.sub(r"\s+", " ", text[m.start() : m.start(1)]) + hit[0]))
+                break
+    return found
 
 
 def find_province(
@@ -830,7 +919,12 @@ def find_province(
     if found is None:
         found = _analyse(text, None, published)[1] if text else []
     hits = [(-1, p, f"title:{e}") for _, p, e in (_analyse(title, None, published)[1] if title else [])]
-    w = _winner(hits + [(o, p, f"text:{e}") for o, p, e in found])
+    w = _winner(hits + [(o, p, f"text:{e}") for o, p, e in found], published)
+    if w is None:
+        # no province named: the districts the title and text name (before the 2025 reform)
+        places = [(-1, p, f"district:{e}") for _, p, e in district_mentions(title or "")]
+        places += [(o, p, f"district:{e}") for o, p, e in district_mentions(text or "")]
+        w = _winner(places, published)
     if w is None:
         return none
     return _result(w[0], published, w[1])
@@ -870,6 +964,10 @@ def analyse(
     published = _as_date(published)
     rows, found = _analyse(text or "", words, published)
     prov = find_province(text or "", title=title, site=site, url=url, published=published, found=found)
+    known = _province_key().get(_norm_phrase(prov["province"] or ""))
+    for r in rows:
+        if r["level"] == CITY:
+            r["level"] = None if known is None else ("province" if known.kind == "city" else "district")
     if prov["province"]:
         for r in rows:
             if r["province"] is None and r["level"] in LEVELS[1:]:
