@@ -6,7 +6,14 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
 
-from pipeline.clean.patterns import BYLINE_PREFIX, NAME_PREFIX
+from pipeline.clean.patterns import (
+    BYLINE_PREFIX,
+    CLAUSE_WORDS,
+    MAX_SIGNATURE_UNIT_WORDS,
+    NAME_PREFIX,
+    SIGNATURE_NOTE,
+    SIGNATURE_WITH_UNIT,
+)
 
 _DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)")
 # "ngày 16 tháng 6 năm 2022", "08 Tháng 3 2023" (Joomla), "16 tháng 6, 2022"
@@ -85,6 +92,50 @@ def name_in_signature(line: str) -> str | None:
     if head.isupper():
         return head.title() if _upper_name(head) else None
     return head if looks_like_name(head) else None
+
+
+def name_with_unit(line: str) -> str | None:
+    """The name of a closing byline printed like a sentence, with its unit:
+    ``Ngọc Ánh (Ban Tuyên giáo Huyện ủy)``, ``Lê Minh Tú - Trung tâm Chính trị huyện.``
+
+    Stricter than :func:`name_in_signature`, because such a line would otherwise be the
+    article's last sentence: the unit opens with a capital, is short and has no verb
+    (``CLAUSE_WORDS``), or is a note such as ``(tổng hợp)``; the name is two words or starts with a family name
+    (``extract/surnames.csv``) and is not a province or district (``Quảng Nam (cũ)``).
+    """
+    m = SIGNATURE_WITH_UNIT.match(line.strip())
+    if not m:
+        return None
+    unit = (m.group("paren") or m.group("dash") or "").strip()
+    if SIGNATURE_NOTE.fullmatch(unit):
+        pass
+    elif not unit[:1].isupper() or len(unit.split()) > MAX_SIGNATURE_UNIT_WORDS or CLAUSE_WORDS.search(unit):
+        return None
+    name = name_in_signature(m.group("name"))
+    if not name or name.casefold() in _place_names():
+        return None
+    words = name.split()
+    if len(words) > 4 or (words[0] not in _surnames() and len(words) != 2):
+        return None
+    return name
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> frozenset[str]:
+    """Province and district names (and spellings), case-folded: never a byline's name."""
+    import csv
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "extract"
+    names: set[str] = set()
+    for file, columns in (("provinces.csv", ("name", "variants")), ("districts.csv", ("name",))):
+        if not (folder / file).exists():  # a gazetteer left out of a trimmed install
+            continue
+        with open(folder / file, encoding="utf-8") as fh:
+            for row in csv.DictReader(line for line in fh if not line.startswith("#")):
+                for col in columns:
+                    names.update(v.strip().casefold() for v in (row.get(col) or "").split(";") if v.strip())
+    return frozenset(names)
 
 
 @lru_cache(maxsize=1)

@@ -93,5 +93,23 @@ SIGNATURE_DETAIL = re.compile(
     r"^\s*(lớp|đơn vị( công tác)?|chức vụ|cơ quan|học viên|email|điện thoại)\s*:.*$", _F
 )
 
+# A closing byline that ends like a sentence: "Ngọc Ánh (Ban Tuyên giáo Huyện ủy)",
+# "Hà Linh - Trung tâm Chính trị huyện." The name must look like a person's name
+# (``pipeline.clean.metadata.name_with_unit``); the unit opens with a capital, has at most
+# ``MAX_SIGNATURE_UNIT_WORDS`` words and none of ``CLAUSE_WORDS``: a clause is body text.
+SIGNATURE_WITH_UNIT = re.compile(
+    r"^(?P<name>[^()\-–—,;:!?]{2,60}?)\s*(?:\((?P<paren>[^()]{2,120})\)|\s[-–—]\s+(?P<dash>[^()!?;:]{2,120}?))\s*\.?$"
+)
+MAX_SIGNATURE_UNIT_WORDS = 8
+# Lower-case notes that stand for the unit: "Thu Hà (tổng hợp)", "Minh Khôi (lược dịch)".
+SIGNATURE_NOTE = re.compile(r"tổng hợp|t/h|lược dịch|biên dịch|dịch|sưu tầm|biên soạn", _F)
+# Lower-case verbs and auxiliaries that make a line a clause, not a unit's name
+# (units capitalise their own words: "Ban Tổ chức", "Phòng Công tác đảng").
+CLAUSE_WORDS = re.compile(
+    r"(?<!\w)(?:là|có|đã|đang|sẽ|được|bị|cần|phải|không|chưa|vẫn|đều|cũng|nói|cho biết|phát biểu"
+    r"|thực hiện|tiếp tục|tham gia|đề nghị|yêu cầu|nhấn mạnh|khẳng định|làm|đạt|giúp|góp phần"
+    r"|trở thành|mang lại|tặng|trao|gửi|đi|về|đến|từ|khi|nếu|vì|nên|thì|mà)(?!\w)"
+)
+
 # Sentence-final punctuation: a line ending so is running text, not a caption.
 SENTENCE_END = re.compile(r"""[.!?…:;)"”’'»]\s*(\(\d+\))?\s*$""")

@@ -22,6 +22,7 @@ from pipeline.clean.metadata import (
     clean_author,
     looks_like_name,
     name_in_signature,
+    name_with_unit,
     parse_date,
     parse_views,
 )
@@ -168,7 +169,9 @@ def _body_and_tail(
 
     # the tail: signature, stray captions and menu entries after the last paragraph
     author = None
-    while body and len(body[-1]) < BODY_MIN_CHARS and not _is_paragraph_end(body[-1]):
+    while body and len(body[-1]) < BODY_MIN_CHARS and (
+        not _is_paragraph_end(body[-1]) or (author is None and name_with_unit(body[-1]))
+    ):  # a "Name (Unit)" byline ends with ")" like a sentence
         line = body.pop()
         dropped.append(line)
         if author:  # the signature nearest the end wins over names in captions above it

@@ -105,3 +105,32 @@ def test_clean_author_strips_prefixes():
 def test_structured_publication_dates(markup):
     html = f"<html><body>{markup}<p>Nội dung bài viết về công tác kết nạp đảng viên.</p></body></html>"
     assert page_date(html, "Nội dung bài viết về công tác kết nạp đảng viên.", None) == date(2023, 7, 1)
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        # closing bylines printed with their unit: the name is the author
+        ("Thảo Vy (Ban Dân vận Huyện ủy)", "Thảo Vy"),
+        ("Phan Quốc Bảo (Trung tâm Chính trị huyện Tam Nông)", "Phan Quốc Bảo"),
+        ("Đỗ Khánh Linh - Văn phòng Đảng ủy xã Hòa An.", "Đỗ Khánh Linh"),
+        ("Thiếu tá Vũ Đình Khải (Phòng Chính trị)", "Vũ Đình Khải"),
+        ("Hải Yến (CTV)", "Hải Yến"),
+        ("Bích Ngọc (tổng hợp)", "Bích Ngọc"),
+        ("Lâm Tuấn (TTXVN).", "Lâm Tuấn"),
+        # last sentences and other lines that only look like "Name (Unit)"
+        ("Nguyễn Thị Lan (Bí thư Chi bộ) đã được khen thưởng.", None),
+        ("Hồng Phúc - Chi bộ đã làm tốt việc giữ nền nếp sinh hoạt.", None),
+        ("Trần Văn Đức - Phó Bí thư Đảng ủy cho biết sẽ tiếp tục kiện toàn chi bộ", None),
+        ("Đồng Tháp (Ban Tổ chức Tỉnh ủy)", None),
+        ("Hà Nội - Thủ đô ngàn năm văn hiến", None),
+        ("Hồ Văn Lực (1932 - 2019)", None),
+        ("Thanh Hải (nay là xã Thanh Hải mới)", None),
+        ("Chi bộ thôn Đông (Đảng bộ xã Phước Sơn)", None),
+        ("Lê Quang Huy (Đoàn viên Chi đoàn thôn, đảng viên dự bị, người đi đầu phong trào hiến đất)", None),
+    ],
+)
+def test_name_with_unit(line, expected):
+    from pipeline.clean.metadata import name_with_unit
+
+    assert name_with_unit(line) == expected

@@ -177,3 +177,27 @@ def test_audio_player_under_the_headline_is_not_the_title(player):
     cleaned = clean_text_dump("\n".join(lines) + "\n")
     assert cleaned.title == "Chi bộ khu phố giữ nền nếp sinh hoạt sau sắp xếp"
     assert cleaned.text == para
+
+
+_LAST = "Dịp này, Đảng ủy xã trao Huy hiệu 40 năm tuổi Đảng cho 6 đảng viên và biểu dương 12 chi bộ thôn hoàn thành xuất sắc nhiệm vụ năm 2023."
+_PARA = "Năm 2023, Đảng ủy xã Hòa An chỉ đạo các chi bộ thôn đưa nội dung giữ gìn vệ sinh môi trường, chăm lo hộ nghèo vào sinh hoạt thường kỳ; mỗi đảng viên nhận theo dõi từ 5 đến 7 hộ gia đình."
+
+
+@pytest.mark.parametrize(
+    "last_line, author, text_ends",
+    [
+        # a closing "Name (Unit)" / "Name - Unit." byline is taken off and gives the author
+        ("Thảo Vy (Ban Dân vận Huyện ủy)", "Thảo Vy", _LAST),
+        ("Đỗ Khánh Linh - Văn phòng Đảng ủy xã Hòa An.", "Đỗ Khánh Linh", _LAST),
+        ("Bích Ngọc (tổng hợp)", "Bích Ngọc", _LAST),
+        # a real last sentence that opens with a name stays in the text
+        ("Ông Nguyễn Văn Tư (Bí thư Chi bộ thôn 2) cảm ơn Đảng ủy.", None, "cảm ơn Đảng ủy."),
+        ("Hồng Phúc - Chi bộ đã làm tốt việc giữ nền nếp sinh hoạt.", None, "nền nếp sinh hoạt."),
+        ("Trần Văn Đức (Chi bộ thôn 4), Lê Thị Hoa (Chi bộ thôn 5) và 4 đảng viên khác nhận giấy khen.", None, "nhận giấy khen."),
+    ],
+)
+def test_closing_byline_with_unit(last_line, author, text_ends):
+    cleaned = strip_residue(f"{_PARA}\n{_LAST}\n{last_line}")
+    assert cleaned.author == author
+    assert cleaned.text.endswith(text_ends)
+    assert cleaned.text.startswith(_PARA)
