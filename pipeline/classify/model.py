@@ -23,11 +23,12 @@ type is listed in ``TRUSTED_TYPES``):
   (first three sentences) are added too;
 * genre: calibrated binary classifier ``tin`` vs ``bai_viet``.
 
-Prediction does not call scikit-learn: ``compile_heads`` turns every head into
-columns of one coefficient matrix plus sigmoid calibrations at load time, and the
-text, lead and title of a page are featurized in one ``transform`` call and scored
-with one sparse product (same probabilities as ``predict_proba``, see
-tests/classify/test_compiled.py).
+Prediction avoids scikit-learn's per-call overhead: ``compile_heads`` turns every
+head into columns of one coefficient matrix plus sigmoid calibrations at load time;
+``FastFeatures`` computes the same TF-IDF rows as ``features.transform`` (char_wb
+n-grams counted once per distinct word, cached); the text, lead and title of a page
+are featurized in one call and scored with one sparse product. Features are
+bit-identical and probabilities equal scikit-learn's (tests/classify/test_compiled.py).
 
 ``topic_evidence`` lists the word features that weighed most for the main topic
 in this text: coefficient x TF-IDF value, underscores turned back into spaces.
@@ -384,6 +385,165 @@ def empty_result() -> dict[str, Any]:
     }
 
 
+# ---------------------------------------------------------------- fast features
+#
+# ``FeatureUnion.transform`` spends most of its time in the char_wb vectorizer:
+# scikit-learn cuts every word of every text into padded character 2-5 grams in a
+# Python loop and looks each one up. The n-grams of a ``char_wb`` analyzer never
+# cross a word, so a text's counts are the sum over its words of each word's
+# n-gram counts; a page repeats its words and pages share most of their
+# vocabulary, so ``FastFeatures`` counts each distinct word once per page and
+# keeps each word's vocabulary indices in a bounded cache. The count matrix is
+# then the one scikit-learn builds (same integer counts, sorted indices) and goes
+# through the vectorizer's own fitted ``_tfidf.transform``, so the features are
+# identical to ``features.transform`` (tests/classify/test_compiled.py).
+# Any other vectorizer (or option) is left to scikit-learn.
+
+# Distinct words whose n-gram indices are kept; the cache is emptied when full.
+WORD_CACHE_SIZE = 200_000
+
+
+class _CharWbCounter:
+    """Counts of a fitted ``TfidfVectorizer(analyzer="char_wb")``, word by word."""
+
+    def __init__(self, vec) -> None:
+        self.vec = vec
+        self.vocabulary = vec.vocabulary_
+        self.min_n, self.max_n = vec.ngram_range
+        self.n_features = len(self.vocabulary)
+        self.cache: dict[str, np.ndarray] = {}
+
+    @staticmethod
+    def usable(vec) -> bool:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        return (
+            type(vec) is TfidfVectorizer
+            and vec.analyzer == "char_wb"
+            and vec.input == "content"
+            and vec.preprocessor is None
+            and vec.strip_accents is None
+            and not vec.lowercase
+            and not vec.binary
+            and getattr(vec, "_tfidf", None) is not None
+        )
+
+    def _ids(self, word: str) -> np.ndarray:
+        """Vocabulary indices of the padded n-grams of one word (sklearn's loop)."""
+        ids = self.cache.get(word)
+        if ids is not None:
+            return ids
+        w = " " + word + " "
+        w_len = len(w)
+        grams = []
+        for n in range(self.min_n, self.max_n + 1):
+            offset = 0
+            grams.append(w[offset : offset + n])
+            while offset + n < w_len:
+                offset += 1
+                grams.append(w[offset : offset + n])
+            if offset == 0:  # a short word is counted once
+                break
+        voc = self.vocabulary
+        ids = np.array([voc[g] for g in grams if g in voc], dtype=np.int64)
+        if len(self.cache) >= WORD_CACHE_SIZE:
+            self.cache.clear()
+        self.cache[word] = ids
+        return ids
+
+    def transform(self, rows: list[str]):
+        import scipy.sparse as sp
+
+        indptr, indices, data = [0], [], []
+        for text in rows:
+            counts: dict[str, int] = {}
+            for w in text.split():
+                counts[w] = counts.get(w, 0) + 1
+            parts = [self._ids(w) for w in counts]
+            if parts:
+                idx = np.concatenate(parts)
+                weights = np.repeat(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)),
+                                    [len(p) for p in parts])
+                uniq, inverse = np.unique(idx, return_inverse=True)
+                indices.append(uniq)
+                data.append(np.bincount(inverse, weights=weights))
+                indptr.append(indptr[-1] + len(uniq))
+            else:
+                indptr.append(indptr[-1])
+        X = sp.csr_matrix(
+            (
+                np.concatenate(data).astype(self.vec.dtype) if data else np.zeros(0, self.vec.dtype),
+                np.concatenate(indices).astype(np.int32) if indices else np.zeros(0, np.int32),
+                np.asarray(indptr, dtype=np.int32),
+            ),
+            shape=(len(rows), self.n_features),
+        )
+        return _apply_tfidf(self.vec._tfidf, X)
+
+
+def _apply_tfidf(tfidf, X):
+    """``TfidfTransformer.transform(X, copy=False)`` on a float CSR count matrix, in place,
+    step by step as scikit-learn 1.9 does it, without its input checks."""
+    if tfidf.sublinear_tf:
+        np.log(X.data, X.data)
+        X.data += 1.0
+    if hasattr(tfidf, "idf_"):
+        X.data *= tfidf.idf_[X.indices]
+    if tfidf.norm == "l2":
+        from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
+
+        inplace_csr_row_normalize_l2(X)
+    elif tfidf.norm is not None:
+        from sklearn.preprocessing import normalize
+
+        X = normalize(X, norm=tfidf.norm, copy=False)
+    return X
+
+
+class _Tfidf:
+    """Any other fitted TfidfVectorizer: scikit-learn's counts, then ``_apply_tfidf``."""
+
+    def __init__(self, vec) -> None:
+        self.vec = vec
+
+    def transform(self, rows: list[str]):
+        import scipy.sparse as sp
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        X = sp.csr_matrix(CountVectorizer.transform(self.vec, rows))
+        if X.dtype not in (np.float32, np.float64):
+            X = X.astype(np.float64)
+        return _apply_tfidf(self.vec._tfidf, X)
+
+
+class FastFeatures:
+    """``features.transform`` (a fitted FeatureUnion) with char_wb counted per word."""
+
+    def __init__(self, features) -> None:
+        self.features = features
+        plain = features.transformer_weights is None and all(
+            not isinstance(v, str) for _, v in features.transformer_list
+        )
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        def part(v):
+            if _CharWbCounter.usable(v):
+                return _CharWbCounter(v)
+            if type(v) is TfidfVectorizer and getattr(v, "_tfidf", None) is not None:
+                return _Tfidf(v)
+            return None
+
+        self.parts = [part(v) for _, v in features.transformer_list]
+        self.fast = plain and all(p is not None for p in self.parts)
+
+    def transform(self, rows: list[str]):
+        import scipy.sparse as sp
+
+        if not self.fast:
+            return self.features.transform(rows).tocsr()
+        return sp.hstack([p.transform(rows) for p in self.parts]).tocsr()
+
+
 # ---------------------------------------------------------------- compiled heads
 #
 # Every head is linear + sigmoid calibration, so prediction needs no scikit-learn
@@ -541,6 +701,7 @@ class Classifier:
         self._main_cols = [classes.index(t) if t in classes else -1 for t in TOPICS]
         self._pb_col = list(self.pb_model.classes_).index(1)
         self.compiled = compile_heads(b)
+        self.featurizer = FastFeatures(self.features)
         word_vec = self.features.transformer_list[0][1]
         raw = word_vec.get_feature_names_out()
         self._words = np.array([w.replace("_", " ") for w in raw], dtype=object)
@@ -600,7 +761,7 @@ class Classifier:
             heads = {row: t for row, t in heads.items() if re.search(r"[^\W\d_]", t)}
         n, n_lead = len(keep), len(leads)
         rows = [texts[i] for i in keep] + list(leads.values()) + list(heads.values())
-        X_all = self.features.transform(rows).tocsr()
+        X_all = (self.featurizer.transform(rows) if compiled else self.features.transform(rows)).tocsr()
         P = self.probas(X_all, compiled=compiled)
         X = X_all[:n]
         topic_p, pb_p = P.topic[:n], P.pb[:n]

@@ -1,4 +1,5 @@
-"""The compiled heads (one matrix product + sigmoids) give scikit-learn's probabilities.
+"""The compiled heads (one matrix product + sigmoids) give scikit-learn's probabilities,
+and ``FastFeatures`` gives exactly ``features.transform``.
 
 ``Classifier.probas(X, compiled=True)`` must equal ``compiled=False`` (the fitted
 scikit-learn estimators of the skops file) on the labelled texts, on the sample
@@ -13,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.classify import model as M
 from pipeline.classify.train import load_labels
@@ -125,8 +128,57 @@ def test_compile_refuses_isotonic(clf):
 def test_one_transform_call_per_page(clf, sample_pages, monkeypatch):
     """Text, lead and title of a page are featurized together, in one call."""
     calls = []
-    real = clf.features.transform
-    monkeypatch.setattr(clf.features, "transform", lambda rows: calls.append(len(rows)) or real(rows))
+    real = clf.featurizer.transform
+    monkeypatch.setattr(clf.featurizer, "transform", lambda rows: calls.append(len(rows)) or real(rows))
     long_text = next(t for t, _ in sample_pages if M.lead_text(M.feature_text(t)))
     M.classify_tokenized(long_text, clf, title="Nâng_cao chất_lượng sinh_hoạt chi_bộ")
     assert calls == [3]
+
+
+# ------------------------------------------------------------------ fast features
+
+
+def _assert_same_features(clf: M.Classifier, rows: list[str]) -> None:
+    want = clf.features.transform(rows).tocsr()
+    got = clf.featurizer.transform(rows)
+    assert got.shape == want.shape and got.dtype == want.dtype
+    assert np.array_equal(got.indptr, want.indptr)
+    assert np.array_equal(got.indices, want.indices)
+    assert np.array_equal(got.data, want.data)  # bit for bit, not only close
+
+
+def test_fast_features_are_sklearns(clf, labelled_texts, sample_pages):
+    assert clf.featurizer.fast
+    rows = list(labelled_texts)
+    for text, title in sample_pages:
+        t = M.feature_text(text)
+        rows += [t, M.lead_text(t) or "", M.feature_text(title)]
+    rows += ["", "   ", "a", "đảng", "xin  chào\n\n thế_giới\t", "\x1c\x1cab\u2003cd", "1 2 3", "ặ" * 400]
+    _assert_same_features(clf, rows)
+    _assert_same_features(clf, rows[:1])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=200), min_size=1, max_size=4))
+def test_fast_features_on_arbitrary_text(rows):
+    _assert_same_features(M.default_model(), rows)
+
+
+def test_word_cache_is_bounded(clf, monkeypatch, labelled_texts):
+    counter = clf.featurizer.parts[1]
+    monkeypatch.setattr(M, "WORD_CACHE_SIZE", 50)
+    counter.cache.clear()
+    _assert_same_features(clf, labelled_texts[:20])
+    assert len(counter.cache) <= 50
+    counter.cache.clear()
+
+
+def test_unknown_featurizer_falls_back_to_sklearn(clf):
+    from sklearn.feature_extraction.text import HashingVectorizer
+    from sklearn.pipeline import FeatureUnion
+
+    union = FeatureUnion([("h", HashingVectorizer(n_features=64)), ("word", clf.features.transformer_list[0][1])])
+    fast = M.FastFeatures(union)
+    assert not fast.fast
+    rows = ["chi_bộ họp định_kỳ", ""]
+    assert (fast.transform(rows) != union.transform(rows)).nnz == 0
