@@ -400,7 +400,7 @@ def empty_result() -> dict[str, Any]:
 # Any other vectorizer (or option) is left to scikit-learn.
 
 # Distinct words whose n-gram indices are kept; the cache is emptied when full.
-WORD_CACHE_SIZE = 200_000
+WORD_CACHE_SIZE = 100_000
 
 
 class _CharWbCounter:
@@ -445,7 +445,7 @@ class _CharWbCounter:
             if offset == 0:  # a short word is counted once
                 break
         voc = self.vocabulary
-        ids = np.array([voc[g] for g in grams if g in voc], dtype=np.int64)
+        ids = np.array([voc[g] for g in grams if g in voc], dtype=np.int32)
         if len(self.cache) >= WORD_CACHE_SIZE:
             self.cache.clear()
         self.cache[word] = ids
