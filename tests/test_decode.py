@@ -64,3 +64,27 @@ def test_normalize_keeps_spacing_and_punctuation():
 def test_normalize_is_idempotent():
     once = normalize("Thanh Hoá, thuỷ điện, hoà bình")
     assert normalize(once) == once
+
+
+# normalize() touches only the words token_normalize can change; it must equal
+# token_normalize applied to every word
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+_VI = "aăâeêioôơuưyAĂÂEÊIOÔƠUƯYđĐqQ hoáthuỷkhoẻòóỏõọùúủũụỳýỷỹỵ—“”.,\n\r\t0123456789_-"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_VI, max_size=80) | st.sampled_from(["qui hoạch", "QUI", "Qui_định", "xoá đói", "thuỷ_lợi hoà—bình"]))
+def test_normalize_equals_token_normalize_on_every_word(text):
+    import re
+    import unicodedata
+
+    from underthesea.pipeline.text_normalize import token_normalize
+
+    from pipeline.decode import normalize
+
+    want = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    want = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]", "", want)
+    want = re.sub(r"\w+", lambda m: token_normalize(m.group()), want)
+    assert normalize(text) == want
