@@ -35,7 +35,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -204,6 +204,26 @@ _SUBJECT = re.compile(
 )
 _LABEL = re.compile(r"(?P<label>[^\s:;,.()][^:;,.()\n]{0,40}?)\s*:\s*$")
 _GROUP = re.compile(r"(?P<head>[^\s(),;:.\n][^(),;:.\n]{0,60}?)\s*\((?P<body>[^()\n]*:[^()\n]*)\)")
+# The same matches found from the bracket: _GROUP tried at every character is slow on long
+# texts; a breakdown is rare, so find "(...:...)" first and read the head back from it.
+_GROUP_BODY = re.compile(r"\((?P<body>[^()\n]*:[^()\n]*)\)")
+_HEAD_STOP = set("(),;:.\n")
+_HEAD_MAX = 61
+
+
+def _group_matches(text: str) -> Iterator[tuple[str, str, int, int]]:
+    """(head, body, body start, match start) of each ``_GROUP`` match, in order."""
+    for b in _GROUP_BODY.finditer(text):
+        j = b.start()
+        while j > 0 and text[j - 1].isspace():
+            j -= 1
+        lo = j
+        while lo > 0 and j - lo < _HEAD_MAX and text[lo - 1] not in _HEAD_STOP:
+            lo -= 1
+        while lo < j and text[lo].isspace():
+            lo += 1
+        if lo < j:
+            yield text[lo:j], b["body"], b.start("body"), lo
 _HEAD_PREFIX = re.compile(r"^(?:(?:trong\s+đó|gồm|gồm\s+có|về|với|còn|có)\s+)+", re.IGNORECASE)
 _HEADS = [  # breakdown heads -> the qualifier prefix the gold uses
     (re.compile(r"trình\s+độ\s+(?:lý|lí)\s+luận\s+chính\s+trị|lý\s+luận\s+chính\s+trị|trình\s+độ\s+chính\s+trị",
@@ -477,8 +497,7 @@ def _row(text, s, e, value, unit, qualifier, pct, approx, subject, year) -> Row:
 def _groups(text: str, taken: list[tuple[int, int]]) -> tuple[list[Row], list[tuple[int, int]]]:
     """Breakdowns: ``trình độ chính trị (đại học: 01 đ/c; trung cấp: 09; ...)``."""
     rows, used = [], []
-    for g in _GROUP.finditer(text):
-        body, base = g["body"], g.start("body")
+    for head_text, body, base, _start in _group_matches(text):
         sep = ";" if ";" in body else ","
         items, pos = [], 0
         for part in body.split(sep):
@@ -496,7 +515,7 @@ def _groups(text: str, taken: list[tuple[int, int]]) -> tuple[list[Row], list[tu
         if not items or len(units) != 1 or any(_overlaps(s, e, taken) for _, s, e, _, _ in items):
             continue
         unit_name = units.pop()
-        head = _HEAD_PREFIX.sub("", _ws(g["head"]))
+        head = _HEAD_PREFIX.sub("", _ws(head_text))
         for rx, canon in _HEADS:
             if rx.fullmatch(head):
                 head = canon
