@@ -68,6 +68,7 @@ _TONE = [
 ]
 HONORIFICS = (("đồng", "chí"), ("đ", "/", "c"), ("ông",), ("bà",))
 LEVELS = ("central", "province", "district", "commune", "grassroots")
+_HONORIFIC_FIRST = frozenset(h[0] for h in HONORIFICS)
 
 
 @lru_cache(maxsize=65536)
@@ -219,15 +220,16 @@ class Lexicon:
         self.entries[match_id] = entry
         self.matcher.add(key, [self.make_doc(phrase)])
 
-    def make_doc(self, text: str, spans: list[tuple[int, int]] | None = None) -> Doc:
+    def make_doc(self, text: str, spans: list[tuple[int, int]] | None = None,
+                 norms: list[str] | None = None) -> Doc:
         """A Doc of the syllables whose NORM is :func:`norm_syllable` (what the matcher reads)."""
         spans = syllables(text) if spans is None else spans
         words = [text[s:e] for s, e in spans]
         doc = Doc(self.vocab, words=words, spaces=[True] * len(words))
         if words:
             add = self.vocab.strings.add
-            norms = numpy.array([[add(norm_syllable(w))] for w in words], dtype="uint64")
-            doc.from_array([NORM], norms)
+            norms = [norm_syllable(w) for w in words] if norms is None else norms
+            doc.from_array([NORM], numpy.array([[add(n)] for n in norms], dtype="uint64"))
         return doc
 
 
@@ -296,20 +298,19 @@ class _Sent:
 def _prepare(text: str, words: list[tuple[int, int]] | None = None) -> _Sent:
     lex = lexicon()
     spans = syllables(text)
-    doc = lex.make_doc(text, spans)
-    norms = [t.norm_ for t in doc]
+    norms = [norm_syllable(text[a:b]) for a, b in spans]
+    doc = lex.make_doc(text, spans, norms)
     # word_end[i]: last syllable of the (underthesea) word holding syllable i
     word_end = list(range(len(spans)))
-    if words:
-        w = 0
-        for i, (s, e) in enumerate(spans):
-            while w < len(words) and words[w][1] <= s:
-                w += 1
-            if w < len(words) and words[w][0] <= s:
-                j = i
-                while j + 1 < len(spans) and spans[j + 1][1] <= words[w][1]:
-                    j += 1
-                word_end[i] = j
+    wa = numpy.asarray(words if words is not None else [], dtype="int64").reshape(-1, 2)
+    if len(wa) and spans:
+        sa = numpy.asarray(spans, dtype="int64")
+        w = numpy.searchsorted(wa[:, 1], sa[:, 0], side="right")  # first word ending after s
+        inside = w < len(wa)
+        inside[inside] = wa[w[inside], 0] <= sa[inside, 0]
+        last = numpy.searchsorted(sa[:, 1], wa[numpy.minimum(w, len(wa) - 1), 1], side="right") - 1
+        idx = numpy.arange(len(spans))
+        word_end = numpy.where(inside, numpy.maximum(last, idx), idx).tolist()
     nl = [i > 0 and "\n" in text[spans[i - 1][1] : s] for i, (s, _e) in enumerate(spans)]
     sent = _Sent(text, spans, norms, word_end, nl)
     for match_id, start, end in lex.matcher(doc):
@@ -569,6 +570,8 @@ class _Parser:
 
     def honorific_end(self, i: int) -> int:
         s = self.s
+        if i >= s.n or s.norms[i] not in _HONORIFIC_FIRST:
+            return i
         for h in HONORIFICS:
             if tuple(s.norms[i : i + len(h)]) == h:
                 return i + len(h)
@@ -978,8 +981,9 @@ def analyse(
 @Language.component("entities")
 def entities_component(doc: Doc) -> Doc:
     meta = doc._.meta if isinstance(doc._.meta, dict) else {}
-    arr = doc.to_array([IDX, LENGTH, IS_SPACE]) if len(doc) else numpy.zeros((0, 3), dtype="uint64")
-    words = [(int(i), int(i + n)) for i, n, space in arr.tolist() if not space]
+    arr = doc.to_array([IDX, LENGTH, IS_SPACE]).astype("int64") if len(doc) else numpy.zeros((0, 3), dtype="int64")
+    arr = arr[arr[:, 2] == 0]
+    words = numpy.column_stack([arr[:, 0], arr[:, 0] + arr[:, 1]])  # (start, end) of each word
     rows, prov = analyse(
         text_of(doc),
         words=words,
