@@ -23,21 +23,33 @@ type is listed in ``TRUSTED_TYPES``):
   (first three sentences) are added too;
 * genre: calibrated binary classifier ``tin`` vs ``bai_viet``.
 
-Prediction avoids scikit-learn's per-call overhead: ``compile_heads`` turns every
-head into columns of one coefficient matrix plus sigmoid calibrations at load time;
-``FastFeatures`` computes the same TF-IDF rows as ``features.transform`` (char_wb
-n-grams counted once per distinct word, cached); the text, lead and title of a page
-are featurized in one call and scored with one sparse product. Features are
-bit-identical and probabilities equal scikit-learn's (tests/classify/test_compiled.py).
+Prediction needs neither scikit-learn nor skops (nor scipy): every head is
+linear + sigmoid calibration, laid out as columns of one coefficient matrix
+(``heads_spec`` / ``CompiledHeads``), and ``FastFeatures`` re-computes the TF-IDF
+rows of ``features.transform`` from the vectorizers' settings, vocabularies and
+idf vectors (char_wb n-grams counted once per distinct word, cached). The text,
+lead and title of a page are featurized in one call and scored with one product.
+Features are bit-identical and probabilities equal scikit-learn's
+(tests/classify/test_compiled.py).
+
+Loading: ``make train`` (and ``python -m pipeline.classify.export`` for a model
+file replaced by hand) writes the *inference bundle* beside model.skops:
+``model_inference.npz`` (numpy arrays only, read with ``allow_pickle=False``) and
+``model_inference.json`` (vocabularies, analyzer settings, head layout, model
+info, sha256 of model.skops). ``default_model()`` loads it with numpy + json
+(~0.06 s after numpy) when its sha256 matches model.skops, and otherwise falls
+back to ``load_model`` (skops + scikit-learn, ~2 s) and logs why. ``load_model``
+stays the reference: it keeps the fitted estimators (``compiled=False``).
 
 ``topic_evidence`` lists the word features that weighed most for the main topic
 in this text: coefficient x TF-IDF value, underscores turned back into spaces.
 """
 from __future__ import annotations
 
+import logging
 import re
-import zipfile
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -58,6 +70,8 @@ TOPICS: tuple[str, ...] = (
 KHAC = "khac"
 ALL_TOPICS: tuple[str, ...] = TOPICS + (KHAC,)
 GENRES: tuple[str, ...] = ("tin", "bai_viet")
+
+log = logging.getLogger(__name__)
 
 MODEL_PATH = Path(__file__).resolve().with_name("model.skops")
 MODEL_FORMAT = 3
@@ -368,11 +382,6 @@ def load_model(path: Path | str = MODEL_PATH) -> Classifier:
     return Classifier(bundle)
 
 
-@lru_cache(maxsize=1)
-def default_model() -> Classifier:
-    return load_model(MODEL_PATH)
-
-
 def empty_result() -> dict[str, Any]:
     """What an empty (or wordless) text gets: khac, every score zero."""
     return {
@@ -385,54 +394,186 @@ def empty_result() -> dict[str, Any]:
     }
 
 
+# ---------------------------------------------------------------- feature rows
+#
+# Prediction needs neither scikit-learn nor scipy: the feature rows of a page are
+# a tiny CSR structure of numpy arrays (``Rows``) and the heads one dense matrix.
+
+
+class Rows:
+    """CSR rows of features (numpy arrays only): ``data``, ``indices``, ``indptr``."""
+
+    def __init__(self, data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, n_cols: int) -> None:
+        self.data, self.indices, self.indptr = data, indices, indptr
+        self.shape = (len(indptr) - 1, int(n_cols))
+
+    @classmethod
+    def from_csr(cls, X) -> Rows:
+        """From a scipy CSR matrix with sorted indices (scikit-learn's output)."""
+        X = X.tocsr()
+        return cls(X.data, X.indices, X.indptr, X.shape[1])
+
+    def tocsr(self):
+        """A scipy CSR matrix (tests and the scikit-learn reference path only)."""
+        import scipy.sparse as sp
+
+        return sp.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+
+    @property
+    def nnz(self) -> int:
+        return int(self.indptr[-1] - self.indptr[0])
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, key) -> Rows:
+        """One row (an int) or a contiguous block of rows (a slice with step 1)."""
+        if isinstance(key, slice):
+            start, stop, step = key.indices(self.shape[0])
+            if step != 1:
+                raise IndexError("Rows only slice contiguous rows")
+        else:
+            start = key + self.shape[0] if key < 0 else key
+            if not 0 <= start < self.shape[0]:
+                raise IndexError(key)
+            stop = start + 1
+        stop = max(start, stop)
+        lo, hi = self.indptr[start], self.indptr[stop]
+        return Rows(self.data[lo:hi], self.indices[lo:hi], self.indptr[start : stop + 1] - lo, self.shape[1])
+
+    def dot(self, W: np.ndarray) -> np.ndarray:
+        """``X @ W`` for a dense ``W`` (float64 result, one small product per row)."""
+        out = np.zeros((self.shape[0], W.shape[1]))
+        for i in range(self.shape[0]):
+            lo, hi = self.indptr[i], self.indptr[i + 1]
+            if hi > lo:
+                out[i] = self.data[lo:hi].astype(np.float64) @ W[self.indices[lo:hi]]
+        return out
+
+    @staticmethod
+    def hstack(blocks: list[Rows]) -> Rows:
+        """Blocks of the same rows side by side (``scipy.sparse.hstack(...).tocsr()``)."""
+        n = blocks[0].shape[0]
+        offsets = np.cumsum([0] + [b.shape[1] for b in blocks])
+        data, indices, indptr = [], [], [0]
+        for i in range(n):
+            for b, off in zip(blocks, offsets):
+                lo, hi = b.indptr[i], b.indptr[i + 1]
+                data.append(b.data[lo:hi])
+                indices.append(b.indices[lo:hi] + off)
+            indptr.append(indptr[-1] + sum(int(b.indptr[i + 1] - b.indptr[i]) for b in blocks))
+        dtype = np.result_type(*[b.data.dtype for b in blocks])
+        return Rows(
+            np.concatenate(data).astype(dtype, copy=False) if data else np.zeros(0, dtype),
+            np.concatenate(indices).astype(np.int32, copy=False) if indices else np.zeros(0, np.int32),
+            np.asarray(indptr, dtype=np.int32),
+            int(offsets[-1]),
+        )
+
+
+def _rows_from_counters(counters: list[dict[int, int]], n_cols: int, dtype) -> Rows:
+    """Count rows ({column: count}) as CSR with sorted indices, like CountVectorizer."""
+    data, indices, indptr = [], [], [0]
+    for c in counters:
+        idx = np.fromiter(c.keys(), dtype=np.int32, count=len(c))
+        order = np.argsort(idx, kind="stable")
+        indices.append(idx[order])
+        data.append(np.fromiter(c.values(), dtype=np.float64, count=len(c))[order])
+        indptr.append(indptr[-1] + len(c))
+    return Rows(
+        np.concatenate(data).astype(dtype) if data else np.zeros(0, dtype),
+        np.concatenate(indices) if indices else np.zeros(0, np.int32),
+        np.asarray(indptr, dtype=np.int32),
+        n_cols,
+    )
+
+
 # ---------------------------------------------------------------- fast features
 #
-# ``FeatureUnion.transform`` spends most of its time in the char_wb vectorizer:
-# scikit-learn cuts every word of every text into padded character 2-5 grams in a
-# Python loop and looks each one up. The n-grams of a ``char_wb`` analyzer never
-# cross a word, so a text's counts are the sum over its words of each word's
-# n-gram counts; a page repeats its words and pages share most of their
-# vocabulary, so ``FastFeatures`` counts each distinct word once per page and
-# keeps each word's vocabulary indices in a bounded cache. The count matrix is
-# then the one scikit-learn builds (same integer counts, sorted indices) and goes
-# through the vectorizer's own fitted ``_tfidf.transform``, so the features are
-# identical to ``features.transform`` (tests/classify/test_compiled.py).
-# Any other vectorizer (or option) is left to scikit-learn.
+# ``FeatureUnion.transform`` of the fitted TF-IDF vectorizers, re-done from their
+# settings, vocabularies and idf vectors (read once from the fitted objects by
+# ``feature_spec``, shipped in the inference bundle), with no scikit-learn code:
+#
+# * word analyzer (scikit-learn 1.9 ``build_analyzer`` for analyzer="word"):
+#   optional ``str.lower``, ``re.findall(token_pattern)``, then the word n-grams of
+#   ``_word_ngrams`` (unigrams first, then each n joined with one space);
+# * char_wb analyzer (``_char_wb_ngrams``): each whitespace-separated word padded
+#   with one space, its n-grams for n in the range, a word shorter than n counted
+#   once. Its n-grams never cross a word, so a text's counts are the sum over its
+#   words of each word's counts: each distinct word is cut once per page and its
+#   vocabulary indices kept in a bounded cache;
+# * counts as CountVectorizer builds them (in-vocabulary only, sorted indices, the
+#   vectorizer's float dtype), then ``TfidfTransformer.transform`` step by step:
+#   sublinear ``log(tf) + 1`` in place, ``data *= idf[indices]``, and l2 row
+#   normalisation as ``sparsefuncs_fast._inplace_csr_row_normalize_l2`` does it
+#   (float products summed in order in a double, each value divided by the root).
+#
+# The result is bit-identical to ``features.transform`` (tests/classify/
+# test_compiled.py, with hypothesis text); ``feature_spec`` refuses any other
+# vectorizer or option instead of guessing.
 
 # Distinct words whose n-gram indices are kept; the cache is emptied when full.
 WORD_CACHE_SIZE = 100_000
 
 
-class _CharWbCounter:
-    """Counts of a fitted ``TfidfVectorizer(analyzer="char_wb")``, word by word."""
+class _WordCounter:
+    """Counts of the word analyzer (token_pattern, word n-grams)."""
 
-    def __init__(self, vec) -> None:
-        self.vec = vec
-        self.vocabulary = vec.vocabulary_
-        self.min_n, self.max_n = vec.ngram_range
-        self.n_features = len(self.vocabulary)
+    def __init__(self, spec: dict[str, Any], vocabulary: dict[str, int]) -> None:
+        self.vocabulary = vocabulary
+        self.n_features = len(vocabulary)
+        self.lowercase = bool(spec["lowercase"])
+        self.min_n, self.max_n = (int(n) for n in spec["ngram_range"])
+        pattern = re.compile(spec["token_pattern"])
+        if pattern.groups > 1:
+            raise ModelError("token_pattern has more than one capturing group")
+        self.findall = pattern.findall
+
+    def analyze(self, doc: str) -> list[str]:
+        """scikit-learn's ``build_analyzer()(doc)`` for these settings."""
+        if self.lowercase:
+            doc = doc.lower()
+        tokens = self.findall(doc)
+        min_n, max_n = self.min_n, self.max_n
+        if max_n == 1:
+            return tokens
+        original = tokens
+        if min_n == 1:
+            tokens = list(original)
+            min_n += 1
+        else:
+            tokens = []
+        n_orig = len(original)
+        for n in range(min_n, min(max_n + 1, n_orig + 1)):
+            for i in range(n_orig - n + 1):
+                tokens.append(" ".join(original[i : i + n]))
+        return tokens
+
+    def counts(self, rows: list[str], dtype) -> Rows:
+        voc = self.vocabulary
+        counters = []
+        for doc in rows:
+            c: dict[int, int] = {}
+            for g in self.analyze(doc):
+                j = voc.get(g)
+                if j is not None:
+                    c[j] = c.get(j, 0) + 1
+            counters.append(c)
+        return _rows_from_counters(counters, self.n_features, dtype)
+
+
+class _CharWbCounter:
+    """Counts of the ``char_wb`` analyzer, word by word (distinct words cached)."""
+
+    def __init__(self, spec: dict[str, Any], vocabulary: dict[str, int]) -> None:
+        self.vocabulary = vocabulary
+        self.n_features = len(vocabulary)
+        self.lowercase = bool(spec["lowercase"])
+        self.min_n, self.max_n = (int(n) for n in spec["ngram_range"])
         self.cache: dict[str, np.ndarray] = {}
 
-    @staticmethod
-    def usable(vec) -> bool:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        return (
-            type(vec) is TfidfVectorizer
-            and vec.analyzer == "char_wb"
-            and vec.input == "content"
-            and vec.preprocessor is None
-            and vec.strip_accents is None
-            and not vec.lowercase
-            and not vec.binary
-            and getattr(vec, "_tfidf", None) is not None
-        )
-
-    def _ids(self, word: str) -> np.ndarray:
-        """Vocabulary indices of the padded n-grams of one word (sklearn's loop)."""
-        ids = self.cache.get(word)
-        if ids is not None:
-            return ids
+    def _grams(self, word: str) -> list[str]:
+        """The padded n-grams of one word (scikit-learn's ``_char_wb_ngrams`` loop)."""
         w = " " + word + " "
         w_len = len(w)
         grams = []
@@ -444,25 +585,38 @@ class _CharWbCounter:
                 grams.append(w[offset : offset + n])
             if offset == 0:  # a short word is counted once
                 break
+        return grams
+
+    def analyze(self, doc: str) -> list[str]:
+        """scikit-learn's ``build_analyzer()(doc)`` for these settings."""
+        if self.lowercase:
+            doc = doc.lower()
+        # scikit-learn first folds runs of \s into one space: no effect on split()
+        return [g for w in doc.split() for g in self._grams(w)]
+
+    def _ids(self, word: str) -> np.ndarray:
+        ids = self.cache.get(word)
+        if ids is not None:
+            return ids
         voc = self.vocabulary
-        ids = np.array([voc[g] for g in grams if g in voc], dtype=np.int32)
+        ids = np.array([voc[g] for g in self._grams(word) if g in voc], dtype=np.int32)
         if len(self.cache) >= WORD_CACHE_SIZE:
             self.cache.clear()
         self.cache[word] = ids
         return ids
 
-    def transform(self, rows: list[str]):
-        import scipy.sparse as sp
-
+    def counts(self, rows: list[str], dtype) -> Rows:
         indptr, indices, data = [0], [], []
         for text in rows:
-            counts: dict[str, int] = {}
+            if self.lowercase:
+                text = text.lower()
+            words: dict[str, int] = {}
             for w in text.split():
-                counts[w] = counts.get(w, 0) + 1
-            parts = [self._ids(w) for w in counts]
+                words[w] = words.get(w, 0) + 1
+            parts = [self._ids(w) for w in words]
             if parts:
                 idx = np.concatenate(parts)
-                weights = np.repeat(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)),
+                weights = np.repeat(np.fromiter(words.values(), dtype=np.float64, count=len(words)),
                                     [len(p) for p in parts])
                 uniq, inverse = np.unique(idx, return_inverse=True)
                 indices.append(uniq)
@@ -470,89 +624,168 @@ class _CharWbCounter:
                 indptr.append(indptr[-1] + len(uniq))
             else:
                 indptr.append(indptr[-1])
-        X = sp.csr_matrix(
-            (
-                np.concatenate(data).astype(self.vec.dtype) if data else np.zeros(0, self.vec.dtype),
-                np.concatenate(indices).astype(np.int32) if indices else np.zeros(0, np.int32),
-                np.asarray(indptr, dtype=np.int32),
-            ),
-            shape=(len(rows), self.n_features),
+        return Rows(
+            np.concatenate(data).astype(dtype) if data else np.zeros(0, dtype),
+            np.concatenate(indices).astype(np.int32) if indices else np.zeros(0, np.int32),
+            np.asarray(indptr, dtype=np.int32),
+            self.n_features,
         )
-        return _apply_tfidf(self.vec._tfidf, X)
 
 
-def _apply_tfidf(tfidf, X):
-    """``TfidfTransformer.transform(X, copy=False)`` on a float CSR count matrix, in place,
-    step by step as scikit-learn 1.9 does it, without its input checks."""
-    if tfidf.sublinear_tf:
-        np.log(X.data, X.data)
-        X.data += 1.0
-    if hasattr(tfidf, "idf_"):
-        X.data *= tfidf.idf_[X.indices]
-    if tfidf.norm == "l2":
-        from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
-
-        inplace_csr_row_normalize_l2(X)
-    elif tfidf.norm is not None:
-        from sklearn.preprocessing import normalize
-
-        X = normalize(X, norm=tfidf.norm, copy=False)
-    return X
+_COUNTERS = {"word": _WordCounter, "char_wb": _CharWbCounter}
 
 
-class _Tfidf:
-    """Any other fitted TfidfVectorizer: scikit-learn's counts, then ``_apply_tfidf``."""
+class _TfidfPart:
+    """One fitted TfidfVectorizer: its counter, then the TF-IDF weighting."""
 
-    def __init__(self, vec) -> None:
-        self.vec = vec
+    def __init__(self, spec: dict[str, Any], vocabulary: dict[str, int], idf: np.ndarray | None) -> None:
+        if spec["analyzer"] not in _COUNTERS:
+            raise ModelError(f"no analyzer {spec['analyzer']!r} without scikit-learn")
+        if spec["norm"] not in ("l2", None):
+            raise ModelError(f"no norm {spec['norm']!r} without scikit-learn")
+        self.name = spec["name"]
+        self.counter = _COUNTERS[spec["analyzer"]](spec, vocabulary)
+        self.dtype = np.dtype(spec["dtype"])
+        self.sublinear_tf = bool(spec["sublinear_tf"])
+        self.norm = spec["norm"]
+        self.idf = idf
+        self.n_features = self.counter.n_features
+        if idf is not None and idf.shape != (self.n_features,):
+            raise ModelError(f"idf of {self.name!r} does not match its vocabulary")
 
-    def transform(self, rows: list[str]):
-        import scipy.sparse as sp
-        from sklearn.feature_extraction.text import CountVectorizer
+    @property
+    def cache(self) -> dict[str, np.ndarray]:
+        return getattr(self.counter, "cache", {})
 
-        X = sp.csr_matrix(CountVectorizer.transform(self.vec, rows))
-        if X.dtype not in (np.float32, np.float64):
-            X = X.astype(np.float64)
-        return _apply_tfidf(self.vec._tfidf, X)
+    def transform(self, rows: list[str]) -> Rows:
+        X = self.counter.counts(rows, self.dtype)
+        if self.sublinear_tf:
+            np.log(X.data, X.data)
+            X.data += 1.0
+        if self.idf is not None:
+            X.data *= self.idf[X.indices]
+        if self.norm == "l2":
+            _l2_normalize_rows(X)
+        return X
+
+
+def _l2_normalize_rows(X: Rows) -> None:
+    """``inplace_csr_row_normalize_l2`` in numpy: same operations in the same order."""
+    d = X.data
+    for i in range(X.shape[0]):
+        lo, hi = X.indptr[i], X.indptr[i + 1]
+        if hi == lo:
+            continue
+        seg = d[lo:hi]
+        total = float(np.cumsum((seg * seg).astype(np.float64))[-1])  # sequential double sum
+        if total == 0.0:
+            continue
+        d[lo:hi] = (seg.astype(np.float64) / np.sqrt(total)).astype(d.dtype)
 
 
 class FastFeatures:
-    """``features.transform`` (a fitted FeatureUnion) with char_wb counted per word."""
+    """``features.transform`` of the fitted FeatureUnion, from the bundle's spec alone."""
+
+    def __init__(self, parts: list[_TfidfPart]) -> None:
+        self.parts = parts
+        self.n_features = sum(p.n_features for p in parts)
+
+    @classmethod
+    def from_spec(cls, specs: list[dict[str, Any]], vocabularies: dict[str, dict[str, int]], arrays) -> FastFeatures:
+        parts = []
+        for s in specs:
+            idf = arrays[s["idf"]] if s.get("idf") else None
+            parts.append(_TfidfPart(s, vocabularies[s["name"]], idf))
+        return cls(parts)
+
+    @classmethod
+    def from_union(cls, features) -> FastFeatures:
+        """From a fitted FeatureUnion (ModelError when it holds anything else)."""
+        specs, vocabularies, arrays = feature_spec(features)
+        return cls.from_spec(specs, vocabularies, arrays)
+
+    def offset(self, name: str) -> tuple[int, int]:
+        """(first column, number of columns) of the part called ``name``."""
+        start = 0
+        for p in self.parts:
+            if p.name == name:
+                return start, p.n_features
+            start += p.n_features
+        raise KeyError(name)
+
+    def transform(self, rows: list[str]) -> Rows:
+        return Rows.hstack([p.transform(rows) for p in self.parts])
+
+
+class _SklearnFeatures:
+    """A featurizer that ``feature_spec`` cannot describe: scikit-learn's own transform."""
 
     def __init__(self, features) -> None:
         self.features = features
-        plain = features.transformer_weights is None and all(
-            not isinstance(v, str) for _, v in features.transformer_list
-        )
-        from sklearn.feature_extraction.text import TfidfVectorizer
+        self.parts: list = []
 
-        def part(v):
-            if _CharWbCounter.usable(v):
-                return _CharWbCounter(v)
-            if type(v) is TfidfVectorizer and getattr(v, "_tfidf", None) is not None:
-                return _Tfidf(v)
-            return None
+    def transform(self, rows: list[str]) -> Rows:
+        return Rows.from_csr(self.features.transform(rows))
 
-        self.parts = [part(v) for _, v in features.transformer_list]
-        self.fast = plain and all(p is not None for p in self.parts)
 
-    def transform(self, rows: list[str]):
-        import scipy.sparse as sp
+def feature_spec(features) -> tuple[list[dict[str, Any]], dict[str, dict[str, int]], dict[str, np.ndarray]]:
+    """Settings, vocabularies and idf vectors of a fitted FeatureUnion of TfidfVectorizers.
 
-        if not self.fast:
-            return self.features.transform(rows).tocsr()
-        return sp.hstack([p.transform(rows) for p in self.parts]).tocsr()
+    Raises ModelError for anything ``FastFeatures`` would not reproduce exactly."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if getattr(features, "transformer_weights", None) is not None:
+        raise ModelError("cannot export a FeatureUnion with transformer_weights")
+    specs, vocabularies, arrays = [], {}, {}
+    for name, vec in features.transformer_list:
+        if type(vec) is not TfidfVectorizer:
+            raise ModelError(f"cannot export feature part {name!r}: {type(vec).__name__}")
+        tfidf = getattr(vec, "_tfidf", None)
+        problems = [
+            f"{k}={getattr(vec, k)!r}"
+            for k, ok in (
+                ("analyzer", vec.analyzer in _COUNTERS),
+                ("input", vec.input == "content"),
+                ("preprocessor", vec.preprocessor is None),
+                ("tokenizer", vec.tokenizer is None),
+                ("strip_accents", vec.strip_accents is None),
+                ("stop_words", vec.stop_words is None),
+                ("binary", not vec.binary),
+            )
+            if not ok
+        ]
+        if tfidf is None or not hasattr(vec, "vocabulary_") or not vec.vocabulary_:
+            problems.append("not fitted")
+        elif tfidf.norm not in ("l2", None):
+            problems.append(f"norm={tfidf.norm!r}")
+        if problems:
+            raise ModelError(f"cannot export feature part {name!r}: {', '.join(problems)}")
+        spec = {
+            "name": name,
+            "analyzer": vec.analyzer,
+            "token_pattern": vec.token_pattern,
+            "ngram_range": [int(n) for n in vec.ngram_range],
+            "lowercase": bool(vec.lowercase),
+            "sublinear_tf": bool(tfidf.sublinear_tf),
+            "norm": tfidf.norm,
+            "dtype": np.dtype(vec.dtype).name,
+            "idf": None,
+        }
+        if hasattr(tfidf, "idf_"):
+            spec["idf"] = f"idf_{len(specs)}"
+            arrays[spec["idf"]] = np.asarray(tfidf.idf_)
+        vocabularies[name] = {str(t): int(i) for t, i in vec.vocabulary_.items()}
+        specs.append(spec)
+    return specs, vocabularies, arrays
 
 
 # ---------------------------------------------------------------- compiled heads
 #
 # Every head is linear + sigmoid calibration, so prediction needs no scikit-learn
-# call: ``CalibratedClassifierCV.predict_proba`` (and ``OneVsRestClassifier``'s)
-# costs ~50 us of input checks and dispatch per call, far more than the
-# arithmetic on one page. ``compile_heads`` reads the fitted estimators once at
-# load time and lays every coefficient vector of every head side by side in ONE
+# call. ``heads_spec`` reads the fitted estimators once (at export, or at load of
+# model.skops) and lays every coefficient vector of every head side by side in ONE
 # matrix, so a batch of rows (text, lead, title of a page) is scored with one
-# sparse matrix product. The rules copied from scikit-learn 1.9
+# product. The rules copied from scikit-learn 1.9
 # (``calibration._CalibratedClassifier.predict_proba``,
 # ``_SigmoidCalibration.predict``, ``OneVsRestClassifier.predict_proba``):
 #
@@ -584,7 +817,7 @@ class _Head:
     classes: list
 
 
-def _compile_calibrated(est, cols: list[np.ndarray], a_all: list[float], b_all: list[float]) -> _Head:
+def _calibrated_spec(est, cols: list[np.ndarray], a_all: list[float], b_all: list[float]) -> dict[str, Any]:
     """Append the columns of one CalibratedClassifierCV to ``cols`` (coef + intercept)."""
     from sklearn.calibration import _SigmoidCalibration
 
@@ -603,26 +836,54 @@ def _compile_calibrated(est, cols: list[np.ndarray], a_all: list[float], b_all: 
             raise ModelError("calibrators do not match the estimator's decision columns")
         pos = [classes.index(c) for c in svc.classes_]
         if n_classes == 2:
-            class_index = np.array([1])  # binary: the decision scores classes_[1]
+            class_index = [1]  # binary: the decision scores classes_[1]
         else:
-            class_index = np.array(pos[: coef.shape[0]])
+            class_index = pos[: coef.shape[0]]
         first = len(cols)
         for k in range(coef.shape[0]):
             cols.append(np.concatenate([coef[k], intercept[k : k + 1]]))
             a_all.append(float(cc.calibrators[k].a_))
             b_all.append(float(cc.calibrators[k].b_))
-        idx = np.arange(first, len(cols))
-        parts.append(_Part(idx, np.array(a_all[first:]), np.array(b_all[first:]), class_index, n_classes))
-    return _Head(parts, classes)
+        parts.append({"cols": list(range(first, len(cols))), "class_index": [int(i) for i in class_index],
+                      "n_classes": n_classes})
+    return {"classes": [c.item() if isinstance(c, np.generic) else c for c in classes], "parts": parts}
+
+
+def heads_spec(bundle: dict[str, Any]) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """The heads of a fitted model bundle as (JSON layout, numpy arrays W/intercept/a/b)."""
+    ovr = bundle["topics"]
+    if not getattr(ovr, "multilabel_", False) or len(ovr.estimators_) != len(TOPICS):
+        raise ModelError("the topic head is not a multi-label one-vs-rest over TOPICS")
+    cols: list[np.ndarray] = []
+    a_all: list[float] = []
+    b_all: list[float] = []
+    layout = {
+        "topics": [_calibrated_spec(e, cols, a_all, b_all) for e in ovr.estimators_],
+        "is_party_building": _calibrated_spec(bundle["is_party_building"], cols, a_all, b_all),
+        "genre": _calibrated_spec(bundle["genre"], cols, a_all, b_all),
+        "main": _calibrated_spec(bundle["main"], cols, a_all, b_all),
+    }
+    M = np.column_stack(cols)  # (n_features + 1, n_columns): last row the intercepts
+    arrays = {
+        "W": np.ascontiguousarray(M[:-1]),
+        "intercept": M[-1].copy(),
+        "a": np.array(a_all, dtype=np.float64),
+        "b": np.array(b_all, dtype=np.float64),
+    }
+    return layout, arrays
+
+
+def _expit(x: np.ndarray) -> np.ndarray:
+    """``scipy.special.expit`` (1 / (1 + exp(-x))) in numpy."""
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-x))
 
 
 def _head_proba(head: _Head, D: np.ndarray) -> np.ndarray:
     """Calibrated probabilities of one head from the stacked decisions ``D``."""
-    from scipy.special import expit
-
     out = np.zeros((D.shape[0], len(head.classes)))
     for part in head.parts:
-        p = expit(-(part.a * D[:, part.cols] + part.b))
+        p = _expit(-(part.a * D[:, part.cols] + part.b))
         proba = np.zeros((D.shape[0], part.n_classes))
         proba[:, part.class_index] = p
         if part.n_classes == 2:
@@ -647,29 +908,38 @@ class CompiledHeads:
     genre: _Head
     main: _Head
 
+    @classmethod
+    def from_spec(cls, layout: dict[str, Any], arrays) -> CompiledHeads:
+        W, intercept = np.asarray(arrays["W"], dtype=np.float64), np.asarray(arrays["intercept"], dtype=np.float64)
+        a, b = np.asarray(arrays["a"], dtype=np.float64), np.asarray(arrays["b"], dtype=np.float64)
+        if W.ndim != 2 or intercept.shape != (W.shape[1],) or a.shape != intercept.shape or b.shape != a.shape:
+            raise ModelError("head arrays of inconsistent shapes")
+
+        def head(spec: dict[str, Any]) -> _Head:
+            parts = []
+            for p in spec["parts"]:
+                cols = np.asarray(p["cols"], dtype=np.intp)
+                parts.append(_Part(cols, a[cols], b[cols], np.asarray(p["class_index"], dtype=np.intp),
+                                   int(p["n_classes"])))
+            return _Head(parts, list(spec["classes"]))
+
+        if len(layout["topics"]) != len(TOPICS):
+            raise ModelError("the topic head is not one-vs-rest over TOPICS")
+        return cls(np.ascontiguousarray(W), intercept, [head(h) for h in layout["topics"]],
+                   head(layout["is_party_building"]), head(layout["genre"]), head(layout["main"]))
+
     def decisions(self, X) -> np.ndarray:
-        """One sparse product: every decision column of every head for every row."""
-        D = X @ self.W
-        return np.asarray(D) + self.intercept
+        """Every decision column of every head for every row (``Rows`` or scipy)."""
+        D = X.dot(self.W) if isinstance(X, Rows) else np.asarray(X @ self.W)
+        return D + self.intercept
 
     def topic_proba(self, D: np.ndarray) -> np.ndarray:
         return np.column_stack([_head_proba(h, D)[:, 1] for h in self.topics])
 
 
 def compile_heads(bundle: dict[str, Any]) -> CompiledHeads:
-    """Read the fitted heads of ``bundle`` into a ``CompiledHeads`` (load time, once)."""
-    ovr = bundle["topics"]
-    if not getattr(ovr, "multilabel_", False) or len(ovr.estimators_) != len(TOPICS):
-        raise ModelError("the topic head is not a multi-label one-vs-rest over TOPICS")
-    cols: list[np.ndarray] = []
-    a_all: list[float] = []
-    b_all: list[float] = []
-    topics = [_compile_calibrated(e, cols, a_all, b_all) for e in ovr.estimators_]
-    pb = _compile_calibrated(bundle["is_party_building"], cols, a_all, b_all)
-    genre = _compile_calibrated(bundle["genre"], cols, a_all, b_all)
-    main = _compile_calibrated(bundle["main"], cols, a_all, b_all)
-    M = np.column_stack(cols)  # (n_features + 1, n_columns): last row the intercepts
-    return CompiledHeads(np.ascontiguousarray(M[:-1]), M[-1].copy(), topics, pb, genre, main)
+    """Read the fitted heads of ``bundle`` into a ``CompiledHeads``."""
+    return CompiledHeads.from_spec(*heads_spec(bundle))
 
 
 @dataclass
@@ -682,52 +952,261 @@ class _Probas:
     main: np.ndarray  # columns aligned to TOPICS
 
 
+# ---------------------------------------------------------------- inference bundle
+#
+# model_inference.npz (numpy arrays only, read with allow_pickle=False) and
+# model_inference.json (vocabularies, analyzer settings, head layout and classes,
+# model info, and the sha256 of the model.skops they were exported from): all that
+# prediction needs, so a worker loads the classifier with numpy + json in a few
+# tens of milliseconds instead of importing skops and scikit-learn (~2 s).
+# ``default_model`` uses them only while their sha256 matches model.skops.
+
+INFERENCE_FORMAT = 1
+
+
+def inference_paths(model_path: Path | str = MODEL_PATH) -> tuple[Path, Path]:
+    """(npz, json) of the inference bundle of a model file: model.skops -> model_inference.*"""
+    p = Path(model_path)
+    return p.with_name(p.stem + "_inference.npz"), p.with_name(p.stem + "_inference.json")
+
+
+def file_sha256(path: Path | str) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _plain(v: Any) -> Any:
+    """numpy scalars and arrays in model info -> JSON values."""
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    return v
+
+
+def inference_spec(bundle: dict[str, Any]) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """(JSON meta, numpy arrays) of a fitted model bundle: everything prediction needs."""
+    specs, vocabularies, arrays = feature_spec(bundle["features"])
+    layout, head_arrays = heads_spec(bundle)
+    if not any(s["name"] == "word" and s["analyzer"] == "word" for s in specs):
+        raise ModelError("the model has no word feature part (needed for topic evidence)")
+    n_features = sum(len(v) for v in vocabularies.values())
+    if head_arrays["W"].shape[0] != n_features:
+        raise ModelError("the heads do not match the feature count")
+    arrays.update(head_arrays)
+    heads = ("features", "topics", "is_party_building", "genre", "main", "vocabularies")
+    meta = {
+        "format": INFERENCE_FORMAT,
+        "labels": {"topics": list(TOPICS), "khac": KHAC, "genres": list(GENRES)},
+        "features": specs,
+        "vocabularies": vocabularies,
+        "heads": layout,
+        "model_info": _plain({k: v for k, v in bundle.items() if k not in heads}),
+    }
+    return meta, arrays
+
+
+def export_inference(model_path: Path | str = MODEL_PATH, classifier: Classifier | None = None) -> tuple[Path, Path]:
+    """Write the inference bundle next to ``model_path`` (from its loaded skops model)."""
+    import json
+
+    model_path = Path(model_path)
+    clf = classifier if classifier is not None else load_model(model_path)
+    if clf.bundle is None:
+        raise ModelError("export needs the scikit-learn model (load_model), not an inference bundle")
+    meta, arrays = inference_spec(clf.bundle)
+    meta["model_file"] = model_path.name
+    meta["model_sha256"] = file_sha256(model_path)
+    npz_path, json_path = inference_paths(model_path)
+    # write beside, then rename: a worker never reads half a bundle
+    tmp_npz = npz_path.with_name(npz_path.stem + ".tmp.npz")
+    tmp_json = json_path.with_name(json_path.name + ".tmp")
+    np.savez_compressed(tmp_npz, **arrays)
+    tmp_json.write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    tmp_npz.replace(npz_path)
+    tmp_json.replace(json_path)
+    return npz_path, json_path
+
+
+def inference_problem(model_path: Path | str = MODEL_PATH) -> str | None:
+    """Why the inference bundle of ``model_path`` cannot be used (None: it can)."""
+    import json
+
+    model_path = Path(model_path)
+    npz_path, json_path = inference_paths(model_path)
+    for p in (model_path, npz_path, json_path):
+        if not p.exists():
+            return f"{p.name} is missing"
+    try:
+        meta = json.loads(json_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        return f"{json_path.name} is unreadable ({e})"
+    if not isinstance(meta, dict) or meta.get("format") != INFERENCE_FORMAT:
+        return f"{json_path.name} has format {meta.get('format') if isinstance(meta, dict) else None}, expected {INFERENCE_FORMAT}"
+    if meta.get("model_sha256") != file_sha256(model_path):
+        return f"{json_path.name} was exported from another {model_path.name} (sha256 differs): run `python -m pipeline.classify.export`"
+    return None
+
+
+def load_inference(model_path: Path | str = MODEL_PATH, check: bool = True) -> Classifier:
+    """The classifier from the inference bundle of ``model_path``: numpy + json only."""
+    import json
+    import zipfile
+
+    model_path = Path(model_path)
+    if check:
+        problem = inference_problem(model_path)
+        if problem:
+            raise ModelError(problem)
+    npz_path, json_path = inference_paths(model_path)
+    try:
+        meta = json.loads(json_path.read_text(encoding="utf-8"))
+        with np.load(npz_path, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
+        raise ModelError(f"unreadable inference bundle {npz_path.name}: {e}") from e
+    if meta.get("format") != INFERENCE_FORMAT:
+        raise ModelError(f"{json_path.name}: format {meta.get('format')}, expected {INFERENCE_FORMAT}")
+    labels = meta.get("labels", {})
+    if list(labels.get("topics", [])) != list(TOPICS) or list(labels.get("genres", [])) != list(GENRES):
+        raise ModelError(f"{json_path.name} was exported for other labels")
+    try:
+        return Classifier.from_spec(meta, arrays)
+    except (KeyError, TypeError, ValueError, IndexError) as e:
+        raise ModelError(f"inconsistent inference bundle {json_path.name}: {e!r}") from e
+
+
+def load_default(model_path: Path | str = MODEL_PATH) -> Classifier:
+    """The inference bundle when it matches ``model_path``, else the skops model (logged)."""
+    problem = inference_problem(model_path)
+    if problem is None:
+        try:
+            return load_inference(model_path, check=False)
+        except ModelError as e:
+            problem = str(e)
+    log.warning("classifier: loading %s with skops/scikit-learn (slow start): %s", Path(model_path).name, problem)
+    return load_model(model_path)
+
+
+@lru_cache(maxsize=1)
+def default_model() -> Classifier:
+    return load_default(MODEL_PATH)
+
+
 # ---------------------------------------------------------------- prediction
 
 
-@dataclass
 class Classifier:
-    bundle: dict[str, Any]
+    """Prediction from the inference spec (numpy only); ``bundle`` holds the fitted
+    scikit-learn estimators when loaded from model.skops (the reference path,
+    ``compiled=False``), None when loaded from the inference bundle."""
 
-    def __post_init__(self) -> None:
-        b = self.bundle
-        self.features = b["features"]
-        self.topic_model = b["topics"]
-        self.pb_model = b["is_party_building"]
-        self.genre_model = b["genre"]
-        self.main_model = b["main"]
-        # column order of the main model's probabilities, aligned to TOPICS
-        classes = [str(c) for c in self.main_model.classes_]
+    def __init__(self, bundle: dict[str, Any]) -> None:
+        """From a fitted scikit-learn bundle (as ``load_model`` returns it)."""
+        meta, arrays = {}, {}
+        layout, head_arrays = heads_spec(bundle)
+        arrays.update(head_arrays)
+        heads = ("features", "topics", "is_party_building", "genre", "main", "vocabularies")
+        meta["heads"] = layout
+        meta["model_info"] = {k: v for k, v in bundle.items() if k not in heads}
+        try:
+            featurizer: Any = FastFeatures.from_union(bundle["features"])
+        except ModelError:
+            featurizer = _SklearnFeatures(bundle["features"])
+        start = 0
+        for name, vec in bundle["features"].transformer_list:
+            if name == "word":
+                break
+            start += len(vec.vocabulary_)
+        words = [str(w) for w in dict(bundle["features"].transformer_list)["word"].get_feature_names_out()]
+        self._setup(meta, arrays, featurizer, (start, len(words)), words)
+        self.bundle = bundle
+
+    @classmethod
+    def from_spec(cls, meta: dict[str, Any], arrays) -> Classifier:
+        """From the inference bundle (``inference_spec``): no scikit-learn."""
+        self = cls.__new__(cls)
+        featurizer = FastFeatures.from_spec(meta["features"], meta["vocabularies"], arrays)
+        start, n = featurizer.offset("word")
+        vocab = meta["vocabularies"]["word"]
+        words = [""] * len(vocab)
+        for t, i in vocab.items():
+            words[i] = t
+        self._setup(meta, arrays, featurizer, (start, n), words)
+        self.bundle = None
+        return self
+
+    def _setup(self, meta, arrays, featurizer, word_cols: tuple[int, int], words: list[str]) -> None:
+        self.compiled = CompiledHeads.from_spec(meta["heads"], arrays)
+        self.featurizer = featurizer
+        self.info = meta["model_info"]
+        n_feat = getattr(featurizer, "n_features", None)
+        if n_feat is not None and n_feat != self.compiled.W.shape[0]:
+            raise ModelError(f"{n_feat} features but heads for {self.compiled.W.shape[0]}")
+        c = self.compiled
+        self.genre_classes = [str(g) for g in c.genre.classes]
+        self._pb_col = list(c.pb.classes).index(1)
+        classes = [str(t) for t in c.main.classes]
         self._main_cols = [classes.index(t) if t in classes else -1 for t in TOPICS]
-        self._pb_col = list(self.pb_model.classes_).index(1)
-        self.compiled = compile_heads(b)
-        self.featurizer = FastFeatures(self.features)
-        word_vec = self.features.transformer_list[0][1]
-        raw = word_vec.get_feature_names_out()
-        self._words = np.array([w.replace("_", " ") for w in raw], dtype=object)
+        self._word_start, self._n_words = word_cols
+        self._words = np.array([w.replace("_", " ") for w in words], dtype=object)
         # shown as evidence: at least two syllables (a lone "đảng" or "tốt" explains
         # little), neither edge word a function word
         self._showable = np.array(
             [
                 ("_" in w or " " in w) and not ({w.split(" ")[0], w.split(" ")[-1]} & EVIDENCE_STOPWORDS)
-                for w in raw
+                for w in words
             ],
             dtype=bool,
         )
-        self._n_words = len(self._words)
-        self._topic_coefs = [linear_coef(est)[: self._n_words] for est in self.topic_model.estimators_]
+        # coefficient of each word feature for each topic (mean over calibrated parts)
+        lo, hi = self._word_start, self._word_start + self._n_words
+        self._topic_coefs = [
+            np.mean([c.W[lo:hi, p.cols[0]] for p in h.parts], axis=0) for h in c.topics
+        ]
+
+    # the fitted scikit-learn estimators (reference path only)
+    def _sk(self, key: str):
+        if self.bundle is None:
+            raise ModelError("loaded from the inference bundle: no scikit-learn estimators")
+        return self.bundle[key]
 
     @property
-    def info(self) -> dict[str, Any]:
-        heads = ("features", "topics", "is_party_building", "genre", "main", "vocabularies")
-        return {k: v for k, v in self.bundle.items() if k not in heads}
+    def features(self):
+        return self._sk("features")
+
+    @property
+    def topic_model(self):
+        return self._sk("topics")
+
+    @property
+    def pb_model(self):
+        return self._sk("is_party_building")
+
+    @property
+    def genre_model(self):
+        return self._sk("genre")
+
+    @property
+    def main_model(self):
+        return self._sk("main")
 
     def predict(self, tokenized: list[str], titles: list[str] | None = None) -> list[dict[str, Any]]:
         """Classify tokenized texts; ``titles`` (tokenized too, "" for none) steer the main topic."""
         return self._predict(tokenized, titles, compiled=True)
 
     def probas(self, X, compiled: bool = True) -> _Probas:
-        """Every head's probabilities for the rows of ``X``: compiled, or by scikit-learn."""
+        """Every head's probabilities for the rows of ``X``: compiled, or by scikit-learn
+        (``compiled=False``: the model.skops estimators on a scipy matrix)."""
         if compiled:
             c = self.compiled
             D = c.decisions(X)
@@ -735,11 +1214,16 @@ class Classifier:
             return _Probas(
                 c.topic_proba(D), _head_proba(c.pb, D)[:, self._pb_col], _head_proba(c.genre, D), self._align_main(main)
             )
+        if isinstance(X, Rows):
+            X = X.tocsr()
+        pb_col = list(self.pb_model.classes_).index(1)
+        classes = [str(t) for t in self.main_model.classes_]
+        mp = self.main_model.predict_proba(X)
         return _Probas(
             self.topic_model.predict_proba(X),
-            self.pb_model.predict_proba(X)[:, self._pb_col],
+            self.pb_model.predict_proba(X)[:, pb_col],
             self.genre_model.predict_proba(X),
-            self._align_main(self.main_model.predict_proba(X)),
+            np.column_stack([mp[:, classes.index(t)] if t in classes else np.zeros(mp.shape[0]) for t in TOPICS]),
         )
 
     def _align_main(self, mp: np.ndarray) -> np.ndarray:
@@ -751,8 +1235,8 @@ class Classifier:
         keep = [i for i, t in enumerate(texts) if re.search(r"[^\W\d_]", t)]
         if not keep:
             return out
-        # the texts, the leads of long texts and the titles: ONE features.transform
-        # call over all of them (TF-IDF rows are independent), one product per batch
+        # the texts, the leads of long texts and the titles: ONE transform call over
+        # all of them (TF-IDF rows are independent), one product per batch
         leads = {row: lead_text(texts[i]) for row, i in enumerate(keep)}
         leads = {row: t for row, t in leads.items() if t}
         heads: dict[int, str] = {}
@@ -761,11 +1245,17 @@ class Classifier:
             heads = {row: t for row, t in heads.items() if re.search(r"[^\W\d_]", t)}
         n, n_lead = len(keep), len(leads)
         rows = [texts[i] for i in keep] + list(leads.values()) + list(heads.values())
-        X_all = (self.featurizer.transform(rows) if compiled else self.features.transform(rows)).tocsr()
-        P = self.probas(X_all, compiled=compiled)
+        if compiled:
+            X_all = self.featurizer.transform(rows)
+            P = self.probas(X_all, compiled=True)
+        else:
+            X_sk = self.features.transform(rows).tocsr()
+            P = self.probas(X_sk, compiled=False)
+            X_all = Rows.from_csr(X_sk)
+            genre_classes = [str(g) for g in self.genre_model.classes_]
         X = X_all[:n]
         topic_p, pb_p = P.topic[:n], P.pb[:n]
-        genre_classes = list(self.genre_model.classes_)
+        genre_classes = self.genre_classes if compiled else genre_classes
         genre_p = P.genre[:n].copy()
         main_p = topic_p + P.main[:n]
         for j, row in enumerate(leads, start=n):
@@ -776,12 +1266,13 @@ class Classifier:
             if X_all[j].nnz:  # a title of unknown words says nothing
                 main_p[row] += TITLE_WEIGHT * (P.topic[j] + P.main[j])
         for row, i in enumerate(keep):
-            if X[row].nnz == 0:  # nothing the model knows (e.g. text in another script)
+            x = X[row]
+            if x.nnz == 0:  # nothing the model knows (e.g. text in another script)
                 continue
-            out[i] = self._one(X[row], topic_p[row], main_p[row], float(pb_p[row]), genre_classes, genre_p[row])
+            out[i] = self._one(x, topic_p[row], main_p[row], float(pb_p[row]), genre_classes, genre_p[row])
         return out
 
-    def _one(self, x, tp, mp, pb: float, genre_classes, gp) -> dict[str, Any]:
+    def _one(self, x: Rows, tp, mp, pb: float, genre_classes, gp) -> dict[str, Any]:
         scores = {t: round(float(p), 4) for t, p in zip(TOPICS, tp)}
         scores[KHAC] = round(1.0 - pb, 4)
         is_pb = pb >= 0.5
@@ -809,12 +1300,12 @@ class Classifier:
             "topic_evidence": evidence,
         }
 
-    def evidence(self, x, topic_index: int, n: int = N_EVIDENCE) -> list[str]:
-        """Word features of this text with the largest coef x tf-idf for the topic."""
-        x = x.tocsr()
+    def evidence(self, x: Rows, topic_index: int, n: int = N_EVIDENCE) -> list[str]:
+        """Word features of this text (one row) with the largest coef x tf-idf for the topic."""
         idx, vals = x.indices, x.data
-        mask = idx < self._n_words
-        idx, vals = idx[mask], vals[mask]
+        lo = self._word_start
+        mask = (idx >= lo) & (idx < lo + self._n_words)
+        idx, vals = idx[mask] - lo, vals[mask]
         if len(idx) == 0:
             return []
         contrib = vals * self._topic_coefs[topic_index][idx]

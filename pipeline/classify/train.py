@@ -1,4 +1,5 @@
-"""Train the classifier from ``data/labels/*.jsonl`` and write ``model.skops``.
+"""Train the classifier from ``data/labels/*.jsonl`` and write ``model.skops``
+and its inference bundle (``model_inference.npz`` + ``.json``, see ``export``).
 
     python -m pipeline.classify.train [--labels data/labels] [--out pipeline/classify/model.skops]
 
@@ -156,6 +157,11 @@ def train(labels: Path = LABELS_DIR, out: Path = M.MODEL_PATH, select: bool = Tr
     M.save_model(bundle, Path(out))
     size = Path(out).stat().st_size / 1e6
     print(f"wrote {out} ({size:.1f} MB, {X.shape[1]} features) in {time.time() - t0:.1f}s")
+    # what workers load without scikit-learn; default_model() ignores it unless it
+    # was exported from this very model.skops (sha256)
+    from pipeline.classify.export import export
+
+    export(Path(out))
     return bundle
 
 

@@ -4,13 +4,12 @@ and ``FastFeatures`` gives exactly ``features.transform``.
 ``Classifier.probas(X, compiled=True)`` must equal ``compiled=False`` (the fitted
 scikit-learn estimators of the skops file) on the labelled texts, on the sample
 pages of data/raw (their texts, leads and titles) and on edge cases; and the
-whole ``predict`` output must be the same either way.
+whole ``predict`` output must be the same either way. ``FastFeatures`` and its
+analyzers (no scikit-learn code) must give scikit-learn's features bit for bit.
 """
 from __future__ import annotations
 
 import copy
-from pathlib import Path
-
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -18,47 +17,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.classify import model as M
-from pipeline.classify.train import load_labels
-
-REPO = Path(__file__).resolve().parents[2]
 ATOL = 1e-9
 
 
 @pytest.fixture(scope="module")
 def clf() -> M.Classifier:
-    return M.load_model()
-
-
-@pytest.fixture(scope="module")
-def labelled_texts() -> list[str]:
-    rows = load_labels()
-    return [M.feature_text(t) for t in M.tokenize_texts([r["text"] for r in rows])]
-
-
-@pytest.fixture(scope="module")
-def sample_pages() -> list[tuple[str, str]]:
-    """(tokenized text, tokenized title) of every sample page in data/raw."""
-    from pipeline import settings
-    from pipeline.clean import clean_page
-    from pipeline.decode import decode, normalize
-    from pipeline.nlp import build_nlp, tokenized_text
-    from pipeline.sources import Page, iter_pages
-
-    nlp = build_nlp(components=[])
-    out = []
-    for page in iter_pages([REPO / "data" / "raw"]):
-        if not isinstance(page, Page):
-            continue
-        try:
-            raw, _ = decode(page.data, page.charset, html=page.kind == "html")
-            cleaned = clean_page(normalize(raw), page.kind, page.url)
-        except Exception:  # noqa: BLE001 - the hostile pages are not what this test is about
-            continue
-        if len(cleaned.text) < settings.MIN_TEXT_CHARS:
-            continue
-        out.append((tokenized_text(nlp.make_doc(cleaned.text)), M.tokenize_title(cleaned.title)))
-    assert len(out) >= 10
-    return out
+    return M.load_model()  # the scikit-learn reference path
 
 
 def _assert_same(clf: M.Classifier, X) -> None:
@@ -141,14 +105,15 @@ def test_one_transform_call_per_page(clf, sample_pages, monkeypatch):
 def _assert_same_features(clf: M.Classifier, rows: list[str]) -> None:
     want = clf.features.transform(rows).tocsr()
     got = clf.featurizer.transform(rows)
-    assert got.shape == want.shape and got.dtype == want.dtype
+    assert isinstance(got, M.Rows)
+    assert got.shape == want.shape and got.data.dtype == want.dtype
     assert np.array_equal(got.indptr, want.indptr)
     assert np.array_equal(got.indices, want.indices)
     assert np.array_equal(got.data, want.data)  # bit for bit, not only close
 
 
 def test_fast_features_are_sklearns(clf, labelled_texts, sample_pages):
-    assert clf.featurizer.fast
+    assert isinstance(clf.featurizer, M.FastFeatures)
     rows = list(labelled_texts)
     for text, title in sample_pages:
         t = M.feature_text(text)
@@ -159,9 +124,9 @@ def test_fast_features_are_sklearns(clf, labelled_texts, sample_pages):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.text(max_size=200), min_size=1, max_size=4))
-def test_fast_features_on_arbitrary_text(rows):
-    _assert_same_features(M.default_model(), rows)
+@given(rows=st.lists(st.text(max_size=200), min_size=1, max_size=4))
+def test_fast_features_on_arbitrary_text(clf, rows):
+    _assert_same_features(clf, rows)
 
 
 def test_word_cache_is_bounded(clf, monkeypatch, labelled_texts):
@@ -173,12 +138,109 @@ def test_word_cache_is_bounded(clf, monkeypatch, labelled_texts):
     counter.cache.clear()
 
 
-def test_unknown_featurizer_falls_back_to_sklearn(clf):
-    from sklearn.feature_extraction.text import HashingVectorizer
+@pytest.mark.parametrize(
+    "vec",
+    [
+        "hashing",
+        {"binary": True},
+        {"strip_accents": "unicode"},
+        {"analyzer": "char"},
+        {"stop_words": ["và"]},
+        {"norm": "l1"},
+    ],
+)
+def test_feature_spec_refuses_what_it_cannot_reproduce(clf, vec):
+    from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
     from sklearn.pipeline import FeatureUnion
 
-    union = FeatureUnion([("h", HashingVectorizer(n_features=64)), ("word", clf.features.transformer_list[0][1])])
-    fast = M.FastFeatures(union)
-    assert not fast.fast
-    rows = ["chi_bộ họp định_kỳ", ""]
-    assert (fast.transform(rows) != union.transform(rows)).nnz == 0
+    if vec == "hashing":
+        part = HashingVectorizer(n_features=64)
+    else:
+        part = TfidfVectorizer(**vec).fit(["chi_bộ họp định_kỳ", "đảng_viên mới"])
+    union = FeatureUnion([("h", part), ("word", clf.features.transformer_list[0][1])])
+    with pytest.raises(M.ModelError, match="cannot export"):
+        M.FastFeatures.from_union(union)
+
+
+def test_classifier_falls_back_to_sklearn_features(clf):
+    """A model whose featurizer has no spec still predicts (scikit-learn's transform)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
+
+    word, char = (v for _, v in clf.features.transformer_list)
+    odd = copy.deepcopy(char)
+    odd.strip_accents = "unicode"  # not reproduced without scikit-learn: refused by the spec
+    bundle = dict(clf.bundle, features=FeatureUnion([("word", word), ("char", odd)]))
+    other = M.Classifier(bundle)
+    assert isinstance(other.featurizer, M._SklearnFeatures)
+    text = "Chi_bộ thôn Đông tổ_chức sinh_hoạt chuyên_đề hằng tháng ."
+    assert other.predict([text]) == other._predict([text], None, compiled=False)
+    assert TfidfVectorizer  # imported for the reader: the parts are TfidfVectorizers
+
+
+# ------------------------------------------------------------------ analyzers
+
+
+def _spec(**kw):
+    spec = {"name": "x", "token_pattern": r"(?u)\b\w\w+\b", "ngram_range": [1, 1], "lowercase": False}
+    spec.update(kw)
+    return spec
+
+
+ANALYZER_SETTINGS = [
+    {"analyzer": "word", "token_pattern": r"(?u)[^\W\d_][\w]*", "ngram_range": [1, 2]},
+    {"analyzer": "word", "ngram_range": [1, 3], "lowercase": True},
+    {"analyzer": "word", "ngram_range": [2, 2]},
+    {"analyzer": "word", "token_pattern": r"(\w+)_", "ngram_range": [1, 1]},
+    {"analyzer": "char_wb", "ngram_range": [2, 5]},
+    {"analyzer": "char_wb", "ngram_range": [3, 3], "lowercase": True},
+]
+
+
+def _both(settings_: dict):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    spec = _spec(**settings_)
+    ours = M._COUNTERS[spec["analyzer"]](spec, {})
+    theirs = TfidfVectorizer(
+        analyzer=spec["analyzer"], token_pattern=spec["token_pattern"],
+        ngram_range=tuple(spec["ngram_range"]), lowercase=spec["lowercase"],
+    ).build_analyzer()
+    return ours, theirs
+
+
+@pytest.mark.parametrize("settings_", ANALYZER_SETTINGS)
+def test_analyzers_are_sklearns_on_examples(settings_):
+    ours, theirs = _both(settings_)
+    for doc in ["", " ", "Chi_bộ họp 2 lần / tháng .\nĐảng_viên   MỚI", "a", "ĐẢNG  ủy\x1c\x1cxã\u2003", "1_a b_2 _c"]:
+        assert ours.analyze(doc) == theirs(doc), doc
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(range(len(ANALYZER_SETTINGS))), st.text(max_size=120))
+def test_analyzers_are_sklearns_on_arbitrary_text(k, doc):
+    ours, theirs = _both(ANALYZER_SETTINGS[k])
+    assert ours.analyze(doc) == theirs(doc)
+
+
+def test_shipped_word_analyzer_is_the_models(clf, labelled_texts):
+    word_vec = clf.features.transformer_list[0][1]
+    ours = clf.featurizer.parts[0].counter
+    analyze = word_vec.build_analyzer()
+    for doc in labelled_texts[:50]:
+        assert ours.analyze(doc) == analyze(doc)
+
+
+# ------------------------------------------------------------------ rows
+
+
+def test_rows_behave_like_scipy_csr(clf, labelled_texts):
+    X = clf.featurizer.transform(labelled_texts[:5] + [""])
+    S = X.tocsr()
+    for key in (0, 2, -1, slice(1, 4), slice(0, 6), slice(5, 2)):
+        got, want = X[key], S[key]
+        want = want.reshape(1, -1) if want.ndim == 1 else want
+        assert got.shape == want.shape and got.nnz == want.nnz
+        assert np.array_equal(got.indices, want.indices) and np.array_equal(got.data, want.data)
+    W = clf.compiled.W
+    assert np.allclose(X.dot(W), S @ W, rtol=0, atol=1e-12)
