@@ -1028,9 +1028,10 @@ def export_inference(model_path: Path | str = MODEL_PATH, classifier: Classifier
     meta["model_sha256"] = file_sha256(model_path)
     npz_path, json_path = inference_paths(model_path)
     # write beside, then rename: a worker never reads half a bundle
-    tmp_npz = npz_path.with_name(npz_path.stem + ".tmp.npz")
+    tmp_npz = npz_path.with_name(npz_path.name + ".tmp")
     tmp_json = json_path.with_name(json_path.name + ".tmp")
-    np.savez_compressed(tmp_npz, **arrays)
+    with open(tmp_npz, "wb") as f:  # a file object: numpy adds no ".npz" to the name
+        np.savez_compressed(f, **arrays)
     tmp_json.write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     tmp_npz.replace(npz_path)
     tmp_json.replace(json_path)
