@@ -11,6 +11,7 @@ with at most 4 pages per worker in flight and results committed in batches
 from __future__ import annotations
 
 import hashlib
+import json
 import itertools
 import os
 import re
@@ -171,6 +172,7 @@ class RunSummary:
     publish_seconds: float = 0.0  # writing the canonical tables from the batches
     rows: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # value checks of the written tables
+    written_articles: set[str] = field(default_factory=set, repr=False)  # article_ids processed by this run
 
     @property
     def exit_code(self) -> int:
@@ -405,10 +407,33 @@ def extract(
     finally:
         store.close()
     if validate:
-        from pipeline.validate import validate_dataset
-
-        summary.problems = validate_dataset(Path(out_dir))
+        summary.problems = _validate(Path(out_dir), summary, key)
     return summary
+
+
+def _validate(out_dir: Path, summary: RunSummary, key: str) -> list[str]:
+    """``validate_dataset`` after a run, remembered in ``.state/validation.json``.
+
+    A re-run after a clean validation by the same code checks the per-row rules on
+    the articles it wrote only (the others passed them then) and every cross-row rule;
+    otherwise everything is checked, so problems are reported until they are fixed.
+    """
+    from pipeline.validate import validate_dataset
+
+    record = out_dir / ".state" / "validation.json"
+    previous = None
+    try:
+        previous = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    clean_before = isinstance(previous, dict) and previous.get("key") == key and previous.get("problems") == 0
+    changed = summary.written_articles if summary.skipped and clean_before else None
+    problems = validate_dataset(out_dir, changed=changed)
+    try:
+        record.write_text(json.dumps({"key": key, "problems": len(problems)}), encoding="utf-8")
+    except OSError:
+        pass  # an unwritable state folder only costs the next run a full check
+    return problems
 
 
 def _run(store, items, summary, live, hashes, key, started, on_result, nlp, batch_pages, workers, engine, scheduler, partitioned) -> RunSummary:
@@ -450,6 +475,7 @@ def _run(store, items, summary, live, hashes, key, started, on_result, nlp, batc
             summary.startup_seconds = time.perf_counter() - started
         summary.processed += 1
         src = result.source
+        summary.written_articles.update(r["article_id"] for r in result.rows.get("articles", ()))
         n_errors = len(result.errors)
         live[src][2] = n_errors
         pages.append({"source": src, "content_hash": hashes.pop(src, None), "key": key, "n_errors": n_errors})

@@ -16,7 +16,7 @@ is one line: ``table: what is wrong (n rows), e.g. ...``.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +40,10 @@ class Check:
     # columns are quoted as the examples.
     sql: str
     needs: tuple[str, ...] = ()  # other tables the query reads
+    # a rule about each row on its own (its first column is article_id), so an
+    # incremental run checks it on the rows of the articles it wrote only; False for
+    # rules across rows (a key unique, every article_id known)
+    per_row: bool = True
 
 
 def _date_range(table: str, column: str) -> Check:
@@ -98,6 +102,7 @@ def _spans(table: str) -> list[Check]:
             "article_id not in articles",
             f"select x.article_id from {table} x anti join articles a using (article_id)",
             ("articles",),
+            per_row=False,
         ),
     ]
 
@@ -107,6 +112,7 @@ CHECKS: list[Check] = [
         "articles",
         "article_id not unique",
         "select article_id, count(*) as rows from articles group by article_id having count(*) > 1",
+        per_row=False,
     ),
     Check("articles", "empty text", "select article_id from articles where length(trim(coalesce(text, ''))) = 0"),
     Check(
@@ -183,14 +189,22 @@ def _null_checks() -> list[Check]:
     return checks
 
 
-def run_checks(con: duckdb.DuckDBPyConnection, present: set[str], checks: list[Check] | None = None) -> list[str]:
-    """Run every check whose tables are views of ``con``; one line per rule broken."""
+def run_checks(con: duckdb.DuckDBPyConnection, present: set[str], checks: list[Check] | None = None,
+               only_changed: bool = False) -> list[str]:
+    """Run every check whose tables are views of ``con``; one line per rule broken.
+
+    ``only_changed``: per-row rules look at the rows whose article_id is in the
+    table ``__changed`` of ``con`` only (rules across rows still see every row).
+    """
     problems = []
     for check in checks if checks is not None else [*_null_checks(), *CHECKS]:
         if check.table not in present or any(t not in present for t in check.needs):
             continue
+        sql = check.sql
+        if only_changed and check.per_row and check.table != "errors":
+            sql = f"select * from ({sql}) where article_id in (select article_id from __changed)"
         try:  # one query: the examples, each with the number of rows breaking the rule
-            rel = con.sql(f"select count(*) over () as __rows, * from ({check.sql}) limit {EXAMPLES}")
+            rel = con.sql(f"select count(*) over () as __rows, * from ({sql}) limit {EXAMPLES}")
             columns = rel.columns[1:]
             found = rel.fetchall()
             if not found:
@@ -222,8 +236,13 @@ def _table_schema(data_dir: Path, name: str) -> tuple[pa.Schema | None, str | No
     return None, f"{name}: table missing ({name}.parquet not found)"
 
 
-def validate_dataset(data_dir: Path) -> list[str]:
-    """Every problem of the dataset in ``data_dir``, one line each; [] when it is valid."""
+def validate_dataset(data_dir: Path, changed: Collection[str] | None = None) -> list[str]:
+    """Every problem of the dataset in ``data_dir``, one line each; [] when it is valid.
+
+    ``changed``: the article_ids an incremental run wrote; per-row rules are then
+    checked on their rows only (the other rows were checked by the run that wrote
+    them), rules across rows and the schema on everything.
+    """
     from pipeline.query import connect
 
     data_dir = Path(data_dir)
@@ -240,7 +259,9 @@ def validate_dataset(data_dir: Path) -> list[str]:
     con = connect(data_dir, warn=lambda message: None)
     try:
         present = {row[0] for row in con.sql("select view_name from duckdb_views() where not internal").fetchall()}
-        problems.extend(run_checks(con, present & usable))
+        if changed is not None:
+            con.register("__changed", pa.table({"article_id": pa.array(sorted(changed), pa.string())}))
+        problems.extend(run_checks(con, present & usable, only_changed=changed is not None))
     finally:
         con.close()
     return problems

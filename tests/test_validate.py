@@ -150,3 +150,30 @@ def test_pipeline_output_is_valid(tmp_path, repo, nlp):
     )
     extract([page.parent], tmp_path / "out", nlp=nlp)
     assert validate_dataset(tmp_path / "out") == []
+
+
+def test_incremental_validation_checks_changed_rows_and_every_cross_row_rule(tmp_path):
+    """Per-row rules only on the changed articles; key and foreign-key rules on all rows."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pipeline.schema import TABLES
+    from pipeline.validate import validate_dataset
+
+    def art(aid, text="Chi bộ họp."):
+        return {"article_id": aid, "source": f"{aid}.txt", "text": text, "title": "t", "n_words": 1,
+                "n_sentences": 1, "content_hash": "h", "pipeline_version": "v", "processed_at": None}
+
+    for name, schema in TABLES.items():
+        rows = []
+        if name == "articles":
+            rows = [art("old"), art("new"), art("new")]  # duplicate key: a cross-row problem
+        if name == "counts":
+            rows = [{"article_id": "old", "value": -1.0, "unit": "đảng viên", "percent": False, "text": "x",
+                     "start": 0, "end": 1}]  # a per-row problem in an unchanged article
+        pq.write_table(pa.Table.from_pylist(rows, schema=schema), tmp_path / f"{name}.parquet")
+    full = validate_dataset(tmp_path)
+    assert any("negative value" in p for p in full) and any("not unique" in p for p in full)
+    part = validate_dataset(tmp_path, changed={"new"})
+    assert not any("negative value" in p for p in part)  # the old article's rows were checked before
+    assert any("not unique" in p for p in part)
