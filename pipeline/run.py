@@ -238,6 +238,16 @@ def work(item: Page | PageError) -> PageResult:
     return page_rows(item, _worker_nlp() if isinstance(item, Page) else None)
 
 
+def work_batch(items: list[Page | PageError]) -> list[PageResult]:
+    """A Dask task: a few pages at once (one task per page spends more in the scheduler
+    than in the page)."""
+    return [work(item) for item in items]
+
+
+DASK_TASK_PAGES = 8  # pages per Dask task
+DASK_TASK_BYTES = 4 * 1024 * 1024  # ... or fewer, to keep a task's input this small
+
+
 def _watch_parent(parent: int) -> None:
     """Worker initializer: exit when the run that started this worker is gone
     (a killed ``pipeline extract`` must not leave its workers behind)."""
@@ -286,6 +296,19 @@ def dask_client(scheduler: str | None, workers: int):
     return Client(cluster), cluster
 
 
+def _chunks(items: Iterator, pages: int, max_bytes: int) -> Iterator[list]:
+    """Consecutive runs of at most ``pages`` items and about ``max_bytes`` of page data."""
+    chunk, size = [], 0
+    for item in items:
+        chunk.append(item)
+        size += len(getattr(item, "data", b""))
+        if len(chunk) >= pages or size >= max_bytes:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
 def _dask_results(items: Iterator, workers: int, scheduler: str | None, max_in_flight: int) -> Iterator[PageResult]:
     from distributed import as_completed
 
@@ -298,14 +321,14 @@ def _dask_results(items: Iterator, workers: int, scheduler: str | None, max_in_f
             raise RuntimeError(f"Dask workers run other pipeline code than this driver ({driver}): {other}")
         futures = as_completed()
         in_flight = 0
-        for item in items:
-            futures.add(client.submit(work, item, pure=False))
+        for chunk in _chunks(items, DASK_TASK_PAGES, DASK_TASK_BYTES):
+            futures.add(client.submit(work_batch, chunk, pure=False))
             in_flight += 1
             while in_flight >= max_in_flight:
-                yield next(futures).result()
+                yield from next(futures).result()
                 in_flight -= 1
         for fut in futures:
-            yield fut.result()
+            yield from fut.result()
     finally:
         client.close()
         if cluster is not None:
