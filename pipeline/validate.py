@@ -197,12 +197,26 @@ def run_checks(con: duckdb.DuckDBPyConnection, present: set[str], checks: list[C
     table ``__changed`` of ``con`` only (rules across rows still see every row).
     """
     problems = []
+    todo = []
     for check in checks if checks is not None else [*_null_checks(), *CHECKS]:
         if check.table not in present or any(t not in present for t in check.needs):
             continue
         sql = check.sql
         if only_changed and check.per_row and check.table != "errors":
             sql = f"select * from ({sql}) where article_id in (select article_id from __changed)"
+        todo.append((check, sql))
+    # one query counts the rows breaking every rule (a query per rule costs more in
+    # round trips than in work); the examples are then fetched for the broken ones only
+    broken = set(range(len(todo)))
+    if todo:
+        union = " union all ".join(f"select {i} as rule, count(*) as n from ({sql})" for i, (_c, sql) in enumerate(todo))
+        try:
+            broken = {rule for rule, n in con.sql(union).fetchall() if n}
+        except duckdb.Error:
+            pass  # some rule cannot run: check each on its own below, which says which
+    for i, (check, sql) in enumerate(todo):
+        if i not in broken:
+            continue
         try:  # one query: the examples, each with the number of rows breaking the rule
             rel = con.sql(f"select count(*) over () as __rows, * from ({sql}) limit {EXAMPLES}")
             columns = rel.columns[1:]
