@@ -203,16 +203,17 @@ _SUBJECT = re.compile(
     r"\s+(?:hiện\s+(?:nay\s+)?|đã\s+|hiện\s+đang\s+)?(?:có|gồm|kết\s+nạp)\b"
 )
 _LABEL = re.compile(r"(?P<label>[^\s:;,.()][^:;,.()\n]{0,40}?)\s*:\s*$")
-_GROUP = re.compile(r"(?P<head>[^\s(),;:.\n][^(),;:.\n]{0,60}?)\s*\((?P<body>[^()\n]*:[^()\n]*)\)")
-# The same matches found from the bracket: _GROUP tried at every character is slow on long
-# texts; a breakdown is rare, so find "(...:...)" first and read the head back from it.
+# A breakdown is "HEAD (label: N ...; label: N ...)": HEAD is 1-61 characters without
+# ( ) , ; : . or a newline, not starting with a space. One regex tried at every character
+# is slow on long texts and a breakdown is rare, so the bracket is found first and the
+# head read back from it (tests/extract/test_counts.py checks it equals that regex).
 _GROUP_BODY = re.compile(r"\((?P<body>[^()\n]*:[^()\n]*)\)")
 _HEAD_STOP = set("(),;:.\n")
 _HEAD_MAX = 61
 
 
 def _group_matches(text: str) -> Iterator[tuple[str, str, int, int]]:
-    """(head, body, body start, match start) of each ``_GROUP`` match, in order."""
+    """(head, body, body start, head start) of each breakdown, in order."""
     for b in _GROUP_BODY.finditer(text):
         j = b.start()
         while j > 0 and text[j - 1].isspace():

@@ -872,7 +872,7 @@ _DISTRICT_HEAD = re.compile(
 @lru_cache(maxsize=1)
 def districts() -> dict[str, tuple[str, str, Province]]:
     """Normalised unambiguous district name -> (name, kind, province as named then)."""
-    by_key = {_norm_phrase(p.name): p for p in provinces()}
+    by_key = _province_key()
     out: dict[str, tuple[str, str, Province]] = {}
     for r in _read_csv("districts.csv"):
         prov = by_key.get(_norm_phrase(r["province"]))
