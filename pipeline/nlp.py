@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from pipeline import settings
+from pipeline.segment import segment_many
 
 if not Doc.has_extension("rows"):
     # table name -> list of row dicts, filled by the extraction components
@@ -114,8 +115,6 @@ class UndertheseaTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        from underthesea import word_tokenize
-
         words: list[str] = []
         spaces: list[bool] = []
         sent_starts: list[bool] = []
@@ -136,9 +135,11 @@ class UndertheseaTokenizer:
                 sent_starts.append(False)
             cursor = upto
 
-        for s_start, s_end in split_sentences(text):
+        sentences = split_sentences(text)
+        words_of = segment_many([text[s:e] for s, e in sentences])
+        for (s_start, s_end), sentence_words in zip(sentences, words_of):
             first = True
-            for t_start, t_end in align_tokens(text, word_tokenize(text[s_start:s_end]), s_start, s_end):
+            for t_start, t_end in align_tokens(text, sentence_words, s_start, s_end):
                 if t_start < cursor:
                     continue
                 gap(t_start)

@@ -8,7 +8,7 @@ Sets ``doc._.classification`` to the articles columns of ``pipeline.schema``::
 
 It reads the words the Doc already holds (``pipeline.nlp.tokenized_text``) and
 never tokenizes the article again; only the title (``doc._.meta["title"]``) gets
-one short ``underthesea.word_tokenize`` call, and weighs on the main topic. The model is the shipped ``model.skops``, loaded once per process
+one short ``pipeline.segment`` call, and weighs on the main topic. The model is the shipped ``model.skops``, loaded once per process
 from its inference bundle (numpy + json, no scikit-learn) when that matches it; a
 missing or incompatible model file raises ``ModelError`` with the fix
 (``make train``), while a text the model cannot handle gets ``khac`` with zero

@@ -4,7 +4,7 @@ Input is always the *tokenized* form of a text (``pipeline.nlp.tokenized_text``:
 underthesea words joined with ``_``, one sentence a line). The component reads it
 from the Doc that is already tokenized; training produces the same form with
 ``tokenize_texts`` below. At prediction time only the title is tokenized
-(``tokenize_title``, one short ``underthesea.word_tokenize`` call): its scores are
+(``tokenize_title``, one short ``pipeline.segment`` call): its scores are
 added to the main-topic decision with ``TITLE_WEIGHT``.
 
 Estimators (all plain scikit-learn, so the model file is a skops file whose every
@@ -208,7 +208,7 @@ def event_lead(lead: str | None) -> bool:
 
 
 def tokenize_title(title: str | None) -> str:
-    """One short ``underthesea.word_tokenize`` call: the title in the Doc's word form.
+    """The title segmented like the Doc's words (``pipeline.segment``, word_tokenize's output).
 
     Returns "" for a missing title or when the tokenizer fails (never raises).
     """
@@ -218,9 +218,9 @@ def tokenize_title(title: str | None) -> str:
     if not re.search(r"[^\W\d_]", title):
         return ""
     try:
-        from underthesea import word_tokenize
+        from pipeline.segment import segment
 
-        return " ".join(w.replace(" ", "_") for w in word_tokenize(title))
+        return " ".join(w.replace(" ", "_") for w in segment(title))
     except Exception:  # noqa: BLE001 - a title never breaks classification
         return ""
 

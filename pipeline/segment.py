@@ -1,0 +1,328 @@
+"""Vietnamese word segmentation: underthesea's model, scored without feature strings.
+
+``underthesea.word_tokenize`` splits a sentence into syllable tokens with its regex
+tokenizer, writes 43 feature strings per token (``T[-1,0].lower=chi bộ``, ...)
+and hands them to a CRF that maps each string back to a weight. Writing and
+passing those strings is about 80 % of its time, and a page repeats the same
+syllables, pairs and triples over and over.
+
+``segment(text)`` returns what ``word_tokenize(text)`` returns, from the same
+parts: underthesea's own regex tokenizer, its own model file (read directly: the
+CRFsuite binary format, ``read_crfsuite``) and its own feature templates. Only
+the scoring differs: the weight that a template gives to a token, a pair or a
+triple of tokens is worked out once and cached, and the Viterbi pass is the
+same (same tie rule: the first label wins). ``tests/test_segment.py`` checks the
+output against ``word_tokenize`` on every sample page and on generated text.
+
+When the model cannot be read (another underthesea release, another layout),
+``segment`` is ``word_tokenize`` itself, so the output never depends on this
+module working.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import struct
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+MODEL_NAME = "ws_crf_vlsp2013_20230727"
+_TEMPLATE = re.compile(r"T\[(-?\d+)(?:,(-?\d+))?\](?:\.(\w+))?$")
+_CACHE_LIMIT = 300_000  # cached n-grams per length, then the cache starts again
+
+
+# ----------------------------------------------------------------------------- model file
+def read_crfsuite(path: Path) -> tuple[list[str], dict[str, int], list[tuple[int, int, int, float]]]:
+    """Labels, attribute ids and features ``(type, src, dst, weight)`` of a CRFsuite model.
+
+    The layout is CRFsuite's ``crf1d_model``: a 48-byte header, a ``FEAT`` chunk of
+    20-byte features (type 0: attribute ``src`` -> label ``dst``; type 1: label ``src``
+    -> label ``dst``) and two ``CQDB`` string tables (labels, attributes).
+    """
+    data = path.read_bytes()
+    head = struct.unpack_from("<4sI4sIIIIIIIII", data, 0)
+    magic, _size, kind, _version, _nf, n_labels, n_attrs, off_feat, off_labels, off_attrs = head[:10]
+    if magic != b"lCRF" or kind != b"FOMC":
+        raise ValueError(f"{path}: not a CRFsuite model (magic {magic!r}, type {kind!r})")
+
+    def strings(offset: int, count: int) -> list[str]:
+        chunk, _sz, _flag, _order, bwd_size, bwd_offset = struct.unpack_from("<4sIIIII", data, offset)
+        if chunk != b"CQDB" or bwd_size != count:
+            raise ValueError(f"{path}: string table at {offset} is not a CQDB of {count} entries")
+        out = []
+        for i, rec in enumerate(struct.unpack_from(f"<{bwd_size}I", data, offset + bwd_offset)):
+            rid, size = struct.unpack_from("<II", data, offset + rec)
+            if rid != i:
+                raise ValueError(f"{path}: string {i} of the table at {offset} is numbered {rid}")
+            start = offset + rec + 8
+            out.append(data[start:start + size - 1].decode("utf-8"))
+        return out
+
+    labels = strings(off_labels, n_labels)
+    attrs = {a: i for i, a in enumerate(strings(off_attrs, n_attrs))}
+    chunk, _sz, n = struct.unpack_from("<4sII", data, off_feat)
+    if chunk != b"FEAT":
+        raise ValueError(f"{path}: no FEAT chunk at {off_feat}")
+    features = list(struct.iter_unpack("<IIId", data[off_feat + 12:off_feat + 12 + 20 * n]))
+    return labels, attrs, features
+
+
+# ----------------------------------------------------------------------------- scorer
+def _values(text: str, dictionary: frozenset[str]) -> dict[str | None, str]:
+    """What each template function reads from ``text``, as underthesea_core's featurizer computes it.
+
+    ``isdigit`` is Rust's ``str::parse::<i32>`` succeeding; ``istitle``: every
+    space-separated part starts with a character equal to its upper case.
+    """
+    lower = text.lower()
+    digit = bool(_I32.fullmatch(text)) and -(2**31) <= int(text) < 2**31
+    title = all(p[:1] == p[:1].upper() for p in text.split(" "))
+    return {
+        None: text,
+        "lower": lower,
+        "isdigit": "True" if digit else "False",
+        "istitle": "True" if title else "False",
+        "is_in_dict": "True" if lower in dictionary else "False",
+    }
+
+
+_I32 = re.compile(r"[+-]?[0-9]+")
+
+
+class Scorer:
+    """State and transition weights of a two-label model, with n-gram weight tables.
+
+    Templates are grouped by the span of tokens they read, ``(a, b)`` relative to
+    the token being tagged: ``T[-1,0].lower`` reads span (-1, 0). The weight the
+    templates of a span give to an n-gram is the same wherever the n-gram occurs,
+    so it is computed once and kept in a table row, ``table[n][row, slot, label]``,
+    ``slot`` numbering the spans of length n. Where a span leaves the sentence its
+    templates read ``BOS`` (checked first) or ``EOS``, as underthesea_core does.
+    """
+
+    def __init__(self, labels: list[str], transitions: list[list[float]],
+                 spans: dict[tuple[int, int], list[tuple[str, str | None]]],
+                 weights: dict[str, tuple[float, ...]], dictionary: frozenset[str]):
+        if len(labels) != 2:
+            raise ValueError(f"a two-label model was expected, not {labels}")
+        self.labels = labels
+        self.transitions = transitions
+        self.spans = spans
+        self.weights = weights
+        self.dictionary = dictionary
+        self.bos = {span: self._sum(f"{syntax}=BOS" for syntax, _ in t) for span, t in spans.items()}
+        self.eos = {span: self._sum(f"{syntax}=EOS" for syntax, _ in t) for span, t in spans.items()}
+        self.starts: dict[int, list[int]] = {}  # n-gram length -> span starts, in slot order
+        for a, b in spans:
+            self.starts.setdefault(b - a + 1, []).append(a)
+        self._rows: dict[int, dict[tuple[str, ...], int]] = {n: {} for n in self.starts}
+        self._table = {n: np.zeros((4096, len(s), 2)) for n, s in self.starts.items()}
+
+    def forget(self) -> None:
+        """Empty the n-gram tables (the benchmark's first-sight figure starts from here)."""
+        for rows in self._rows.values():
+            rows.clear()
+
+    def _sum(self, attributes) -> list[float]:
+        total = [0.0, 0.0]
+        for attr in attributes:
+            w = self.weights.get(attr)
+            if w is not None:
+                total[0] += w[0]
+                total[1] += w[1]
+        return total
+
+    def _add(self, gram: tuple[str, ...]) -> int:
+        """Table row of a new n-gram: the weight each span of its length gives it."""
+        n = len(gram)
+        rows, table = self._rows[n], self._table[n]
+        row = len(rows)
+        if row == len(table):
+            table = self._table[n] = np.concatenate([table, np.zeros_like(table)])
+        values = _values(" ".join(gram), self.dictionary)
+        table[row] = [
+            self._sum(f"{syntax}={values[fn]}" for syntax, fn in self.spans[(a, a + n - 1)])
+            for a in self.starts[n]
+        ]
+        rows[gram] = row
+        return row
+
+    def _row_ids(self, tokens: list[str], length: int, end: np.ndarray) -> list[int]:
+        """Table row of the n-gram starting at each token (0 where it would leave its sentence)."""
+        rows = self._rows[length]
+        ids = [rows.get(g) for g in zip(*(tokens[k:] for k in range(length)))]
+        for j, row in enumerate(ids):
+            if row is None:
+                if j + length > end[j]:
+                    ids[j] = 0  # never read: the templates see EOS there
+                    continue
+                gram = tuple(tokens[j:j + length])
+                row = rows.get(gram)  # looked up again: an n-gram may occur twice
+                ids[j] = self._add(gram) if row is None else row
+        return ids
+
+    def emissions(self, tokens: list[str], first: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """Per token, the summed state weight of each label: shape (tokens, 2).
+
+        ``tokens`` are the tokens of several sentences one after the other; ``first``
+        and ``end`` give, per token, where its sentence starts and ends.
+        """
+        n = len(tokens)
+        out = np.zeros((n, 2))
+        at = np.arange(n)
+        for rows in self._rows.values():
+            if len(rows) >= _CACHE_LIMIT:  # start again between calls, never within one
+                rows.clear()
+        for length, starts in self.starts.items():
+            if n < length:
+                grams = np.zeros((1, len(starts), 2))
+            else:
+                ids = self._row_ids(tokens, length, end)  # may grow the table: first
+                grams = self._table[length][ids]
+            for slot, a in enumerate(starts):
+                span = (a, a + length - 1)
+                j = at + a
+                bos = j < first
+                eos = ~bos & (j + length > end)
+                inside = ~(bos | eos)
+                out[inside] += grams[j[inside], slot]
+                out[bos] += self.bos[span]
+                out[eos] += self.eos[span]
+        return out
+
+    def tag(self, sentences: list[list[str]]) -> list[list[str]]:
+        """Labels of each sentence's tokens: Viterbi, the lower label winning equal scores."""
+        tokens = [t for s in sentences for t in s]
+        if not tokens:
+            return [[] for _ in sentences]
+        first = np.empty(len(tokens), dtype=np.int64)
+        end = np.empty(len(tokens), dtype=np.int64)
+        pos = 0
+        for s in sentences:
+            first[pos:pos + len(s)] = pos
+            end[pos:pos + len(s)] = pos + len(s)
+            pos += len(s)
+        em = self.emissions(tokens, first, end).tolist()
+        (t00, t01), (t10, t11) = self.transitions
+        names = self.labels
+        out, pos = [], 0
+        for s in sentences:
+            if not s:
+                out.append([])
+                continue
+            s0, s1 = em[pos]
+            back = []
+            for e0, e1 in em[pos + 1:pos + len(s)]:
+                a, b = s0 + t00, s1 + t10
+                n0, p0 = (b, 1) if b > a else (a, 0)
+                a, b = s0 + t01, s1 + t11
+                n1, p1 = (b, 1) if b > a else (a, 0)
+                s0, s1 = n0 + e0, n1 + e1
+                back.append((p0, p1))
+            y = 1 if s1 > s0 else 0
+            path = [y]
+            for ptr in reversed(back):
+                y = ptr[y]
+                path.append(y)
+            out.append([names[y] for y in reversed(path)])
+            pos += len(s)
+        return out
+
+
+def load_scorer(model_dir: Path) -> Scorer:
+    """The scorer of an underthesea ``FastCRFSequenceTagger`` model directory."""
+    import joblib
+
+    labels, attrs, features = read_crfsuite(model_dir / "models.bin")
+    n = len(labels)
+    rows: dict[int, list[float]] = {}
+    transitions = [[0.0] * n for _ in range(n)]
+    for kind, src, dst, weight in features:
+        if kind == 0:
+            rows.setdefault(src, [0.0] * n)[dst] += weight
+        elif kind == 1:
+            transitions[src][dst] += weight
+    names = {i: a for a, i in attrs.items()}
+    weights = {names[i]: tuple(w) for i, w in rows.items()}
+    spans: dict[tuple[int, int], list[tuple[str, str | None]]] = {}
+    for syntax in joblib.load(model_dir / "features.bin"):
+        m = _TEMPLATE.match(syntax)
+        if m is None or (m.group(3) or "lower") not in _FUNCTIONS:
+            raise ValueError(f"{model_dir}: feature template {syntax!r} is not T[a], T[a,b] or T[..].function")
+        a = int(m.group(1))
+        b = int(m.group(2)) if m.group(2) is not None else a
+        if b < a:
+            raise ValueError(f"{model_dir}: feature template {syntax!r} ends before it starts")
+        spans.setdefault((a, b), []).append((syntax, m.group(3)))
+    dictionary = frozenset(joblib.load(model_dir / "dictionary.bin"))
+    return Scorer(labels=labels, transitions=transitions, spans=spans, weights=weights, dictionary=dictionary)
+
+
+_FUNCTIONS = {"lower", "isdigit", "istitle", "is_in_dict"}
+
+
+def _model_dir() -> Path:
+    import underthesea.pipeline.word_tokenize as wt
+
+    return Path(wt.__file__).parent / "models" / MODEL_NAME
+
+
+@lru_cache(maxsize=1)
+def scorer() -> Scorer | None:
+    """The process's scorer, or None (then ``segment`` is ``word_tokenize``)."""
+    try:
+        return load_scorer(_model_dir())
+    except Exception as exc:  # noqa: BLE001 - any failure means: use underthesea as is
+        log.warning("word segmentation falls back to underthesea.word_tokenize: %s", exc)
+        return None
+
+
+# ----------------------------------------------------------------------------- tokens and words
+@lru_cache(maxsize=200_000)
+def _normal_token(token: str) -> str:
+    from underthesea.pipeline.text_normalize import token_normalize
+
+    return token_normalize(token)
+
+
+def syllables(text: str) -> list[str]:
+    """underthesea's regex tokenization of ``text`` (its ``tokenize(text)``).
+
+    Same compiled pattern and normalisation; the token is the whole match (each
+    alternative of the pattern is one named group spanning it) and each distinct
+    token is normalised once per process.
+    """
+    from underthesea.pipeline.text_normalize.character_normalize import normalize_characters_in_text
+    from underthesea.pipeline.word_tokenize import regex_tokenize
+
+    text = normalize_characters_in_text(text)
+    return [_normal_token(m.group()) for m in regex_tokenize.patterns.finditer(text)]
+
+
+def segment_many(texts: list[str]) -> list[list[str]]:
+    """``[word_tokenize(t) for t in texts]``, scored together."""
+    model = scorer()
+    if model is None:
+        from underthesea import word_tokenize
+
+        return [word_tokenize(t) for t in texts]
+    sentences = [syllables(t) for t in texts]
+    out = []
+    for tokens, tags in zip(sentences, model.tag(sentences)):
+        words: list[str] = []
+        for tag, token in zip(tags, tokens):
+            if tag == "I-W" and words:
+                words[-1] = words[-1] + " " + token
+            else:
+                words.append(token)
+        out.append(words)
+    return out
+
+
+def segment(text: str) -> list[str]:
+    """Words of ``text``, multi-syllable words joined by a space: ``word_tokenize(text)``."""
+    return segment_many([text])[0]
