@@ -150,7 +150,7 @@ def stage_figures(corpus: Path, limit: int) -> dict:
     pages = [p for p in iter_pages([corpus]) if isinstance(p, Page)][:limit]
     nlp = build_nlp()
     word_tokenize("Khởi động mô hình.")
-    cold = cold_tokenize(nlp)
+    unseen = unseen_tokenize(nlp)
     # warm up every model once (not timed)
     process_page(pages[0], nlp)
 
@@ -201,23 +201,25 @@ def stage_figures(corpus: Path, limit: int) -> dict:
         "process_page_pages_per_s": n / t_page,
         "page_cost_vs_word_tokenize": t_page / t_wt_pair,
         "tokenize_vs_word_tokenize": t_tok / t_wt,
-        "cold_tokenize_vs_word_tokenize": cold,
+        "unseen_tokenize_vs_word_tokenize": unseen,
         "component_vs_tokenize": {name: s / t_tok for name, s in comp.items()},
     }
 
 
-def cold_tokenize(nlp) -> float:
-    """Tokenize stage / word_tokenize on the distinct sample pages, seen for the first time.
+def unseen_tokenize(nlp) -> float:
+    """Tokenize stage / word_tokenize on sample pages the n-gram tables have not seen.
 
     The bench corpus repeats the samples, so after the first copies every syllable,
-    pair and triple is in ``pipeline.segment``'s weight tables. A real corpus sits
-    between this figure (every n-gram new) and the warm one.
+    pair and triple is in ``pipeline.segment``'s weight tables. Here each distinct
+    sample page is timed after emptying the tables and filling them from the
+    *other* samples only: its common words are known, its own pairs and triples
+    mostly not, as for a new article in a real corpus.
     """
     from underthesea import word_tokenize
 
     from pipeline.clean import clean_page
     from pipeline.decode import decode, normalize
-    from pipeline.segment import scorer
+    from pipeline.segment import scorer, segment_many
     from pipeline.sources import Page, iter_pages
 
     texts = []
@@ -226,10 +228,11 @@ def cold_tokenize(nlp) -> float:
             raw, _cs = decode(p.data, p.charset, html=p.kind == "html")
             texts.append(clean_page(normalize(raw), p.kind, p.url).text)
     model = scorer()
-    if model is not None:
-        model.forget()
     t_tok = t_wt = 0.0
-    for text in texts:
+    for i, text in enumerate(texts):
+        if model is not None:
+            model.forget()
+            segment_many([t for j, t in enumerate(texts) if j != i])
         t0 = time.perf_counter()
         nlp.make_doc(text)
         t1 = time.perf_counter()
@@ -341,8 +344,8 @@ def render(m: dict, stage: dict | None, scale: dict | None) -> str:
         out.append(f"| whole page (process_page) | {stage['process_page_pages_per_s']:.1f} pages/s |")
         out.append(f"| whole per-page cost / word_tokenize | {stage['page_cost_vs_word_tokenize']:.2f}x (target <= 1.3x) |")
         out.append(f"| tokenize stage / word_tokenize | {stage['tokenize_vs_word_tokenize']:.2f}x |")
-        if "cold_tokenize_vs_word_tokenize" in stage:
-            out.append(f"| tokenize stage / word_tokenize, text never seen (empty n-gram tables) | {stage['cold_tokenize_vs_word_tokenize']:.2f}x |")
+        if "unseen_tokenize_vs_word_tokenize" in stage:
+            out.append(f"| tokenize stage / word_tokenize, pages the n-gram tables have not seen | {stage['unseen_tokenize_vs_word_tokenize']:.2f}x |")
         for name, r in stage["component_vs_tokenize"].items():
             out.append(f"| {name} extraction / tokenization | {100 * r:.1f}% |")
     if scale:

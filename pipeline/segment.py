@@ -119,6 +119,11 @@ class Scorer:
         self.starts: dict[int, list[int]] = {}  # n-gram length -> span starts, in slot order
         for a, b in spans:
             self.starts.setdefault(b - a + 1, []).append(a)
+        # per length, per slot: the templates as ("T[-1,0].lower=", function)
+        self._templates = {
+            n: [[(f"{syntax}=", fn) for syntax, fn in spans[(a, a + n - 1)]] for a in starts]
+            for n, starts in self.starts.items()
+        }
         self._rows: dict[int, dict[tuple[str, ...], int]] = {n: {} for n in self.starts}
         self._table = {n: np.zeros((4096, len(s), 2)) for n, s in self.starts.items()}
 
@@ -136,25 +141,29 @@ class Scorer:
                 total[1] += w[1]
         return total
 
-    def _add(self, gram: tuple[str, ...]) -> int:
-        """Table row of a new n-gram: the weight each span of its length gives it."""
-        n = len(gram)
-        rows, table = self._rows[n], self._table[n]
-        row = len(rows)
-        if row == len(table):
-            table = self._table[n] = np.concatenate([table, np.zeros_like(table)])
+    def _weights_of(self, gram: tuple[str, ...]) -> list[list[float]]:
+        """The weight each span of the n-gram's length gives it, per label."""
         values = _values(" ".join(gram), self.dictionary)
-        table[row] = [
-            self._sum(f"{syntax}={values[fn]}" for syntax, fn in self.spans[(a, a + n - 1)])
-            for a in self.starts[n]
-        ]
-        rows[gram] = row
-        return row
+        get = self.weights.get
+        out = []
+        for templates in self._templates[len(gram)]:
+            w0 = w1 = 0.0
+            for prefix, fn in templates:
+                w = get(prefix + values[fn])
+                if w is not None:
+                    w0 += w[0]
+                    w1 += w[1]
+            out.append([w0, w1])
+        return out
 
     def _row_ids(self, tokens: list[str], length: int, end: np.ndarray) -> list[int]:
-        """Table row of the n-gram starting at each token (0 where it would leave its sentence)."""
+        """Table row of the n-gram starting at each token (0 where it would leave its sentence).
+
+        N-grams not in the table yet get their weights now, appended in one block.
+        """
         rows = self._rows[length]
         ids = [rows.get(g) for g in zip(*(tokens[k:] for k in range(length)))]
+        new: list[list[list[float]]] = []
         for j, row in enumerate(ids):
             if row is None:
                 if j + length > end[j]:
@@ -162,7 +171,18 @@ class Scorer:
                     continue
                 gram = tuple(tokens[j:j + length])
                 row = rows.get(gram)  # looked up again: an n-gram may occur twice
-                ids[j] = self._add(gram) if row is None else row
+                if row is None:
+                    row = rows[gram] = len(rows)
+                    new.append(self._weights_of(gram))
+                ids[j] = row
+        if new:
+            table = self._table[length]
+            stop = len(rows)
+            if stop > len(table):
+                grown = np.zeros((max(stop, 2 * len(table)),) + table.shape[1:])
+                grown[: len(table)] = table
+                table = self._table[length] = grown
+            table[stop - len(new):stop] = new
         return ids
 
     def emissions(self, tokens: list[str], first: np.ndarray, end: np.ndarray) -> np.ndarray:
