@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 
 import spacy
+from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -235,7 +236,11 @@ def tokenized_text(doc: Doc) -> str:
 
 
 def word_count(doc: Doc) -> int:
-    return sum(1 for t in doc if not t.is_space and not t.is_punct)
+    """Tokens that are neither white space nor punctuation (read as one array)."""
+    if len(doc) == 0:
+        return 0
+    flags = doc.to_array([IS_SPACE, IS_PUNCT])
+    return int(((flags[:, 0] == 0) & (flags[:, 1] == 0)).sum())
 
 
 def sentence_of(doc: Doc, start: int, end: int) -> str:

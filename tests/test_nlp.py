@@ -52,3 +52,11 @@ def test_align_tokens_tolerates_changed_characters():
 def test_any_text_round_trips(text):
     nlp = build_nlp(components=[])
     assert nlp.make_doc(text).text == text
+
+
+def test_word_count_skips_space_and_punctuation(nlp):
+    from pipeline.nlp import word_count
+
+    doc = nlp.make_doc(TEXT)
+    assert word_count(doc) == sum(1 for t in doc if not t.is_space and not t.is_punct) > 0
+    assert word_count(nlp.make_doc("")) == 0

@@ -269,18 +269,24 @@ class _Sent:
     word_end: list[int]
     nl: list[bool]  # syllable i starts a new line
     matches: dict[int, list[tuple[int, Entry]]] = field(default_factory=dict)
+    toks: list[str] = field(default_factory=list)  # the syllables' text
+    caps: list[bool] = field(default_factory=list)  # the syllable starts with a capital
+
+    def __post_init__(self) -> None:
+        if not self.toks:
+            self.toks = [self.text[s:e] for s, e in self.spans]
+        if not self.caps:
+            self.caps = [t[:1].isupper() for t in self.toks]
 
     @property
     def n(self) -> int:
         return len(self.spans)
 
     def tok(self, i: int) -> str:
-        s, e = self.spans[i]
-        return self.text[s:e]
+        return self.toks[i]
 
     def cap(self, i: int) -> bool:
-        t = self.tok(i)
-        return bool(t) and t[0].isupper()
+        return self.caps[i]
 
     def alpha(self, i: int) -> bool:
         return self.tok(i).replace("'", "").replace("’", "").isalpha()
@@ -298,7 +304,8 @@ class _Sent:
 def _prepare(text: str, words: list[tuple[int, int]] | None = None) -> _Sent:
     lex = lexicon()
     spans = syllables(text)
-    norms = [norm_syllable(text[a:b]) for a, b in spans]
+    toks = [text[a:b] for a, b in spans]
+    norms = [norm_syllable(t) for t in toks]
     doc = lex.make_doc(text, spans, norms)
     # word_end[i]: last syllable of the (underthesea) word holding syllable i
     word_end = list(range(len(spans)))
@@ -312,7 +319,7 @@ def _prepare(text: str, words: list[tuple[int, int]] | None = None) -> _Sent:
         idx = numpy.arange(len(spans))
         word_end = numpy.where(inside, numpy.maximum(last, idx), idx).tolist()
     nl = [i > 0 and "\n" in text[spans[i - 1][1] : s] for i, (s, _e) in enumerate(spans)]
-    sent = _Sent(text, spans, norms, word_end, nl)
+    sent = _Sent(text, spans, norms, word_end, nl, toks=toks)
     for match_id, start, end in lex.matcher(doc):
         sent.matches.setdefault(start, []).append((end, lex.entries[match_id]))
     for lst in sent.matches.values():
