@@ -239,11 +239,13 @@ def work(item: Page | PageError) -> PageResult:
 
 
 def work_batch(items: list[Page | PageError]) -> list[PageResult]:
-    """A Dask task: a few pages at once (one task per page spends more in the scheduler
-    than in the page)."""
+    """A task of a worker process or a Dask worker: a few pages at once (one task per
+    page spends more in the executor than in the page)."""
     return [work(item) for item in items]
 
 
+LOCAL_TASK_PAGES = 8  # pages per task of a local worker process
+LOCAL_TASK_BYTES = 2 * 1024 * 1024  # ... or fewer, to keep a task's input this small
 DASK_TASK_PAGES = 8  # pages per Dask task
 DASK_TASK_BYTES = 4 * 1024 * 1024  # ... or fewer, to keep a task's input this small
 
@@ -268,16 +270,18 @@ def _local_results(items: Iterator, workers: int, max_in_flight: int) -> Iterato
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_watch_parent, initargs=(os.getpid(),)) as pool:
         pending: set = set()
-        for item in items:
-            pending.add(pool.submit(work, item))
+        # a task is a few pages: per task, the pool's queues, threads and futures cost
+        # this process about a millisecond, which two busy workers feel on two cores
+        for chunk in _chunks(items, LOCAL_TASK_PAGES, LOCAL_TASK_BYTES):
+            pending.add(pool.submit(work_batch, chunk))
             while len(pending) >= max_in_flight:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in done:
-                    yield fut.result()
+                    yield from fut.result()
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
-                yield fut.result()
+                yield from fut.result()
 
 
 def dask_client(scheduler: str | None, workers: int):

@@ -97,7 +97,7 @@ def test_model_file_is_read(tmp_path):
     labels, attrs, features = seg.read_crfsuite(seg._model_dir() / "models.bin")
     assert labels == ["B-W", "I-W"]
     assert {"T[0,1].is_in_dict=False", "T[-1,0].lower=chi bộ"} <= set(attrs)
-    assert {f[0] for f in features} == {0, 1}
+    assert set(features["type"].tolist()) == {0, 1}
 
 
 def test_not_a_model_is_a_clear_error(tmp_path):
