@@ -11,6 +11,7 @@ file. See the layout below. ``write_table`` writes one whole table atomically;
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import tempfile
@@ -134,12 +135,16 @@ class DatasetWriter:
 #         pages.parquet                  source, content_hash, key of every page in it
 #         <table>.parquet                its rows, plus _source, _batch, _row
 #     .state/tmp-<batch>/                a batch being written (deleted if a run died)
+#     .state/files.json                  input files of the last completed run: their
+#                                        signature (size, times, inode) and page sources
 #     dataset/<table>/pub_year=*/pub_site=*/*.parquet   (``partitioned=True`` only)
 #
 # A batch is written into ``tmp-<batch>`` and committed by renaming the folder
 # (atomic on POSIX), so a killed run leaves only whole batches. The next run
 # reads every committed batch's ``pages.parquet``: a page whose (source,
-# content_hash, key) is already there is not processed again. ``publish`` then
+# content_hash, key) is already there is not processed again; a file whose
+# signature is the one in ``files.json`` is not even read when every page of it is
+# committed with the current key. ``publish`` then
 # selects, for every page of the current input, the rows of its latest batch
 # (rows of pages no longer in the input, or of older versions of a page, are
 # left out), applies the one-article-per-article_id rule (the first page in
@@ -147,6 +152,17 @@ class DatasetWriter:
 # or incremental run publishes exactly the dataset of a full run.
 
 STATE_DIR = ".state"
+FILES = "files.json"  # the input files of the last completed run: signature and page sources
+
+
+def file_signature(path: Path) -> list[int]:
+    """Size, modification time (ns), inode and change time (ns) of a file.
+
+    A file whose signature is the one recorded by the last run is taken as unchanged
+    without reading it (as git, make and rsync do); ``--force`` reads everything.
+    """
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 _FILE_MODE = 0o666 & ~_UMASK  # mkstemp makes 0600 files; published files get the usual mode
@@ -233,6 +249,24 @@ class PartStore:
             for source, chash, key, n_errors in zip(*(pages.column(c).to_pylist() for c in cols)):
                 out[source] = (chash, key, batch, n_errors)
         return out
+
+    def files(self) -> dict[str, tuple[list[int], list[str]]]:
+        """path -> (signature, sources of its pages) of the input files of the last run.
+
+        The signature is ``file_signature``'s; an unreadable or missing record is
+        an empty memory (every file is read again).
+        """
+        try:
+            data = json.loads((self.root / FILES).read_text(encoding="utf-8"))
+            return {path: (list(sig), list(sources)) for path, (sig, sources) in data["files"].items()}
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
+
+    def save_files(self, files: dict[str, tuple[list[int], list[str]]]) -> None:
+        """Replace the memory of input files (atomically)."""
+        tmp = self.root / f"{FILES}.tmp"
+        tmp.write_text(json.dumps({"files": files}, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, self.root / FILES)
 
     # -- writing -----------------------------------------------------------
     def commit(self, pages: list[dict], rows: dict[str, list[dict]]) -> str:

@@ -166,3 +166,53 @@ def test_a_rerun_checks_only_new_rows_after_a_clean_check(tmp_path, monkeypatch)
     (raw / "c.txt").write_text(DUMP.replace("512 đảng viên", "516 đảng viên"), encoding="utf-8")
     extract([raw], tmp_path / "out")
     assert seen[-1] is None  # the last check found a problem: everything again
+
+
+def test_unchanged_files_are_not_read_again(nlp, tmp_path, monkeypatch):
+    """A file with the signature the last run recorded (size, mtime, inode, ctime) is
+    not read when all its pages are committed by this code; any write to it, even one
+    that keeps its size and puts its mtime back, changes its ctime and it is read."""
+    import os
+
+    raw = tmp_path / "raw"
+    make_corpus(raw, 6)
+    out = tmp_path / "out"
+    assert run.extract([raw], out, nlp=nlp).processed == 6
+    read: list[str] = []
+    real_pages_of = run.pages_of
+    monkeypatch.setattr(run, "pages_of", lambda path: (read.append(str(path)), real_pages_of(path))[1])
+
+    second = run.extract([raw], out, nlp=nlp)
+    assert (second.pages, second.processed, second.skipped, read) == (6, 0, 6, [])
+
+    files = sorted(p for p in raw.rglob("*") if p.is_file() and not p.name.endswith(".gz"))
+    touched, edited = files[0], files[1]
+    os.utime(touched)  # new mtime, same bytes: read, hashed, not processed
+    st = edited.stat()
+    data = edited.read_bytes()
+    edited.write_bytes(data.replace(b"(ID 00000)", b"(ID 00099)"))  # same size
+    os.utime(edited, ns=(st.st_atime_ns, st.st_mtime_ns))  # mtime put back
+    third = run.extract([raw], out, nlp=nlp)
+    assert sorted(read) == sorted([str(touched), str(edited)])
+    assert (third.processed, third.skipped) == (1, 5)
+    assert "(ID 00099)" in " ".join(a["text"] for a in dataset(out)["articles"])
+
+    read.clear()
+    (out / ".state" / "files.json").write_text("{not json", encoding="utf-8")  # a damaged memory: read all
+    fourth = run.extract([raw], out, nlp=nlp)
+    assert (fourth.processed, len(read)) == (0, 6)
+    run.extract([raw], tmp_path / "full", nlp=nlp)
+    assert dataset(out) == dataset(tmp_path / "full")
+
+
+def test_files_of_an_older_code_are_read_again(nlp, tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    make_corpus(raw, 2)
+    out = tmp_path / "out"
+    run.extract([raw], out, nlp=nlp)
+    read: list[str] = []
+    real_pages_of = run.pages_of
+    monkeypatch.setattr(run, "pages_of", lambda path: (read.append(str(path)), real_pages_of(path))[1])
+    monkeypatch.setattr(run, "code_key", lambda: "another-version")
+    assert run.extract([raw], out, nlp=nlp).processed == 2
+    assert len(read) == 2
