@@ -96,6 +96,20 @@ def _values(text: str, dictionary: frozenset[str]) -> dict[str | None, str]:
 
 
 _I32 = re.compile(r"[+-]?[0-9]+")
+_YES_NO = ("isdigit", "istitle", "is_in_dict")  # the functions whose value is True or False
+
+
+def _answers(text: str, asks: tuple[str, ...], dictionary: frozenset[str]) -> tuple[bool, ...]:
+    """The values of the yes/no functions ``asks`` for ``text`` (as ``_values`` has them)."""
+    out = []
+    for fn in asks:
+        if fn == "isdigit":
+            out.append(bool(_I32.fullmatch(text)) and -(2**31) <= int(text) < 2**31)
+        elif fn == "istitle":
+            out.append(all(p[:1] == p[:1].upper() for p in text.split(" ")))
+        else:
+            out.append(text.lower() in dictionary)
+    return tuple(out)
 
 
 class Scorer:
@@ -129,13 +143,27 @@ class Scorer:
             n: [[(f"{syntax}=", fn) for syntax, fn in spans[(a, a + n - 1)]] for a in starts]
             for n, starts in self.starts.items()
         }
-        self._rows: dict[int, dict[tuple[str, ...], int]] = {n: {} for n in self.starts}
+        # Per length, every text (or lower case) some template of that length has a weight
+        # for: an n-gram outside it scores by its yes/no answers alone (istitle, ...),
+        # so all such n-grams with the same answers share one table row.
+        length_of = {syntax: (b - a + 1, fn) for (a, b), t in spans.items() for syntax, fn in t}
+        self._known: dict[int, set[str]] = {n: set() for n in self.starts}
+        for attr in weights:
+            syntax, _, value = attr.partition("=")
+            n, fn = length_of.get(syntax, (0, "?"))
+            if n and fn not in _YES_NO:
+                self._known[n].add(value)
+        self._asks = {n: tuple(sorted({fn for a in s for _, fn in spans[(a, a + n - 1)] if fn in _YES_NO}))
+                      for n, s in self.starts.items()}
+        self._rows: dict[int, dict[tuple, int]] = {n: {} for n in self.starts}
+        self._used = {n: 0 for n in self.starts}  # table rows in use, per length
         self._table = {n: np.zeros((4096, len(s), 2)) for n, s in self.starts.items()}
 
     def forget(self) -> None:
         """Empty the n-gram tables (the benchmark's first-sight figure starts from here)."""
-        for rows in self._rows.values():
+        for n, rows in self._rows.items():
             rows.clear()
+            self._used[n] = 0
 
     def _sum(self, attributes) -> list[float]:
         total = [0.0, 0.0]
@@ -166,7 +194,7 @@ class Scorer:
 
         N-grams not in the table yet get their weights now, appended in one block.
         """
-        rows = self._rows[length]
+        rows, known, asks = self._rows[length], self._known[length], self._asks[length]
         ids = [rows.get(g) for g in zip(*(tokens[k:] for k in range(length)))]
         new: list[list[list[float]]] = []
         for j, row in enumerate(ids):
@@ -177,12 +205,23 @@ class Scorer:
                 gram = tuple(tokens[j:j + length])
                 row = rows.get(gram)  # looked up again: an n-gram may occur twice
                 if row is None:
-                    row = rows[gram] = len(rows)
-                    new.append(self._weights_of(gram))
+                    text = " ".join(gram)
+                    shared = None
+                    if text not in known and text.lower() not in known:
+                        answers = _answers(text, asks, self.dictionary)
+                        shared = ("",) + answers  # no n-gram starts with an empty token
+                        row = rows.get(shared)
+                    if row is None:
+                        row = self._used[length]
+                        self._used[length] += 1
+                        new.append(self._weights_of(gram))
+                        if shared is not None:
+                            rows[shared] = row
+                    rows[gram] = row
                 ids[j] = row
         if new:
             table = self._table[length]
-            stop = len(rows)
+            stop = self._used[length]
             if stop > len(table):
                 grown = np.zeros((max(stop, 2 * len(table)),) + table.shape[1:])
                 grown[: len(table)] = table
@@ -199,9 +238,10 @@ class Scorer:
         n = len(tokens)
         out = np.zeros((n, 2))
         at = np.arange(n)
-        for rows in self._rows.values():
+        for length, rows in self._rows.items():
             if len(rows) >= _CACHE_LIMIT:  # start again between calls, never within one
                 rows.clear()
+                self._used[length] = 0
         for length, starts in self.starts.items():
             if n < length:
                 grams = np.zeros((1, len(starts), 2))
