@@ -152,7 +152,7 @@ def stage_figures(corpus: Path, limit: int) -> dict:
     # warm up every model once (not timed)
     word_tokenize("Khởi động mô hình.")
     process_page(pages[0], nlp)
-    unseen = unseen_tokenize(nlp)
+    unseen = unseen_pages(nlp)
 
     t0 = time.perf_counter()
     cleaned = []
@@ -201,52 +201,63 @@ def stage_figures(corpus: Path, limit: int) -> dict:
         "process_page_pages_per_s": n / t_page,
         "page_cost_vs_word_tokenize": t_page / t_wt_pair,
         "tokenize_vs_word_tokenize": t_tok / t_wt,
-        "unseen_tokenize_vs_word_tokenize": unseen,
+        "unseen_tokenize_vs_word_tokenize": unseen["tokenize"],
+        "unseen_page_cost_vs_word_tokenize": unseen["page"],
         "component_vs_tokenize": {name: s / t_tok for name, s in comp.items()},
     }
 
 
-def unseen_tokenize(nlp) -> float:
-    """Tokenize stage / word_tokenize on sample pages the n-gram tables have not seen.
+def unseen_pages(nlp) -> dict[str, float]:
+    """Tokenize stage and whole page / word_tokenize, on pages the n-gram tables have not seen.
 
     The bench corpus repeats the samples, so after the first copies every syllable,
     pair and triple is in ``pipeline.segment``'s weight tables. Here each distinct
     sample page is timed after emptying the tables and filling them from the
     *other* samples only: its common words are known, its own pairs and triples
-    mostly not, as for a new article in a real corpus.
+    mostly not, as for a new article in a real corpus. Median of three rounds.
     """
+    import gc
+    import statistics
+
     from underthesea import word_tokenize
 
     from pipeline.clean import clean_page
     from pipeline.decode import decode, normalize
+    from pipeline.run import process_page
     from pipeline.segment import scorer, segment_many
     from pipeline.sources import Page, iter_pages
 
-    texts = []
+    pages, texts = [], []
     for p in iter_pages([SAMPLES]):
         if isinstance(p, Page):
             raw, _cs = decode(p.data, p.charset, html=p.kind == "html")
+            pages.append(p)
             texts.append(clean_page(normalize(raw), p.kind, p.url).text)
-    import gc
-    import statistics
-
     model = scorer()
-    ratios = []
-    for _round in range(3):  # each page is timed once per round: the median of three rounds
-        t_tok = t_wt = 0.0
-        for i, text in enumerate(texts):
-            if model is not None:
-                model.forget()
-                segment_many([t for j, t in enumerate(texts) if j != i])
-            gc.collect()  # the filling above leaves garbage: collect it outside the timing
-            t0 = time.perf_counter()
-            nlp.make_doc(text)
-            t1 = time.perf_counter()
-            word_tokenize(text)
-            t_tok += t1 - t0
-            t_wt += time.perf_counter() - t1
-        ratios.append(t_tok / t_wt)
-    return statistics.median(ratios)
+
+    def unseen(i: int) -> None:
+        if model is not None:
+            model.forget()
+            segment_many([t for j, t in enumerate(texts) if j != i])
+        gc.collect()  # the filling above leaves garbage: collect it outside the timing
+
+    def timed(f, *args) -> float:
+        t0 = time.perf_counter()
+        f(*args)
+        return time.perf_counter() - t0
+
+    tok, page = [], []
+    for _round in range(3):
+        t_tok = t_page = t_wt = 0.0
+        for i, (p, text) in enumerate(zip(pages, texts)):
+            unseen(i)
+            t_tok += timed(nlp.make_doc, text)
+            unseen(i)
+            t_page += timed(process_page, p, nlp)
+            t_wt += timed(word_tokenize, text)
+        tok.append(t_tok / t_wt)
+        page.append(t_page / t_wt)
+    return {"tokenize": statistics.median(tok), "page": statistics.median(page)}
 
 
 # --------------------------------------------------------------------------- scale figures
@@ -351,8 +362,9 @@ def render(m: dict, stage: dict | None, scale: dict | None) -> str:
         out.append(f"| whole page (process_page) | {stage['process_page_pages_per_s']:.1f} pages/s |")
         out.append(f"| whole per-page cost / word_tokenize | {stage['page_cost_vs_word_tokenize']:.2f}x (target <= 1.3x) |")
         out.append(f"| tokenize stage / word_tokenize | {stage['tokenize_vs_word_tokenize']:.2f}x |")
-        if "unseen_tokenize_vs_word_tokenize" in stage:
-            out.append(f"| tokenize stage / word_tokenize, pages the n-gram tables have not seen | {stage['unseen_tokenize_vs_word_tokenize']:.2f}x |")
+        if "unseen_page_cost_vs_word_tokenize" in stage:
+            out.append(f"| whole per-page cost / word_tokenize, sample pages the n-gram tables have not seen | {stage['unseen_page_cost_vs_word_tokenize']:.2f}x |")
+            out.append(f"| tokenize stage / word_tokenize, same unseen pages | {stage['unseen_tokenize_vs_word_tokenize']:.2f}x |")
         for name, r in stage["component_vs_tokenize"].items():
             out.append(f"| {name} extraction / tokenization | {100 * r:.1f}% |")
     if scale:

@@ -253,7 +253,13 @@ def _subject(text: str, s: int) -> str | None:
 
 def _year(text: str, s: int, e: int) -> int | None:
     a, b = _sentence(text, s, e, _CLAUSE)
-    years = {r["date"].year for r in find_dates(text[a:b])
+    return _clause_year(text[a:b])
+
+
+@lru_cache(maxsize=4096)
+def _clause_year(clause: str) -> int | None:
+    """The one year the clause's dates name, if they name one (counts of a clause share it)."""
+    years = {r["date"].year for r in find_dates(clause)
              if r["precision"] in ("day", "month", "quarter", "year")}
     return years.pop() if len(years) == 1 else None
 
