@@ -158,6 +158,8 @@ class UndertheseaTokenizer:
         doc._.text = text
         doc._.rows = {}
         doc._.meta = {}
+        # from the word lists: reading it back through doc.sents costs a token object per word
+        doc.user_data["tokenized_text"] = _tokenized(words, sent_starts)
         return doc
 
     # spaCy serialisation hooks, unused: the tokenizer has no state
@@ -217,6 +219,26 @@ def text_of(doc: Doc) -> str:
     return text if isinstance(text, str) else doc.text
 
 
+def _word_form(word: str) -> str:
+    """A word in the tokenized form: its inner white space as ``_``."""
+    return word if word.isalnum() else _SPACE.sub("_", word.replace(" ", "_"))
+
+
+def _tokenized(words: list[str], sent_starts: list[bool]) -> str:
+    """``tokenized_text`` from the tokenizer's words and sentence starts."""
+    lines: list[str] = []
+    current: list[str] = []
+    for word, start in zip(words, sent_starts):
+        if start and current:
+            lines.append(" ".join(current))
+            current = []
+        if not word.isspace():
+            current.append(_word_form(word))
+    if current:
+        lines.append(" ".join(current))
+    return "\n".join(lines)
+
+
 def tokenized_text(doc: Doc) -> str:
     """Words joined with ``_``, one sentence a line: the usual Vietnamese NLP form.
 
@@ -227,8 +249,7 @@ def tokenized_text(doc: Doc) -> str:
         return cached
     lines = []
     for sent in doc.sents:
-        words = [t.text.replace(" ", "_") for t in sent if not t.is_space]
-        words = [_SPACE.sub("_", w) for w in words]
+        words = [_word_form(t.text) for t in sent if not t.is_space]
         if words:
             lines.append(" ".join(words))
     doc.user_data["tokenized_text"] = out = "\n".join(lines)

@@ -60,3 +60,11 @@ def test_word_count_skips_space_and_punctuation(nlp):
     doc = nlp.make_doc(TEXT)
     assert word_count(doc) == sum(1 for t in doc if not t.is_space and not t.is_punct) > 0
     assert word_count(nlp.make_doc("")) == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["Đảng bộ", "có", "65.052", "đảng viên", ".", "  ", "\n", "\n\n", "Một là", ",", "chi  bộ", "Thứ\nnhất"]), max_size=30))
+def test_tokenized_text_from_the_tokenizer_equals_the_sentences(nlp, parts):
+    doc = nlp.make_doc(" ".join(parts))
+    kept = doc.user_data.pop("tokenized_text")
+    assert kept == tokenized_text(doc)  # recomputed through doc.sents
