@@ -1,0 +1,32 @@
+"""pipeline.bench renders every figure it measures (the measuring itself is `make bench`)."""
+from pipeline.bench import render
+
+
+def run(seconds, processed=2000, pages=2000, startup=1.0, publish=0.3):
+    return {"seconds": seconds, "processed": processed, "pages": pages, "startup_seconds": startup,
+            "publish_seconds": publish, "pages_per_s": processed / seconds,
+            "steady_pages_per_s": processed / (seconds - startup - publish),
+            "peak_mib_per_worker": 300.0, "peak_mib_main": 350.0}
+
+
+def test_every_figure_is_in_the_table():
+    machine = {"cores": 2, "memory_gib": 23.5, "load_avg": (0.5, 0.6, 0.7), "python": "3.11.7"}
+    stage = {
+        "pages": 200, "clean_pages_per_s": 270.0, "tokenize_pages_per_s": 300.0, "word_tokenize_pages_per_s": 60.0,
+        "process_page_pages_per_s": 55.0, "page_cost_vs_word_tokenize": 1.04, "tokenize_vs_word_tokenize": 0.2,
+        "unseen_tokenize_vs_word_tokenize": 0.45, "unseen_page_cost_vs_word_tokenize": 1.29,
+        "component_vs_tokenize": {"doc_refs": 0.18, "entities": 0.95},
+    }
+    runs = {"local_1": run(45.0), "local_2": run(24.0), "dask_2": run(30.0),
+            "incremental_2": run(2.6, processed=20, pages=2020)}
+    scale = {"pages": 2000, "new_pages": 20, "runs": runs, "speedup_2_workers": 1.88,
+             "efficiency_2_workers": 0.94, "incremental_vs_full": 0.108, "speedup_dask_2": 1.5}
+    large = {"pages": 10000, "new_pages": 100, "full": run(116.0, 10000, 10000),
+             "incremental": run(5.1, 100, 10100), "incremental_vs_full": 0.044}
+    text = render(machine, stage, scale, large)
+    for expected in ("1.04x (target <= 1.3x)", "sample pages the n-gram tables have not seen | 1.29x",
+                     "entities extraction / tokenization | 95.0%", "speed-up 1.88x, target >= 1.8x",
+                     "10.8% of the full 2-worker run", "Incremental at 10000 generated pages",
+                     "| 4.4% (target <= 5%) |", "Dask LocalCluster"):
+        assert expected in text
+    assert "Incremental at" not in render(machine, stage, scale)
