@@ -11,7 +11,8 @@ Stage figures (issue 2), in this process, on ``--stage-pages`` pages (default 20
 
 Scale figures (issue 10), each run in a fresh ``pipeline extract`` subprocess on the
 whole corpus (2,000 pages; 200 with ``--quick``): pages/s at 1 and 2 workers and on a
-Dask LocalCluster of 2 workers, scaling efficiency, peak resident memory per worker,
+Dask LocalCluster of 2 workers (1 and 2 workers run twice, alternately: the faster
+run of each counts), scaling efficiency, peak resident memory per worker,
 and an incremental re-run after adding 1% new pages relative to the full run; then
 the same incremental figure on a corpus of ``--large-pages`` pages (default 10,000),
 where the fixed cost of a run (imports, models, publish) weighs less.
@@ -321,8 +322,17 @@ def scale_figures(root: Path, n_pages: int, with_dask: bool = True) -> dict:
     corpus = root / "corpus"
     make_corpus(corpus, n_pages)
     runs: dict[str, dict] = {}
-    runs["local_1"] = run_child([corpus], root / "out1", 1)
-    runs["local_2"] = run_child([corpus], root / "out2", 2)
+    # 1 and 2 workers run twice, alternately, each time into an empty folder; the
+    # faster run of each counts (as timeit does: on a shared machine, other jobs
+    # only ever add time)
+    tries: dict[str, list[dict]] = {"local_1": [], "local_2": []}
+    for attempt in range(2):
+        for key, workers in (("local_1", 1), ("local_2", 2)):
+            out = root / f"out{workers}" if attempt == 0 else root / f"out{workers}-again"
+            tries[key].append(run_child([corpus], out, workers))
+    for key, runs_of_key in tries.items():
+        runs[key] = min(runs_of_key, key=lambda r: r["seconds"])
+        runs[key]["all_seconds"] = [r["seconds"] for r in runs_of_key]
     if with_dask:
         runs["dask_2"] = run_child([corpus], root / "out_dask", 2, engine="dask")
     # incremental: 1% new pages, re-run into the 2-worker output
@@ -331,13 +341,15 @@ def scale_figures(root: Path, n_pages: int, with_dask: bool = True) -> dict:
     make_corpus(new, n_new, start=10_000)
     runs["incremental_2"] = run_child([corpus], root / "out2", 2)
     base = runs["local_1"]
+    # the incremental re-run is compared with the full run into the same folder
+    full_2 = tries["local_2"][0]
     fig = {
         "pages": n_pages,
         "new_pages": n_new,
         "runs": runs,
         "speedup_2_workers": runs["local_2"]["pages_per_s"] / base["pages_per_s"],
         "efficiency_2_workers": runs["local_2"]["pages_per_s"] / base["pages_per_s"] / 2,
-        "incremental_vs_full": runs["incremental_2"]["seconds"] / runs["local_2"]["seconds"],
+        "incremental_vs_full": runs["incremental_2"]["seconds"] / full_2["seconds"],
     }
     if with_dask:
         fig["speedup_dask_2"] = runs["dask_2"]["pages_per_s"] / base["pages_per_s"]
@@ -391,7 +403,7 @@ def render(m: dict, stage: dict | None, scale: dict | None, large: dict | None =
         out.append("")
         out.append(
             f"Scale, `pipeline extract` on {scale['pages']} generated pages (baseline: 1 worker, same run; "
-            "pages/s counts worker start-up, seconds exclude interpreter start)"
+            "pages/s counts worker start-up, seconds exclude interpreter start; 1 and 2 workers: the faster of two runs)"
         )
         out.append("| run | pages processed | seconds (start-up, publish) | pages/s | steady pages/s | vs 1 worker (steady) | peak RSS per worker (main process) |")
         out.append("|---|---|---|---|---|---|---|")
@@ -405,7 +417,7 @@ def render(m: dict, stage: dict | None, scale: dict | None, large: dict | None =
             r = runs[key]
             steady = r["steady_pages_per_s"]
             if key == "incremental_2":
-                ratio = f"{scale['incremental_vs_full']:.1%} of the full 2-worker run (target <= 5%)"
+                ratio = f"{scale['incremental_vs_full']:.1%} of the full 2-worker run into that folder (target <= 5%)"
             else:
                 ratio = f"{r['pages_per_s'] / base:.2f}x ({steady / base_steady:.2f}x)" if steady and base_steady else f"{r['pages_per_s'] / base:.2f}x"
             out.append(

@@ -26,7 +26,7 @@ def test_every_figure_is_in_the_table():
     text = render(machine, stage, scale, large)
     for expected in ("1.04x (target <= 1.3x)", "sample pages the n-gram tables have not seen | 1.29x",
                      "entities extraction / tokenization | 95.0%", "speed-up 1.88x, target >= 1.8x",
-                     "10.8% of the full 2-worker run", "Incremental at 10000 generated pages",
+                     "10.8% of the full 2-worker run into that folder", "Incremental at 10000 generated pages",
                      "| 4.4% (target <= 5%) |", "Dask LocalCluster"):
         assert expected in text
     assert "Incremental at" not in render(machine, stage, scale)
