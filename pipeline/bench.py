@@ -271,6 +271,9 @@ args = json.loads(sys.argv[1])
 t0 = time.perf_counter()
 s = extract(args["paths"], args["out"], workers=args["workers"], engine=args["engine"], batch_pages=args["batch_pages"])
 seconds = time.perf_counter() - t0
+import multiprocessing
+for p in multiprocessing.active_children():  # workers wind down after extract returns: reap them
+    p.join()                                 # so that RUSAGE_CHILDREN counts them
 print(json.dumps({
     "seconds": seconds, "pages": s.pages, "processed": s.processed, "skipped": s.skipped,
     "articles": s.articles, "errors": s.errors,

@@ -252,25 +252,50 @@ DASK_TASK_PAGES = 8  # pages per Dask task
 DASK_TASK_BYTES = 4 * 1024 * 1024  # ... or fewer, to keep a task's input this small
 
 
-def _watch_parent(parent: int) -> None:
-    """Worker initializer: exit when the run that started this worker is gone
-    (a killed ``pipeline extract`` must not leave its workers behind)."""
+def _watch_run(run_pid: int) -> None:
+    """Worker initializer: exit when the run that started this worker is gone (a killed
+    ``pipeline extract`` must not leave its workers behind).
+
+    The run is watched by its pid, not as the parent: a worker's parent is the fork
+    server, which itself lives as long as any worker does.
+    """
     import threading
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while _alive(run_pid):
             time.sleep(0.5)
         os._exit(1)
 
-    threading.Thread(target=watch, daemon=True, name="watch-parent").start()
+    threading.Thread(target=watch, daemon=True, name="watch-run").start()
+
+
+def _alive(pid: int) -> bool:
+    """The process exists and is not a zombie (a killed run its parent has not reaped)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True  # no /proc: existing is alive
 
 
 def _local_results(items: Iterator, workers: int, max_in_flight: int) -> Iterator[PageResult]:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_watch_parent, initargs=(os.getpid(),)) as pool:
+    # Workers are forked from a fork server that has imported the pipeline and loaded
+    # its models once (``pipeline.worker_preload``): they start with the models, and
+    # share their memory pages until written. (Measured on 2 cores, 2,000 pages: 25.5 s
+    # with freshly spawned workers, 21.7 s forked from the server.)
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["pipeline.worker_preload"])
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_watch_run, initargs=(os.getpid(),))
+    try:
         pending: set = set()
         # a task is a few pages: per task, the pool's queues, threads and futures cost
         # this process about a millisecond, which two busy workers feel on two cores
@@ -284,6 +309,12 @@ def _local_results(items: Iterator, workers: int, max_in_flight: int) -> Iterato
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
                 yield from fut.result()
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    # every result is in: the workers wind down (interpreter exit with the models
+    # loaded, ~0.5 s) while this process publishes; the pool joins them on its own
+    pool.shutdown(wait=False)
 
 
 def dask_client(scheduler: str | None, workers: int):

@@ -25,10 +25,12 @@ def dataset(out):
 
 
 def children(pid):
+    """Every descendant of ``pid`` (workers are children of the fork server, a child of the run)."""
     try:
-        return [int(c) for t in os.listdir(f"/proc/{pid}/task") for c in open(f"/proc/{pid}/task/{t}/children").read().split()]
+        direct = [int(c) for t in os.listdir(f"/proc/{pid}/task") for c in open(f"/proc/{pid}/task/{t}/children").read().split()]
     except OSError:
         return []
+    return direct + [d for c in direct for d in children(c)]
 
 
 def alive(pid):
