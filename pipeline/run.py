@@ -216,12 +216,13 @@ def page_rows(item: Page | PageError, nlp, now: datetime | None = None) -> PageR
 _NLP = None
 
 # With fewer pages to process than this per worker, a local run stays in this process.
-# Measured on 2 cores (10,000 generated pages): worker processes reach ~86 pages/s
-# after ~2 s more start-up than this process (~45 pages/s), so they pay off from
-# ~170 pages; a re-run with 100 changed pages took 7.3 s with workers. The look-ahead
-# holds at most SMALL_RUN_MAX_BYTES of pages. The environment variable
-# PIPELINE_MIN_PAGES_PER_WORKER overrides it (tests: 1).
-SMALL_RUN_PAGES_PER_WORKER = 80
+# Measured on 2 cores: a re-run with 20 changed pages (of 2,020) took 2.2-2.3 s in this
+# process and 2.8 s with 2 workers (the fork server loads the models ~0.6 s slower than
+# this process, which has the pipeline imported already); with 100 changed pages (of
+# 10,100) 4.8 s in this process and 4.4-4.5 s with workers. The look-ahead holds at most
+# SMALL_RUN_MAX_BYTES of pages. The environment variable PIPELINE_MIN_PAGES_PER_WORKER
+# overrides it (tests: 1).
+SMALL_RUN_PAGES_PER_WORKER = 25
 SMALL_RUN_MAX_BYTES = 64 * 1024 * 1024
 
 
