@@ -78,21 +78,12 @@ _FEATURE = np.dtype([("type", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("weight",
 
 # ----------------------------------------------------------------------------- scorer
 def _values(text: str, dictionary: frozenset[str]) -> dict[str | None, str]:
-    """What each template function reads from ``text``, as underthesea_core's featurizer computes it.
-
-    ``isdigit`` is Rust's ``str::parse::<i32>`` succeeding; ``istitle``: every
-    space-separated part starts with a character equal to its upper case.
-    """
-    lower = text.lower()
-    digit = bool(_I32.fullmatch(text)) and -(2**31) <= int(text) < 2**31
-    title = all(p[:1] == p[:1].upper() for p in text.split(" "))
-    return {
-        None: text,
-        "lower": lower,
-        "isdigit": "True" if digit else "False",
-        "istitle": "True" if title else "False",
-        "is_in_dict": "True" if lower in dictionary else "False",
-    }
+    """What each template function reads from ``text``: the text, its lower case, and
+    the yes/no functions as ``"True"``/``"False"`` (``_answers``)."""
+    out: dict[str | None, str] = {None: text, "lower": text.lower()}
+    for fn, yes in zip(_YES_NO, _answers(text, _YES_NO, dictionary)):
+        out[fn] = "True" if yes else "False"
+    return out
 
 
 _I32 = re.compile(r"[+-]?[0-9]+")
@@ -100,7 +91,10 @@ _YES_NO = ("isdigit", "istitle", "is_in_dict")  # the functions whose value is T
 
 
 def _answers(text: str, asks: tuple[str, ...], dictionary: frozenset[str]) -> tuple[bool, ...]:
-    """The values of the yes/no functions ``asks`` for ``text`` (as ``_values`` has them)."""
+    """The yes/no template functions ``asks`` of ``text``, as underthesea_core's featurizer
+    computes them: ``isdigit`` is Rust's ``str::parse::<i32>`` succeeding; ``istitle``,
+    every space-separated part starts with a character equal to its upper case;
+    ``is_in_dict``, the lower-cased text is a dictionary word."""
     out = []
     for fn in asks:
         if fn == "isdigit":
