@@ -425,8 +425,8 @@ def extract(
     ``out_dir/.state`` (see ``pipeline.store``); a page whose source, content
     hash and ``code_key()`` are already committed is not processed again, and a
     file whose signature (size, mtime, inode, ctime) is the one the last run
-    recorded is not even read (``force`` reads and recomputes all). The published tables hold exactly the rows of
-    the pages of this input, in input order (the order of ``iter_pages``: files
+    recorded is not even read (``force`` reads and recomputes all). The
+    published tables hold exactly the rows of the pages of this input, in input order (the order of ``iter_pages``: files
     sorted by path, WARC records in archive order, rows of a page in extraction
     order), so they are the same for 1 or N workers, the local or the Dask
     engine, a full, incremental or resumed run. Pages no longer in the input
