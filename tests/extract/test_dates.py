@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -230,3 +231,24 @@ def test_component_through_pipeline():
     for r in rows:
         if r["start"] is not None:
             assert text[r["start"]:r["end"]] == r["text"]
+
+
+# -- the first-character hints of the patterns change no match ------------------------
+from pipeline.extract.dates import PATTERNS  # noqa: E402
+
+_HINT = re.compile(r"^\(\?=\[[^\]]+\]\)|^\(\?=\\d\)")
+_PIECES = ["từ ", "Từ ", "ngày ", "Ngày ", "NGÀY ", "tháng ", "năm ", "Năm ", "quý ", "Quý ", "I", "IV", "II ",
+           "12", "3", "/", "-", ".", " ", ", ", "2024", "2025", "1999", "đến ", "Đến ", "tới ", "sáng ", "Chiều ",
+           "giai đoạn ", "nhiệm kỳ ", "này", "nay", "qua", "trước", "sau ", "hôm ", "rạng sáng ", "vụ Hè Thu ", "x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=25).map("".join))
+def test_first_character_hints_change_no_match(text):
+    hinted = [(name, rx) for name, rx, _ in PATTERNS if _HINT.match(rx)]
+    assert len(hinted) >= 7
+    for name, rx in hinted:
+        plain = _HINT.sub("", rx, count=1)
+        got = [m.span() for m in re.finditer(rx, text, re.IGNORECASE)]
+        want = [m.span() for m in re.finditer(plain, text, re.IGNORECASE)]
+        assert got == want, (name, text)
