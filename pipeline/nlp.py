@@ -247,12 +247,8 @@ def tokenized_text(doc: Doc) -> str:
     cached = doc.user_data.get("tokenized_text")
     if isinstance(cached, str):
         return cached
-    lines = []
-    for sent in doc.sents:
-        words = [_word_form(t.text) for t in sent if not t.is_space]
-        if words:
-            lines.append(" ".join(words))
-    doc.user_data["tokenized_text"] = out = "\n".join(lines)
+    out = _tokenized([t.text for t in doc], [bool(t.is_sent_start) for t in doc])
+    doc.user_data["tokenized_text"] = out
     return out
 
 

@@ -119,7 +119,7 @@ class Scorer:
 
     def __init__(self, labels: list[str], transitions: list[list[float]],
                  spans: dict[tuple[int, int], list[tuple[str, str | None]]],
-                 weights: dict[str, tuple[float, ...]], dictionary: frozenset[str]):
+                 weights: dict[str, list[float]], dictionary: frozenset[str]):
         if len(labels) != 2:
             raise ValueError(f"a two-label model was expected, not {labels}")
         self.labels = labels
@@ -309,7 +309,7 @@ def load_scorer(model_dir: Path) -> Scorer:
     spans: dict[tuple[int, int], list[tuple[str, str | None]]] = {}
     for syntax in _unpickle(model_dir / "features.bin"):
         m = _TEMPLATE.match(syntax)
-        if m is None or (m.group(3) or "lower") not in _FUNCTIONS:
+        if m is None or m.group(3) not in _FUNCTIONS:
             raise ValueError(f"{model_dir}: feature template {syntax!r} is not T[a], T[a,b] or T[..].function")
         a = int(m.group(1))
         b = int(m.group(2)) if m.group(2) is not None else a
@@ -337,7 +337,7 @@ def _unpickle(path: Path):
         return joblib.load(path)
 
 
-_FUNCTIONS = {"lower", "isdigit", "istitle", "is_in_dict"}
+_FUNCTIONS = {None, "lower", *_YES_NO}  # None: the token text itself
 
 
 def _model_dir() -> Path:

@@ -163,6 +163,8 @@ def file_signature(path: Path) -> list[int]:
     """
     st = path.stat()
     return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
+
+
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 _FILE_MODE = 0o666 & ~_UMASK  # mkstemp makes 0600 files; published files get the usual mode

@@ -1,4 +1,6 @@
 """underthesea inside a spaCy Doc: exact characters, words, sentences."""
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -67,4 +69,10 @@ def test_word_count_skips_space_and_punctuation(nlp):
 def test_tokenized_text_from_the_tokenizer_equals_the_sentences(nlp, parts):
     doc = nlp.make_doc(" ".join(parts))
     kept = doc.user_data.pop("tokenized_text")
-    assert kept == tokenized_text(doc)  # recomputed through doc.sents
+    assert kept == tokenized_text(doc)  # recomputed from the Doc's tokens
+    # and the same as reading the Doc's sentences one by one
+    def form(word):  # inner spaces as "_", other white space runs as one "_"
+        return re.sub(r"\s+", "_", word.replace(" ", "_"))
+
+    lines = [" ".join(form(t.text) for t in sent if not t.is_space) for sent in doc.sents]
+    assert kept == "\n".join(line for line in lines if line)
