@@ -189,36 +189,41 @@ def _null_checks() -> list[Check]:
     return checks
 
 
+CHANGED_SCHEMA = "changed_rows"  # validate_dataset(changed=...): the rows of the changed articles
+
+
 def run_checks(con: duckdb.DuckDBPyConnection, present: set[str], checks: list[Check] | None = None,
                only_changed: bool = False) -> list[str]:
     """Run every check whose tables are views of ``con``; one line per rule broken.
 
-    ``only_changed``: per-row rules look at the rows whose article_id is in the
-    table ``__changed`` of ``con`` only (rules across rows still see every row).
+    ``only_changed``: per-row rules read the tables of the schema ``CHANGED_SCHEMA``
+    of ``con`` (the rows of the changed articles: see ``validate_dataset``), rules
+    across rows still see every row.
     """
     problems = []
     todo = []
     for check in checks if checks is not None else [*_null_checks(), *CHECKS]:
         if check.table not in present or any(t not in present for t in check.needs):
             continue
-        sql = check.sql
-        if only_changed and check.per_row and check.table != "errors":
-            sql = f"select * from ({sql}) where article_id in (select article_id from __changed)"
-        todo.append((check, sql))
-    # one query counts the rows breaking every rule (a query per rule costs more in
-    # round trips than in work); the examples are then fetched for the broken ones only
+        changed_only = only_changed and check.per_row and check.table != "errors"
+        todo.append((check, f"{CHANGED_SCHEMA},main" if changed_only else "main"))
+    # one query per schema counts the rows breaking every rule (a query per rule costs
+    # more in round trips than in work); the examples are then fetched for the broken ones only
     broken = set(range(len(todo)))
-    if todo:
-        union = " union all ".join(f"select {i} as rule, count(*) as n from ({sql})" for i, (_c, sql) in enumerate(todo))
+    for path in sorted({path for _c, path in todo}):
+        rules = [i for i, (_c, p) in enumerate(todo) if p == path]
+        union = " union all ".join(f"select {i} as rule, count(*) as n from ({todo[i][0].sql})" for i in rules)
         try:
-            broken = {rule for rule, n in con.sql(union).fetchall() if n}
+            con.execute(f"set search_path = '{path}'")
+            broken -= {i for i, n in con.sql(union).fetchall() if not n}
         except duckdb.Error:
             pass  # some rule cannot run: check each on its own below, which says which
-    for i, (check, sql) in enumerate(todo):
+    for i, (check, path) in enumerate(todo):
         if i not in broken:
             continue
         try:  # one query: the examples, each with the number of rows breaking the rule
-            rel = con.sql(f"select count(*) over () as __rows, * from ({sql}) limit {EXAMPLES}")
+            con.execute(f"set search_path = '{path}'")
+            rel = con.sql(f"select count(*) over () as __rows, * from ({check.sql}) limit {EXAMPLES}")
             columns = rel.columns[1:]
             found = rel.fetchall()
             if not found:
@@ -231,6 +236,7 @@ def run_checks(con: duckdb.DuckDBPyConnection, present: set[str], checks: list[C
             continue
         examples = "; ".join(_example(columns[:5], row[:5]) for row in rows)
         problems.append(f"{check.table}: {check.message} ({n} row{'s' if n != 1 else ''}), e.g. {examples}")
+    con.execute("set search_path = 'main'")
     return problems
 
 
@@ -274,11 +280,26 @@ def validate_dataset(data_dir: Path, changed: Collection[str] | None = None) -> 
     try:
         present = {row[0] for row in con.sql("select view_name from duckdb_views() where not internal").fetchall()}
         if changed is not None:
-            con.register("__changed", pa.table({"article_id": pa.array(sorted(changed), pa.string())}))
+            _copy_changed_rows(con, present & usable - {"errors"}, changed)
         problems.extend(run_checks(con, present & usable, only_changed=changed is not None))
     finally:
         con.close()
     return problems
+
+
+def _copy_changed_rows(con: duckdb.DuckDBPyConnection, tables: set[str], changed: Collection[str]) -> None:
+    """The rows of the ``changed`` articles, copied into tables of ``CHANGED_SCHEMA``.
+
+    One scan of each file: the per-row rules then read these few rows (a filter over
+    the views would scan every file, article texts included, once per rule).
+    """
+    con.register("__changed", pa.table({"article_id": pa.array(sorted(changed), pa.string())}))
+    con.execute(f"create schema {CHANGED_SCHEMA}")
+    for name in sorted(tables):
+        con.execute(
+            f'create table {CHANGED_SCHEMA}."{name}" as select * from main."{name}" '
+            f"where article_id in (select article_id from __changed)"
+        )
 
 
 def validate_tables(tables: Mapping[str, pa.Table]) -> list[str]:

@@ -170,10 +170,14 @@ def test_incremental_validation_checks_changed_rows_and_every_cross_row_rule(tmp
             rows = [art("old"), art("new"), art("new")]  # duplicate key: a cross-row problem
         if name == "counts":
             rows = [{"article_id": "old", "value": -1.0, "unit": "đảng viên", "percent": False, "text": "x",
-                     "start": 0, "end": 1}]  # a per-row problem in an unchanged article
+                     "start": 0, "end": 1},  # a per-row problem in an unchanged article
+                    {"article_id": "new", "value": 2.0, "unit": "đảng viên", "percent": False, "text": "x",
+                     "start": 0, "end": 99}]  # ... and one in a changed article (its span, read with its text)
         pq.write_table(pa.Table.from_pylist(rows, schema=schema), tmp_path / f"{name}.parquet")
     full = validate_dataset(tmp_path)
     assert any("negative value" in p for p in full) and any("not unique" in p for p in full)
     part = validate_dataset(tmp_path, changed={"new"})
     assert not any("negative value" in p for p in part)  # the old article's rows were checked before
     assert any("not unique" in p for p in part)
+    assert any("offsets outside" in p and "'new'" in p for p in part)
+    assert any("offsets outside" in p for p in full)
