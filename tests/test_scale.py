@@ -81,3 +81,26 @@ def test_few_changed_pages_stay_in_process(corpus, tmp_path, monkeypatch):
     monkeypatch.setattr(run, "_local_results", lambda *a, **k: started.append(1) or iter(()))
     summary = run.extract([corpus], tmp_path, workers=2)
     assert summary.processed == n + 1 and not started
+
+
+def _warm() -> tuple[bool, bool]:
+    """In a worker: were the models loaded and a page run before this task came?"""
+    import sys
+
+    preload = sys.modules.get("pipeline.worker_preload")
+    return run._NLP is not None, bool(preload and preload.WARMED)
+
+
+def test_workers_start_with_the_models_loaded_and_warmed_up():
+    """The fork server (started by extract first thing) loads the models and runs one
+    page, so a worker forked from it starts warm instead of paying that per worker."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pipeline.worker_preload import WARM_UP_PAGE
+    from pipeline.sources import Page
+
+    ctx = run.start_fork_server()
+    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+        assert pool.submit(_warm).result(timeout=300) == (True, True)
+    result = run.page_rows(Page(source="<warm-up>", data=WARM_UP_PAGE, kind="html"), run._worker_nlp())
+    assert not result.errors and result.rows["doc_refs"] and result.rows["solutions"]
