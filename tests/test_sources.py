@@ -64,3 +64,32 @@ def test_missing_and_unsupported_paths(tmp_path):
     files, errors = discover([tmp_path / "nope", tmp_path / "x.pdf"])
     assert files == []
     assert [e.error.split(" ")[0] for e in errors] == ["no", "unsupported"]
+
+
+def test_discover_walks_a_folder_as_rglob_would(tmp_path):
+    """Sorted part by part, hidden names and unsupported files left out, symlinked
+    files followed, symlinked folders not entered, broken links and fifos skipped."""
+    import os
+
+    root = tmp_path / "raw"
+    for rel in ["a/b.html", "a-b.html", "a/c/d.txt.gz", "z.warc.gz", "x.pdf", ".hidden.html",
+                ".cache/e.html", "a/.git/f.html", "B.htm", "sub dir/g.txt"]:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(b"x")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "h.html").write_bytes(b"x")
+    (root / "linked.html").symlink_to(outside / "h.html")
+    (root / "linked-folder").symlink_to(outside, target_is_directory=True)
+    (root / "broken.html").symlink_to(tmp_path / "missing.html")
+    os.mkfifo(root / "pipe.html")
+
+    files, errors = discover([root])
+
+    expected = sorted(
+        f for f in root.rglob("*")
+        if f.is_file() and f.suffix != ".pdf" and not any(p.startswith(".") for p in f.relative_to(root).parts)
+    )
+    assert errors == [] and files == expected
+    assert [str(f.relative_to(root)) for f in files] == [
+        "B.htm", "a/b.html", "a/c/d.txt.gz", "a-b.html", "linked.html", "sub dir/g.txt", "z.warc.gz"]
