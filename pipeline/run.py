@@ -166,6 +166,7 @@ class RunSummary:
     failed_sources: int = 0  # pages of the input with at least one error row
     processed: int = 0  # pages processed by this run
     skipped: int = 0  # pages unchanged since an earlier run (not processed again)
+    duplicates: int = 0  # pages left out: an earlier page of the input gave the same article (same URL or text)
     batches: int = 0  # batches committed by this run
     seconds: float = 0.0
     startup_seconds: float = 0.0  # until the first page's rows came back (workers built)
@@ -182,6 +183,7 @@ class RunSummary:
         return (
             f"pages read: {self.pages}, articles written: {self.articles}, "
             f"errors: {self.errors}, unchanged: {self.skipped}, seconds: {self.seconds:.1f}"
+            + (f", duplicates left out: {self.duplicates}" if self.duplicates else "")
         )
 
 
@@ -621,6 +623,7 @@ def _run(store, items, summary, live, hashes, key, started, on_result, nlp, batc
     )
     store.collect_garbage({batch for _o, batch, _n in live.values()})
     summary.articles = summary.rows.get("articles", 0)
+    summary.duplicates = store.duplicates
     summary.errors = summary.rows.get("errors", 0)
     summary.failed_sources = sum(1 for _o, _b, n in live.values() if n)
     summary.seconds = time.perf_counter() - started

@@ -224,6 +224,7 @@ class PartStore:
             stale.unlink(missing_ok=True)
         self._seq = 0
         self._run = f"{time.time_ns():020d}-{os.getpid()}"
+        self.duplicates = 0  # set by publish: pages left out because an earlier page gave their article
 
     def close(self) -> None:
         """Release the folder's lock (the system releases it too when the process dies)."""
@@ -334,6 +335,12 @@ class PartStore:
             )
         else:
             con.execute("CREATE TEMP TABLE winners (_source VARCHAR)")
+        self.duplicates = 0
+        if files("articles"):
+            # pages whose article an earlier page of the input gave: left out, counted
+            self.duplicates = con.sql(
+                f"SELECT count(*) FROM {scan('articles')} WHERE _source NOT IN (SELECT _source FROM winners)"
+            ).fetchall()[0][0]
         counts: dict[str, int] = {}
         written: dict[str, str] = {}  # every table is written first, then all are renamed
         try:

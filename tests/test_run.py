@@ -216,3 +216,20 @@ def test_files_of_an_older_code_are_read_again(nlp, tmp_path, monkeypatch):
     monkeypatch.setattr(run, "code_key", lambda: "another-version")
     assert run.extract([raw], out, nlp=nlp).processed == 2
     assert len(read) == 2
+
+
+def test_a_page_repeating_an_earlier_article_is_left_out_and_counted(nlp, tmp_path):
+    """Two copies of one page (no URL, same text): one article, and the run says why
+    pages read and articles written differ."""
+    from pipeline.run import extract
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(DUMP, encoding="utf-8")
+    (raw / "b-copy.txt").write_text(DUMP, encoding="utf-8")
+    summary = extract([raw], tmp_path / "out", nlp=nlp)
+    assert (summary.pages, summary.articles, summary.duplicates) == (2, 1, 1)
+    assert summary.line().endswith("duplicates left out: 1") and summary.exit_code == 0
+    (raw / "b-copy.txt").unlink()
+    summary = extract([raw], tmp_path / "out", nlp=nlp)
+    assert (summary.articles, summary.duplicates) == (1, 0) and "duplicates" not in summary.line()

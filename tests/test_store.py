@@ -114,9 +114,11 @@ def test_publish_keeps_first_page_of_a_duplicate_article(tmp_path):
     store.publish([("x/1", 1, b), ("x/2", 2, b)])
     assert read(tmp_path, "articles", "source") == [("x/1",)]
     assert read(tmp_path, "dates", "count(*)") == [(1,)]
+    assert store.duplicates == 1  # counted, so a run can say why pages and articles differ
     store.publish([("x/2", 1, b)])  # the first copy left the input: the other one's rows appear
     assert read(tmp_path, "articles", "source") == [("x/2",)]
     assert read(tmp_path, "dates", "count(*)") == [(2,)]
+    assert store.duplicates == 0
 
 
 def test_publish_of_nothing_writes_empty_tables(tmp_path):
