@@ -280,7 +280,7 @@ def validate_dataset(data_dir: Path, changed: Collection[str] | None = None) -> 
     try:
         present = {row[0] for row in con.sql("select view_name from duckdb_views() where not internal").fetchall()}
         if changed is not None:
-            _copy_changed_rows(con, present & usable - {"errors"}, changed)
+            _copy_changed_rows(con, (present & usable) - {"errors"}, changed)
         problems.extend(run_checks(con, present & usable, only_changed=changed is not None))
     finally:
         con.close()

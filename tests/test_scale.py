@@ -96,8 +96,8 @@ def test_workers_start_with_the_models_loaded_and_warmed_up():
     page, so a worker forked from it starts warm instead of paying that per worker."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from pipeline.worker_preload import WARM_UP_PAGE
     from pipeline.sources import Page
+    from pipeline.worker_preload import WARM_UP_PAGE
 
     ctx = run.start_fork_server()
     with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
