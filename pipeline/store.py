@@ -333,14 +333,13 @@ class PartStore:
                 f"CREATE TEMP TABLE winners AS SELECT _source FROM {scan('articles')} "
                 "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY _ord) = 1"
             )
-        else:
-            con.execute("CREATE TEMP TABLE winners (_source VARCHAR)")
-        self.duplicates = 0
-        if files("articles"):
             # pages whose article an earlier page of the input gave: left out, counted
             self.duplicates = con.sql(
                 f"SELECT count(*) FROM {scan('articles')} WHERE _source NOT IN (SELECT _source FROM winners)"
             ).fetchall()[0][0]
+        else:
+            con.execute("CREATE TEMP TABLE winners (_source VARCHAR)")
+            self.duplicates = 0
         counts: dict[str, int] = {}
         written: dict[str, str] = {}  # every table is written first, then all are renamed
         try:
