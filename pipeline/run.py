@@ -451,7 +451,7 @@ def extract(
     (``scheduler`` address, else a LocalCluster of ``workers`` processes) and
     also writes the partitioned dataset ``out_dir/dataset/<table>/``.
     """
-    from pipeline.store import PartStore, file_signature
+    from pipeline.store import PartStore, file_signature, warm_up
 
     if engine not in ("local", "dask"):
         raise ValueError(f"engine must be 'local' or 'dask', not {engine!r}")
@@ -459,6 +459,7 @@ def extract(
     workers = max(1, int(workers or 1))
     if engine == "local" and workers > 1:
         start_fork_server()
+        warm_up()  # while the server loads the models
     store = PartStore(Path(out_dir))
     index = {} if force else store.index()
     key = code_key()

@@ -59,6 +59,17 @@ def to_table(name: str, rows: Iterable[Mapping]) -> pa.Table:
     return table
 
 
+def warm_up() -> None:
+    """Make pyarrow's first conversion from Python objects now.
+
+    That first conversion imports pandas (~0.25 s; pyarrow has no switch to skip it,
+    apache/arrow#34994). ``extract`` with worker processes calls this while the workers'
+    fork server loads the models, when this process has nothing else to do; otherwise the
+    first commit of the run pays it, which in a small re-run is its last step.
+    """
+    to_table("errors", [])
+
+
 def write_table(path: Path, name: str, rows: Iterable[Mapping]) -> int:
     """Write one whole table atomically; returns the number of rows."""
     table = to_table(name, rows)

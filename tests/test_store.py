@@ -1,5 +1,7 @@
 """Tables validated against their schema and written atomically."""
 import os
+import subprocess
+import sys
 
 import pyarrow.parquet as pq
 import pytest
@@ -24,6 +26,17 @@ def test_unknown_column_and_wrong_type_are_refused():
         to_table("counts", [{"article_id": "a", "value": "many", "unit": "chi bộ", "text": "x", "start": 0, "end": 1}])
     with pytest.raises(SchemaError):
         to_table("errors", [{"source": None, "stage": "read", "error": "x"}])
+
+
+def test_warm_up_makes_the_first_conversion(tmp_path):
+    # in a fresh interpreter: after warm_up, converting a row imports nothing more
+    code = (
+        "import sys; from pipeline.store import to_table, warm_up; warm_up(); before = set(sys.modules); "
+        "to_table('errors', [{'source': 'a.html', 'stage': 'read', 'error': 'tệp hỏng'}]); "
+        "print(sorted(set(sys.modules) - before))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_abort_leaves_previous_dataset(tmp_path):
