@@ -15,7 +15,9 @@ Dask LocalCluster of 2 workers (1 and 2 workers run twice, alternately: the fast
 run of each counts), scaling efficiency, peak resident memory per worker,
 and an incremental re-run after adding 1% new pages relative to the full run; then
 the same incremental figure on a corpus of ``--large-pages`` pages (default 10,000),
-where the fixed cost of a run (imports, models, publish) weighs less.
+where the fixed cost of a run (imports, models, publish) weighs less, and a line
+through the two corpora: the re-run's fixed cost, its cost per page of the corpus, and
+the incremental figure projected at 100,000 pages (``incremental_projection``).
 
 Every figure is a ratio against a baseline measured in the same run, and the table
 names the machine's cores, memory and load (timings on a shared machine are noisy).
@@ -353,6 +355,7 @@ def scale_figures(root: Path, n_pages: int, with_dask: bool = True) -> dict:
         "speedup_2_workers": runs["local_2"]["pages_per_s"] / base["pages_per_s"],
         "efficiency_2_workers": runs["local_2"]["pages_per_s"] / base["pages_per_s"] / 2,
         "incremental_vs_full": runs["incremental_2"]["seconds"] / full_2["seconds"],
+        "full_2_seconds": full_2["seconds"],
     }
     if with_dask:
         fig["speedup_dask_2"] = runs["dask_2"]["pages_per_s"] / base["pages_per_s"]
@@ -374,6 +377,36 @@ def large_incremental(root: Path, n_pages: int) -> dict:
     again = run_child([corpus], root / "out", 2)
     return {"pages": n_pages, "new_pages": n_new, "full": full, "incremental": again,
             "incremental_vs_full": again["seconds"] / full["seconds"]}
+
+
+def incremental_projection(scale: dict, large: dict, pages: int = 100_000) -> dict | None:
+    """The incremental figure at ``pages``, from a line through the two corpora measured.
+
+    A re-run costs a fixed part (start-up: imports, models, patterns) plus a part
+    that grows with the corpus (listing its files, the state,
+    rewriting and validating the published tables, and its 1% new pages); a full run
+    is almost all per page. Two corpus sizes give both parts of each, hence the ratio
+    at a corpus the size the issue is about, and its limit as the corpus grows.
+    """
+    n1, n2 = scale["pages"], large["pages"]
+    if n2 <= n1:
+        return None
+    inc1, inc2 = scale["runs"]["incremental_2"]["seconds"], large["incremental"]["seconds"]
+    full1, full2 = scale.get("full_2_seconds") or scale["runs"]["local_2"]["seconds"], large["full"]["seconds"]
+    per_page_inc = (inc2 - inc1) / (n2 - n1)
+    per_page_full = (full2 - full1) / (n2 - n1)
+    if per_page_full <= 0 or per_page_inc < 0:
+        return None  # noise larger than the signal: no line to draw
+    fixed_inc = inc1 - per_page_inc * n1
+    fixed_full = full1 - per_page_full * n1
+    return {
+        "pages": pages,
+        "fixed_seconds": fixed_inc,
+        "incremental_ms_per_page": 1000 * per_page_inc,
+        "full_ms_per_page": 1000 * per_page_full,
+        "ratio": (fixed_inc + per_page_inc * pages) / (fixed_full + per_page_full * pages),
+        "limit": per_page_inc / per_page_full,
+    }
 
 
 # --------------------------------------------------------------------------- report
@@ -442,6 +475,13 @@ def render(m: dict, stage: dict | None, scale: dict | None, large: dict | None =
             f"| {again['seconds']:.1f} ({again['startup_seconds']:.1f}, {again['publish_seconds']:.1f}) "
             f"| {large['incremental_vs_full']:.1%} (target <= 5%) |"
         )
+        proj = large.get("projection")
+        if proj:
+            out.append(
+                f"| projected at {proj['pages']} pages: a line through both corpora (re-run: {proj['fixed_seconds']:.1f} s fixed "
+                f"+ {proj['incremental_ms_per_page']:.2f} ms per page of the corpus; full run: {proj['full_ms_per_page']:.1f} ms per page) "
+                f"| | | {proj['ratio']:.1%} (limit as the corpus grows: {proj['limit']:.1%}) |"
+            )
     return "\n".join(out)
 
 
@@ -472,6 +512,7 @@ def main(argv: list[str] | None = None) -> int:
             n_large = args.large_pages if args.large_pages is not None else (0 if args.quick else 10_000)
             if n_large:
                 large = large_incremental(root / "large", n_large)
+                large["projection"] = incremental_projection(scale, large)
         m = machine()
         print(render(m, stage, scale, large))
         if args.json:

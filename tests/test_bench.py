@@ -1,5 +1,5 @@
 """pipeline.bench renders every figure it measures (the measuring itself is `make bench`)."""
-from pipeline.bench import render
+from pipeline.bench import incremental_projection, render
 
 
 def run(seconds, processed=2000, pages=2000, startup=1.0, publish=0.3):
@@ -23,10 +23,25 @@ def test_every_figure_is_in_the_table():
              "efficiency_2_workers": 0.94, "incremental_vs_full": 0.108, "speedup_dask_2": 1.5}
     large = {"pages": 10000, "new_pages": 100, "full": run(116.0, 10000, 10000),
              "incremental": run(5.1, 100, 10100), "incremental_vs_full": 0.044}
+    large["projection"] = incremental_projection(scale, large)
     text = render(machine, stage, scale, large)
     for expected in ("1.04x (target <= 1.3x)", "sample pages the n-gram tables have not seen | 1.29x",
                      "entities extraction / tokenization | 95.0%", "speed-up 1.88x, target >= 1.8x",
                      "10.8% of the full 2-worker run into that folder", "Incremental at 10000 generated pages",
-                     "| 4.4% (target <= 5%) |", "Dask LocalCluster"):
+                     "| 4.4% (target <= 5%) |", "Dask LocalCluster", "projected at 100000 pages",
+                     "2.0 s fixed + 0.31 ms per page"):
         assert expected in text
     assert "Incremental at" not in render(machine, stage, scale)
+
+
+def test_incremental_projection_is_a_line_through_both_corpora():
+    # re-run: 2 s fixed + 0.3 ms per page; full run: 0.5 s + 20 ms per page
+    scale = {"pages": 2000, "full_2_seconds": 40.5, "runs": {"incremental_2": run(2.6, 20, 2020)}}
+    large = {"pages": 10000, "full": run(200.5, 10000, 10000), "incremental": run(5.0, 100, 10100)}
+    proj = incremental_projection(scale, large)
+    assert abs(proj["fixed_seconds"] - 2.0) < 1e-9 and abs(proj["incremental_ms_per_page"] - 0.3) < 1e-9
+    assert abs(proj["full_ms_per_page"] - 20.0) < 1e-9
+    assert abs(proj["ratio"] - 32.0 / 2000.5) < 1e-9 and abs(proj["limit"] - 0.015) < 1e-9
+    # noise larger than the difference between the corpora: no line
+    large["full"] = run(40.0, 10000, 10000)
+    assert incremental_projection(scale, large) is None
