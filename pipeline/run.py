@@ -4,7 +4,7 @@
 decode → normalise → clean → tokenize once into a Doc → components. ``extract``
 runs it over files and folders and writes the dataset: in this process
 (``workers=1``), in worker processes (``workers=N``, each builds its nlp once),
-or on a Dask cluster (``engine="dask"``), always through ``work``/``page_rows``,
+or on a Dask cluster (``engine="dask"``), always through ``work``/``pages_rows``,
 with at most 4 pages per worker in flight and results committed in batches
 (``pipeline.store.PartStore``); re-runs skip unchanged pages and resume killed runs.
 """
@@ -198,19 +198,46 @@ def page_rows(item: Page | PageError, nlp, now: datetime | None = None) -> PageR
     A page whose rows do not fit the schemas keeps none of them and gets one
     ``write`` error row instead; an unreadable page is its one error row.
     """
+    return pages_rows([item], nlp, now)[0]
+
+
+def pages_rows(items: list[Page | PageError], nlp, now: datetime | None = None) -> list[PageResult]:
+    """``page_rows`` of a few pages, whose rows are checked against the schemas together.
+
+    The check converts rows to Arrow tables, whose cost is mostly per call: table by
+    table for 8 pages at once it costs a quarter to a third of 8 checks of one page
+    (measured: 0.85-1.2 ms a page checked alone, 0.2-0.4 ms by 8, of a 25-33 ms page).
+    Only when some rows do not fit are the pages checked one by one, to find which
+    ones; the result is the same as checking each page alone.
+    """
+    results = []
+    for item in items:
+        if isinstance(item, PageError):
+            results.append(PageResult(source=item.source, errors=[error_row(item.source, item.stage, item.error, now)]))
+        else:
+            results.append(process_page(item, nlp, now))
+    checked = [r for r in results if r.rows.get("articles")]
+    if len(checked) > 1 and _schema_problem(checked) is None:
+        return results
+    for result in checked:
+        problem = _schema_problem([result])
+        if problem is not None:
+            result.rows = {}
+            result.errors.append(error_row(result.source, "write", f"rows do not fit the schema: {problem}", now))
+    return results
+
+
+def _schema_problem(results: list[PageResult]) -> str | None:
+    """What does not fit the table schemas in the rows of ``results``, or None."""
     from pipeline.store import SchemaError, to_table
 
-    if isinstance(item, PageError):
-        return PageResult(source=item.source, errors=[error_row(item.source, item.stage, item.error, now)])
-    result = process_page(item, nlp, now)
-    if result.rows.get("articles"):
-        try:
-            for table, rows in result.rows.items():
-                to_table(table, rows)
-        except SchemaError as exc:
-            result.rows = {}
-            result.errors.append(error_row(result.source, "write", f"rows do not fit the schema: {exc}", now))
-    return result
+    tables = dict.fromkeys(t for r in results for t in r.rows)  # in the order of the rows
+    try:
+        for table in tables:
+            to_table(table, [row for r in results for row in r.rows.get(table, ())])
+    except SchemaError as exc:
+        return str(exc)
+    return None
 
 
 # -- executors: the same page_rows in this process, in worker processes, on Dask --
@@ -240,13 +267,13 @@ def _worker_nlp():
 
 def work(item: Page | PageError) -> PageResult:
     """The task a worker process or a Dask worker runs for one page."""
-    return page_rows(item, _worker_nlp() if isinstance(item, Page) else None)
+    return work_batch([item])[0]
 
 
 def work_batch(items: list[Page | PageError]) -> list[PageResult]:
     """A task of a worker process or a Dask worker: a few pages at once (one task per
-    page spends more in the executor than in the page)."""
-    return [work(item) for item in items]
+    page spends more in the executor than in the page, and their rows are checked together)."""
+    return pages_rows(items, _worker_nlp() if any(isinstance(i, Page) for i in items) else None)
 
 
 LOCAL_TASK_PAGES = 8  # pages per task of a local worker process
@@ -333,6 +360,15 @@ def _local_results(items: Iterator, workers: int, max_in_flight: int) -> Iterato
     # every result is in: the workers wind down (interpreter exit with the models
     # loaded, ~0.5 s) while this process publishes; the pool joins them on its own
     pool.shutdown(wait=False)
+
+
+def _in_process_results(items: Iterator, nlp=None) -> Iterator[PageResult]:
+    """The pages in this process, a few at a time as a worker takes them; the models
+    are loaded at the first page (a run with nothing to process never loads them)."""
+    for chunk in _chunks(items, LOCAL_TASK_PAGES, LOCAL_TASK_BYTES):
+        if nlp is None and any(isinstance(item, Page) for item in chunk):
+            nlp = _worker_nlp()
+        yield from pages_rows(chunk, nlp)
 
 
 def dask_client(scheduler: str | None, workers: int):
@@ -585,7 +621,7 @@ def _run(store, items, summary, live, hashes, key, started, on_result, nlp, batc
     elif workers > 1:
         results = _local_results(items, workers, max_in_flight=4 * workers)
     else:
-        results = (page_rows(item, nlp or _worker_nlp()) for item in items)
+        results = _in_process_results(items, nlp)
 
     batch_pages = max(1, batch_pages)
     pages: list[dict] = []

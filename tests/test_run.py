@@ -1,4 +1,5 @@
 """One page to rows; broken pages to exactly one error row each."""
+from pipeline import run
 from pipeline.run import article_id_for, process_page
 from pipeline.sources import Page
 
@@ -44,11 +45,40 @@ def test_broken_pages_give_one_error_each(nlp):
         assert result.errors[0]["source"] == name
 
 
+def test_rows_checked_together_keep_each_page_its_own_fate(nlp, monkeypatch):
+    # three pages checked together; the second's counts do not fit the schema: it alone
+    # loses its rows for one write error, as if each page had been checked alone
+    from pipeline.sources import PageError
+
+    def page(i):
+        return Page(source=f"x/{i}.txt", data=DUMP.replace("18 chi bộ", f"{18 + i} chi bộ").encode(), kind="txt")
+
+    real = run.process_page
+
+    def with_a_bad_count(item, nlp, now=None):
+        result = real(item, nlp, now)
+        if item.source == "x/1.txt":
+            result.rows["counts"][0]["value"] = "mười tám"
+        return result
+
+    monkeypatch.setattr(run, "process_page", with_a_bad_count)
+    items = [page(0), page(1), PageError(source="x/gone.txt", stage="read", error="No such file"), page(2)]
+    together = run.pages_rows(items, nlp)
+    alone = [run.page_rows(item, nlp) for item in items]
+    assert [r.source for r in together] == ["x/0.txt", "x/1.txt", "x/gone.txt", "x/2.txt"]
+    for a, b in zip(together, alone):
+        assert a.rows.keys() == b.rows.keys() and [e["error"] for e in a.errors] == [e["error"] for e in b.errors]
+    good, bad, gone, last = together
+    assert good.rows["counts"] and last.rows["counts"] and not good.errors and not last.errors
+    assert bad.rows == {} and [e["stage"] for e in bad.errors] == ["write"]
+    assert "rows do not fit the schema: counts" in bad.errors[0]["error"]
+    assert [e["stage"] for e in gone.errors] == ["read"]
+
+
 # -- incremental runs: the dataset of a re-run is the dataset of a full run -----------
 
 import pyarrow.parquet as pq  # noqa: E402
 
-from pipeline import run  # noqa: E402
 from pipeline.bench import make_corpus  # noqa: E402
 from pipeline.schema import TABLES  # noqa: E402
 
