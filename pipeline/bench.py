@@ -382,11 +382,11 @@ def large_incremental(root: Path, n_pages: int) -> dict:
 def incremental_projection(scale: dict, large: dict, pages: int = 100_000) -> dict | None:
     """The incremental figure at ``pages``, from a line through the two corpora measured.
 
-    A re-run costs a fixed part (start-up: imports, models, patterns) plus a part
-    that grows with the corpus (listing its files, the state,
-    rewriting and validating the published tables, and its 1% new pages); a full run
-    is almost all per page. Two corpus sizes give both parts of each, hence the ratio
-    at a corpus the size the issue is about, and its limit as the corpus grows.
+    A re-run costs a fixed part (start-up: imports, models, patterns) plus a part that
+    grows with the corpus (listing its files, the state, rewriting and validating the
+    published tables, and its 1% new pages); a full run is almost all per page. Two
+    corpus sizes give both parts of each, hence the ratio at a corpus the size the
+    issue is about, and its limit as the corpus grows.
     """
     n1, n2 = scale["pages"], large["pages"]
     if n2 <= n1:

@@ -4,7 +4,7 @@
 decode → normalise → clean → tokenize once into a Doc → components. ``extract``
 runs it over files and folders and writes the dataset: in this process
 (``workers=1``), in worker processes (``workers=N``, each builds its nlp once),
-or on a Dask cluster (``engine="dask"``), always through ``work``/``pages_rows``,
+or on a Dask cluster (``engine="dask"``), always through ``work_batch``/``pages_rows``,
 with at most 4 pages per worker in flight and results committed in batches
 (``pipeline.store.PartStore``); re-runs skip unchanged pages and resume killed runs.
 """
@@ -263,11 +263,6 @@ def _worker_nlp():
 
         _NLP = build_nlp()
     return _NLP
-
-
-def work(item: Page | PageError) -> PageResult:
-    """The task a worker process or a Dask worker runs for one page."""
-    return work_batch([item])[0]
 
 
 def work_batch(items: list[Page | PageError]) -> list[PageResult]:
