@@ -3,7 +3,8 @@ and every worker forked from it starts with them (``run._local_results``).
 
 The server then runs one small page through the whole pipeline, so that what each
 stage does on its first page only (compiling its patterns, pyarrow's first
-conversion, lazy imports: ~0.3 s) is done once here, not in every worker.
+conversion, lazy imports: 0.3-1.3 s, by the machine's speed) is done once here,
+not in every worker.
 """
 
 WARM_UP_PAGE = """<html><head><title>Chi bộ khu phố 3 học tập nghị quyết</title>
