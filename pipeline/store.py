@@ -191,6 +191,16 @@ PAGES = pa.schema(
 INTERNAL = (("_source", pa.string()), ("_batch", pa.string()), ("_row", pa.int32()))
 PARTITION_COLUMNS = ("pub_year", "pub_site")
 
+# The site as a partition value: ASCII letters, digits, dots and dashes only
+# ("Báo Phú Yên điện tử" -> "bao-phu-yen-dien-tu", "binhdinh.dcs.vn" stays). pyarrow
+# writes other characters percent-encoded; DuckDB and pandas decode them as UTF-8, but
+# Spark (and Hive) decode each %XX as one Latin-1 character, so a Vietnamese site name
+# came back as "BÃ¡o PhÃº YÃªn". The article's own ``site`` column keeps the name.
+SITE_SLUG_SQL = (
+    "coalesce(nullif(trim(lower(regexp_replace(strip_accents("
+    "replace(replace({col}, 'đ', 'd'), 'Đ', 'D')), '[^A-Za-z0-9.]+', '-', 'g')), '-.'), ''), 'unknown')"
+)
+
 
 def part_schema(name: str) -> pa.Schema:
     schema = TABLES[name]
@@ -440,7 +450,7 @@ def write_partitioned(out_dir: Path, con=None) -> Path:
     art = str(out_dir / "articles.parquet").replace("'", "''")
     keys = (
         "coalesce(CAST(year(a.published_date) AS VARCHAR), 'unknown') AS pub_year, "
-        "coalesce(a.site, 'unknown') AS pub_site"
+        f"{SITE_SLUG_SQL.format(col='a.site')} AS pub_site"
     )
     part = ds.partitioning(pa.schema([("pub_year", pa.string()), ("pub_site", pa.string())]), flavor="hive")
     for name, schema in TABLES.items():

@@ -1,5 +1,6 @@
 """Tables validated against their schema and written atomically."""
 import os
+import shutil
 import subprocess
 import sys
 
@@ -155,6 +156,48 @@ def test_partitioned_dataset_reads_as_one_table(tmp_path):
     assert duckdb.sql(f"select count(*) from '{ds}/counts/**/*.parquet'").fetchall() == [(0,)]
     write_partitioned(tmp_path)  # rewriting replaces the folder
     assert duckdb.sql(f"select count(*) from '{ds}/articles/**/*.parquet'").fetchall() == [(2,)]
+
+
+def test_partition_folders_are_ascii_so_every_reader_sees_the_same_site(tmp_path):
+    # pyarrow percent-encodes a Vietnamese value; Spark decodes it byte by byte
+    # ("BÃ¡o ..."), DuckDB and pandas as UTF-8: a slug reads the same everywhere
+    store = PartStore(tmp_path)
+    meta, rows = page_batch(("a", "A", 1, None), ("b", "B", 1, None), ("c", "C", 0, None))
+    rows["articles"][0]["site"] = "Báo Đắk Nông điện tử"
+    rows["articles"][1]["site"] = None
+    b = store.commit(meta, rows)
+    store.publish([("a", 1, b), ("b", 2, b), ("c", 3, b)], partitioned=True)
+    ds = tmp_path / "dataset"
+    folders = {p.name for p in (ds / "articles" / "pub_year=2023").iterdir()}
+    assert folders == {"pub_site=bao-dak-nong-dien-tu", "pub_site=unknown", "pub_site=a.vn"}
+    got = duckdb.sql(
+        f"select article_id, pub_site from read_parquet('{ds}/articles/**/*.parquet', hive_partitioning=true) order by 1"
+    ).fetchall()
+    assert got == [("A", "bao-dak-nong-dien-tu"), ("B", "unknown"), ("C", "a.vn")]
+    assert {r[0] for r in read(tmp_path, "articles", "site")} == {"Báo Đắk Nông điện tử", "a.vn", None}
+
+
+def test_spark_reads_the_partitioned_dataset_as_one_table(tmp_path):
+    pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed (optional: Spark reader check)")
+    if not shutil.which("java"):
+        pytest.skip("no java for Spark")
+    store = PartStore(tmp_path)
+    meta, rows = page_batch(("a", "A", 2, None), ("b", "B", 1, None))
+    rows["articles"][0]["site"] = "Báo Huế"
+    b = store.commit(meta, rows)
+    store.publish([("a", 1, b), ("b", 2, b)], partitioned=True)
+    spark = (pyspark.sql.SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false")
+             .config("spark.sql.session.timeZone", "UTC").getOrCreate())
+    try:
+        dates = spark.read.parquet(str(tmp_path / "dataset" / "dates"))
+        got = sorted((r.article_id, r.start, r.pub_year, r.pub_site) for r in dates.collect())
+        assert got == [("A", 0, 2023, "bao-hue"), ("A", 1, 2023, "bao-hue"), ("B", 0, 2023, "a.vn")]
+        assert spark.read.parquet(str(tmp_path / "dataset" / "counts")).count() == 0  # part-empty.parquet
+        arts = spark.read.parquet(str(tmp_path / "dataset" / "articles")).collect()
+        assert {r.site for r in arts} == {"a.vn", "Báo Huế"}
+        assert {r.processed_at.replace(tzinfo=None) for r in arts} == {NOW.replace(tzinfo=None)}
+    finally:
+        spark.stop()
 
 
 def test_one_run_at_a_time_per_folder(tmp_path):
