@@ -8,7 +8,7 @@ RAW       ?= data/raw
 PROCESSED ?= data/processed
 SHARED    ?= ../shared
 
-.PHONY: setup extract test bench-quick eval eval-shared eval-classify train bench crawl query notebooks report validate clean-processed
+.PHONY: setup setup-spark extract test bench-quick eval eval-shared eval-classify train bench crawl query notebooks report validate clean-processed
 
 setup: $(STAMP)
 
@@ -18,6 +18,10 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# optional: pyspark in the venv, so the Spark reader test runs instead of skipping
+setup-spark: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[spark]'
 
 extract: $(STAMP)
 	$(VENV)/bin/pipeline extract $(RAW) --out $(PROCESSED)

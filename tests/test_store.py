@@ -177,6 +177,7 @@ def test_partition_folders_are_ascii_so_every_reader_sees_the_same_site(tmp_path
     assert {r[0] for r in read(tmp_path, "articles", "site")} == {"Báo Đắk Nông điện tử", "a.vn", None}
 
 
+@pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")  # pandas is not used here
 def test_spark_reads_the_partitioned_dataset_as_one_table(tmp_path):
     sql = pytest.importorskip("pyspark.sql", reason="pyspark is not installed (optional: Spark reader check)")
     if not shutil.which("java"):
@@ -193,13 +194,17 @@ def test_spark_reads_the_partitioned_dataset_as_one_table(tmp_path):
         got = sorted((r.article_id, r.start, r.pub_year, r.pub_site) for r in dates.collect())
         assert got == [("A", 0, 2023, "bao-hue"), ("A", 1, 2023, "bao-hue"), ("B", 0, 2023, "a.vn")]
         assert spark.read.parquet(str(tmp_path / "dataset" / "counts")).count() == 0  # part-empty.parquet
-        arts = spark.read.parquet(str(tmp_path / "dataset" / "articles")).collect()
-        assert {r.site for r in arts} == {"a.vn", "Báo Huế"}
-        # as an instant, printed in the session's UTC (collect() would convert to the driver's zone)
-        stamps = spark.read.parquet(str(tmp_path / "dataset" / "articles")).selectExpr("string(processed_at) AS t")
-        assert {r.t for r in stamps.collect()} == {"2024-05-01 00:00:00"}
+        # the timestamp as an instant, printed in the session's UTC (collect() gives the driver's zone)
+        arts = spark.read.parquet(str(tmp_path / "dataset" / "articles")).selectExpr("site", "string(processed_at) AS t")
+        assert {(r.site, r.t) for r in arts.collect()} == {("a.vn", "2024-05-01 00:00:00"), ("Báo Huế", "2024-05-01 00:00:00")}
     finally:
+        gateway = spark.sparkContext._gateway
         spark.stop()
+        # the JVM ends when its stdin closes; wait for it, so no java outlives the tests
+        gateway.shutdown()
+        gateway.proc.stdin.close()
+        gateway.proc.wait(timeout=60)
+        type(spark.sparkContext)._gateway = type(spark.sparkContext)._jvm = None  # a later session starts its own
 
 
 def test_one_run_at_a_time_per_folder(tmp_path):
