@@ -194,11 +194,12 @@ PARTITION_COLUMNS = ("pub_year", "pub_site")
 # The site as a partition value: ASCII letters, digits, dots and dashes only
 # ("Báo Phú Yên điện tử" -> "bao-phu-yen-dien-tu", "binhdinh.dcs.vn" stays). pyarrow
 # writes other characters percent-encoded; DuckDB and pandas decode them as UTF-8, but
-# Spark (and Hive) decode each %XX as one Latin-1 character, so a Vietnamese site name
-# came back as "BÃ¡o PhÃº YÃªn". The article's own ``site`` column keeps the name.
-SITE_SLUG_SQL = (
-    "coalesce(nullif(trim(lower(regexp_replace(strip_accents("
-    "replace(replace({col}, 'đ', 'd'), 'Đ', 'D')), '[^A-Za-z0-9.]+', '-', 'g')), '-.'), ''), 'unknown')"
+# Spark decodes each %XX as one Latin-1 character, so a Vietnamese site name came back
+# as "BÃ¡o PhÃº YÃªn". The article's own ``site`` column keeps the name.
+PARTITION_KEYS_SQL = (
+    "coalesce(CAST(year(a.published_date) AS VARCHAR), 'unknown') AS pub_year, "
+    "coalesce(nullif(trim(lower(regexp_replace(strip_accents(replace(replace(a.site, 'đ', 'd'), 'Đ', 'D')), "
+    "'[^A-Za-z0-9.]+', '-', 'g')), '-.'), ''), 'unknown') AS pub_site"
 )
 
 
@@ -448,20 +449,17 @@ def write_partitioned(out_dir: Path, con=None) -> Path:
     tmp = out_dir / f".dataset.{os.getpid()}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     art = str(out_dir / "articles.parquet").replace("'", "''")
-    keys = (
-        "coalesce(CAST(year(a.published_date) AS VARCHAR), 'unknown') AS pub_year, "
-        f"{SITE_SLUG_SQL.format(col='a.site')} AS pub_site"
-    )
-    part = ds.partitioning(pa.schema([("pub_year", pa.string()), ("pub_site", pa.string())]), flavor="hive")
+    keys = pa.schema([(column, pa.string()) for column in PARTITION_COLUMNS])
+    part = ds.partitioning(keys, flavor="hive")
     for name, schema in TABLES.items():
         if name == "errors":
             continue  # errors have no article: they stay in errors.parquet
         src = str(out_dir / f"{name}.parquet").replace("'", "''")
         sql = (
-            f"SELECT t.*, {keys} FROM read_parquet('{src}') t "
+            f"SELECT t.*, {PARTITION_KEYS_SQL} FROM read_parquet('{src}') t "
             f"JOIN read_parquet('{art}') a ON t.article_id = a.article_id"
         )
-        full = schema.append(pa.field("pub_year", pa.string())).append(pa.field("pub_site", pa.string()))
+        full = pa.schema([*schema, *keys])
         reader = con.sql(sql).to_arrow_reader(10_000)
         batches = _cast_batches(reader, full)
         ds.write_dataset(
