@@ -110,10 +110,12 @@ def read_file(path: Path) -> bytes:
 def _warc_pages(path: Path) -> Iterator[Page | PageError]:
     from warcio.archiveiterator import ArchiveIterator
 
+    n_records = 0
     try:
         with open(path, "rb") as fh:
             records = ArchiveIterator(fh)
             for record in records:
+                n_records += 1
                 if record.rec_type != "response":
                     continue
                 rid = record.rec_headers.get_header("WARC-Record-ID") or f"offset-{records.get_record_offset()}"
@@ -146,7 +148,10 @@ def _warc_pages(path: Path) -> Iterator[Page | PageError]:
                     charset=charset_from_content_type(ctype),
                 )
     except Exception as exc:  # noqa: BLE001 - a corrupt archive: keep what was read
-        yield PageError(str(path), "read", f"corrupt WARC archive: {type(exc).__name__}: {exc}")
+        # warcio meets malformed headers (a response record without WARC-Target-URI,
+        # say) with AttributeError/TypeError from inside its parser: say where, not how
+        what = "malformed record headers" if isinstance(exc, (AttributeError, TypeError, KeyError, IndexError)) else type(exc).__name__
+        yield PageError(str(path), "read", f"corrupt WARC archive after {n_records} good record(s): {what}: {exc}")
 
 
 def pages_of(path: Path) -> Iterator[Page | PageError]:
