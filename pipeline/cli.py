@@ -1,7 +1,8 @@
 """Command line: ``pipeline extract``, ``pipeline eval``, ...
 
-Exit status: 0 when every page was processed, 1 when some failed, 2 on a usage
-error (typer's own for bad options; ours for paths that do not exist).
+Exit status: 0 when every page was processed, 1 when some failed or an output
+could not be written, 2 on a usage error (typer's own for bad options; ours for
+paths that do not exist).
 """
 from __future__ import annotations
 
@@ -18,6 +19,18 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 def _usage_error(message: str) -> None:
     typer.echo(f"usage error: {message}", err=True)
     raise typer.Exit(2)
+
+
+def _os_error(exc: OSError) -> str:
+    """``error: PATH: REASON`` of a failed read or write (no traceback)."""
+    where = exc.filename if exc.filename is not None else "output"
+    if isinstance(exc, FileExistsError):  # mkdir(exist_ok=True) met a file
+        reason = "is a file, not a folder"
+    elif isinstance(exc, NotADirectoryError):
+        reason = "a part of this path is a file, not a folder"
+    else:
+        reason = exc.strerror or str(exc)
+    return f"error: {where}: {reason}"
 
 
 @app.command()
@@ -47,6 +60,10 @@ def extract(
         _usage_error(f"no such file or folder: {', '.join(missing)}")
     if out.exists() and not out.is_dir():
         _usage_error(f"--out {out} is a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _usage_error(f"--out {out} cannot be created: {_os_error(exc).removeprefix('error: ')}")
     if engine not in ("local", "dask"):
         _usage_error(f"--engine must be local or dask, not {engine!r}")
     if scheduler and engine != "dask":
@@ -86,6 +103,11 @@ def extract(
         )
     except StoreBusy as exc:
         _usage_error(str(exc))
+    except OSError as exc:  # the output folder: not creatable, not writable, disk full
+        typer.echo(_os_error(exc), err=True)
+        typer.echo(f"nothing published; batches committed before the failure are kept in {out / '.state'} "
+                   "and the next run goes on from them", err=True)
+        raise typer.Exit(1) from None
     finally:
         if progress:
             progress.stop()
@@ -188,8 +210,14 @@ def validate(
     raise typer.Exit(1 if problems else 0)
 
 
-def main() -> None:  # pragma: no cover
-    app()
+def main() -> None:
+    """The ``pipeline`` command: ``app``, with a failed read or write of a path said in
+    one line (``error: PATH: REASON``, exit 1), not as a traceback."""
+    try:
+        app()
+    except OSError as exc:
+        typer.echo(_os_error(exc), err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -85,3 +85,56 @@ def test_extract_workers_then_incremental_rerun(tmp_path, monkeypatch):
     proc = run_cli("extract", str(raw), "--out", str(out), "--workers", "1", "--force")
     assert "unchanged: 0" in proc.stderr
     assert duckdb.sql(f"select count(*) from '{out}/articles.parquet'").fetchall() == [(2,)]
+
+
+def test_unwritable_outputs_are_one_line_errors(tmp_path):
+    """An output path that runs through a file: one line naming the path, no traceback."""
+    afile = tmp_path / "afile"
+    afile.write_text("not a folder")
+    data = tmp_path / "data"  # an empty dataset folder: enough for report and query
+    data.mkdir()
+    proc = run_cli("extract", str(data), "--out", str(afile / "out"))
+    assert proc.returncode == 2, proc.stderr
+    assert f"--out {afile / 'out'} cannot be created" in proc.stderr and "Traceback" not in proc.stderr
+    for args in (
+        ["report", "--data", str(data), "-o", str(afile / "report.html")],
+        ["query", "select 1 as x", "--data", str(data), "--format", "csv", "-o", str(afile / "x.csv")],
+        ["crawl", "http://127.0.0.1:9/", "--out", str(afile / "warc")],
+    ):
+        proc = run_cli(*args)
+        assert proc.returncode == 1, (args, proc.stderr)
+        assert "Traceback" not in proc.stderr, args
+        assert f"error: {afile}" in proc.stderr and "not a folder" in proc.stderr, (args, proc.stderr)
+
+
+@pytest.mark.slow
+def test_disk_full_at_publish_keeps_the_committed_pages(tmp_path, monkeypatch):
+    """A write that fails mid-run (disk full while publishing) is one line, exit 1; the
+    pages already processed stay committed and the next run publishes them without
+    processing them again."""
+    import errno
+
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+    from pipeline.store import PartStore
+
+    monkeypatch.setenv("PIPELINE_CODE_KEY", "cli-test")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(f"Hội nghị quán triệt nghị quyết ở huyện Tân Châu\n\n{BODY}\n", encoding="utf-8")
+    out = tmp_path / "out"
+
+    def full(self, live, partitioned=False):
+        raise OSError(errno.ENOSPC, "No space left on device", str(self.out_dir / "articles.parquet"))
+
+    with monkeypatch.context() as m:
+        m.setattr(PartStore, "publish", full)
+        result = CliRunner().invoke(app, ["extract", str(raw), "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 1, result.output
+    assert f"error: {out / 'articles.parquet'}: No space left on device" in result.output
+    assert "batches committed before the failure are kept" in result.output
+    assert not (out / "articles.parquet").exists()
+    result = CliRunner().invoke(app, ["extract", str(raw), "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "articles written: 1, errors: 0, unchanged: 1" in result.output
