@@ -28,7 +28,7 @@ from pipeline import settings
 from pipeline.clean import clean_page
 from pipeline.decode import DecodeError, decode, normalize
 from pipeline.schema import EXTRACTION_TABLES
-from pipeline.sources import Page, PageError, discover, iter_pages, pages_of
+from pipeline.sources import Page, PageError, discover, iter_pages, pages_of, source_name
 
 
 class StageError(Exception):
@@ -509,7 +509,7 @@ def extract(
 
     def unchanged(path: Path, sig: list[int]) -> list[str] | None:
         """The sources of a file the last run saw with this signature, all committed by this code."""
-        known = known_files.get(str(path))
+        known = known_files.get(source_name(path))
         if known is None or known[0] != sig:
             return None
         sources = known[1]
@@ -530,7 +530,7 @@ def extract(
                 for source in sources:
                     summary.pages += 1
                     skip(source, index[source])
-                seen_files[str(path)] = (sig, sources)
+                seen_files[source_name(path)] = (sig, sources)
                 continue
             mine: list[str] | None = []
             for item in pages_of(path):
@@ -550,7 +550,7 @@ def extract(
                 hashes[item.source] = chash
                 yield item
             if sig is not None and mine is not None:
-                seen_files[str(path)] = (sig, mine)
+                seen_files[source_name(path)] = (sig, mine)
 
     def errors_first(errors: list[PageError]) -> Iterator[PageError]:
         for item in errors:

@@ -38,6 +38,19 @@ class PageError:
     error: str
 
 
+def source_name(path: Path | str) -> str:
+    """The path as the text stored for it (``source``, ``.state/files.json``): valid
+    Unicode even when the file system name is not UTF-8. Python decodes such bytes to
+    lone surrogates, which no Parquet or JSON writer takes; they are written as
+    ``\\xNN`` escapes (as ``ls -b`` shows them), other names are unchanged."""
+    text = os.fspath(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def kind_of(path: Path) -> str | None:
     name = path.name.lower()
     if name.endswith(WARC_SUFFIXES):
@@ -85,9 +98,9 @@ def discover(paths: Iterable[Path | str]) -> tuple[list[Path], list[PageError]]:
             if kind_of(p):
                 files.append(p)
             else:
-                errors.append(PageError(str(p), "read", "unsupported file type (want .html, .htm, .txt, .gz of those, .warc, .warc.gz)"))
+                errors.append(PageError(source_name(p), "read", "unsupported file type (want .html, .htm, .txt, .gz of those, .warc, .warc.gz)"))
         else:
-            errors.append(PageError(str(p), "read", "no such file or folder"))
+            errors.append(PageError(source_name(p), "read", "no such file or folder"))
     return files, errors
 
 
@@ -119,7 +132,7 @@ def _warc_pages(path: Path) -> Iterator[Page | PageError]:
                 if record.rec_type != "response":
                     continue
                 rid = record.rec_headers.get_header("WARC-Record-ID") or f"offset-{records.get_record_offset()}"
-                source = f"{path}#{rid.strip('<>')}"
+                source = f"{source_name(path)}#{rid.strip('<>')}"
                 ctype = record.http_headers.get_header("Content-Type") if record.http_headers else None
                 if ctype and "html" not in ctype.lower():
                     continue
@@ -151,7 +164,7 @@ def _warc_pages(path: Path) -> Iterator[Page | PageError]:
         # warcio meets malformed headers (a response record without WARC-Target-URI,
         # say) with AttributeError/TypeError from inside its parser: say where, not how
         what = "malformed record headers" if isinstance(exc, (AttributeError, TypeError, KeyError, IndexError)) else type(exc).__name__
-        yield PageError(str(path), "read", f"corrupt WARC archive after {n_records} good record(s): {what}: {exc}")
+        yield PageError(source_name(path), "read", f"corrupt WARC archive after {n_records} good record(s): {what}: {exc}")
 
 
 def pages_of(path: Path) -> Iterator[Page | PageError]:
@@ -165,9 +178,9 @@ def pages_of(path: Path) -> Iterator[Page | PageError]:
         reason = str(exc) or type(exc).__name__
         if isinstance(exc, (EOFError, zlib.error, gzip.BadGzipFile)):
             reason = f"broken gzip data: {reason}"
-        yield PageError(str(path), "read", reason)
+        yield PageError(source_name(path), "read", reason)
         return
-    yield Page(source=str(path), data=data, kind=kind or "txt")
+    yield Page(source=source_name(path), data=data, kind=kind or "txt")
 
 
 def iter_pages(paths: Iterable[Path | str]) -> Iterator[Page | PageError]:

@@ -263,3 +263,30 @@ def test_a_page_repeating_an_earlier_article_is_left_out_and_counted(nlp, tmp_pa
     (raw / "b-copy.txt").unlink()
     summary = extract([raw], tmp_path / "out", nlp=nlp)
     assert (summary.articles, summary.duplicates) == (1, 0) and "duplicates" not in summary.line()
+
+
+def test_a_file_name_that_is_not_utf8_is_one_more_page(nlp, tmp_path):
+    """A name with bytes that are not UTF-8 (an old archive unpacked as Latin-1, say)
+    used to stop the whole run: its source could not be written to Parquet. It is a
+    page like any other, its source spelled with \\xNN escapes, and a re-run knows it."""
+    import os
+    import shutil
+
+    import pytest
+
+    raw = tmp_path / "raw"
+    make_corpus(raw, 2)
+    files = sorted(p for p in raw.rglob("*") if p.is_file())
+    odd = os.path.join(os.fsencode(raw), b"chi-b\xf4-th\xf4n.html")  # "chi-bô-thôn" in Latin-1
+    try:
+        shutil.copyfile(files[0], odd)
+    except OSError:
+        pytest.skip("this file system refuses names that are not UTF-8")
+    files[0].unlink()
+    out = tmp_path / "out"
+    first = run.extract([raw], out, nlp=nlp)
+    assert (first.pages, first.processed, first.errors, first.articles) == (2, 2, 0, 2)
+    sources = [a["source"] for a in dataset(out)["articles"]]
+    assert str(raw / "chi-b\\xf4-th\\xf4n.html") in sources
+    again = run.extract([raw], out, nlp=nlp)
+    assert (again.processed, again.skipped) == (0, 2)

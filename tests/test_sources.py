@@ -6,7 +6,7 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from pipeline.sources import Page, PageError, discover, iter_pages
+from pipeline.sources import Page, PageError, discover, iter_pages, source_name
 
 HTML = "<html><body><p>Chi bộ thôn Bắc sinh hoạt chuyên đề.</p></body></html>".encode()
 
@@ -61,6 +61,14 @@ def test_corrupt_warc_keeps_records_before_the_damage(tmp_path):
     # parser raises AttributeError: the error says where the damage starts, and what
     assert len(errors) == 1 and errors[0].source == str(path)
     assert errors[0].error.startswith("corrupt WARC archive after 1 good record(s): malformed record headers"), errors[0].error
+
+
+def test_source_name_escapes_bytes_that_are_not_utf8():
+    import os
+
+    assert source_name(Path("raw/bài viết.html")) == "raw/bài viết.html"
+    assert source_name(os.fsdecode(b"raw/b\xe0i.html")) == "raw/b\\xe0i.html"  # Latin-1 "bài"
+    source_name(os.fsdecode(b"raw/\xff\xfe.html")).encode("utf-8")  # always writable
 
 
 def test_missing_and_unsupported_paths(tmp_path):
