@@ -67,11 +67,22 @@ def site_of(url: str | None, fallback: str | None = None) -> str | None:
     return fallback
 
 
+def _writable(text: str) -> str:
+    """``text`` with any lone surrogate as a ``\\udcNN`` escape: an error message may quote
+    what broke (an undecodable name, a stray code point), and the error row must still be
+    written, or the commit of the whole batch fails."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def error_row(source: str, stage: str, message: str, now: datetime | None = None) -> dict:
     return {
-        "source": source,
+        "source": _writable(source),
         "stage": stage,
-        "error": message,
+        "error": _writable(message),
         "pipeline_version": settings.PIPELINE_VERSION,
         "processed_at": now or datetime.now(timezone.utc),
     }

@@ -45,6 +45,16 @@ def test_broken_pages_give_one_error_each(nlp):
         assert result.errors[0]["source"] == name
 
 
+def test_an_error_row_is_always_writable():
+    """An error quoting a lone surrogate (from a name or a stray code point) is still
+    written: the errors table takes it, with the surrogate escaped."""
+    from pipeline.store import to_table
+
+    row = run.error_row("raw/b\udce0i.html", "clean", "bad character '\ud800' here")
+    assert (row["source"], row["error"]) == ("raw/b\\udce0i.html", "bad character '\\ud800' here")
+    assert to_table("errors", [row]).num_rows == 1
+
+
 def test_rows_checked_together_keep_each_page_its_own_fate(nlp, monkeypatch):
     # three pages checked together; the second's counts do not fit the schema: it alone
     # loses its rows for one write error, as if each page had been checked alone
