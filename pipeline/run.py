@@ -339,33 +339,85 @@ def start_fork_server():
 
 def _local_results(items: Iterator, workers: int, max_in_flight: int) -> Iterator[PageResult]:
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     # Workers are forked from a fork server that has imported the pipeline and loaded
     # its models once (``pipeline.worker_preload``): they start with the models, and
     # share their memory pages until written. (Measured on 2 cores, 2,000 pages: 25.5 s
     # with freshly spawned workers, 21.7 s forked from the server.)
     ctx = start_fork_server()
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_watch_run, initargs=(os.getpid(),))
+
+    def new_pool(n: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_watch_run, initargs=(os.getpid(),))
+
+    pool = new_pool(workers)
+    pending: dict = {}  # future -> the items of its task
+    orphans: list = []  # items of the tasks lost when a worker process died
+
+    def harvest(done) -> Iterator[PageResult]:
+        for fut in done:
+            chunk = pending.pop(fut)
+            try:
+                results = fut.result()
+            except BrokenProcessPool:  # a worker died: every task in flight is lost with it
+                orphans.extend(chunk)
+                continue
+            yield from results
+
+    def settle() -> Iterator[PageResult]:
+        """The results of the next task(s) done; after a worker died, the pages lost with
+        it again, each alone, and a new pool for the rest of the run."""
+        nonlocal pool
+        yield from harvest(wait(pending, return_when=FIRST_COMPLETED)[0])
+        if orphans:
+            yield from harvest(wait(pending)[0])  # the other tasks in flight failed with the pool
+            pool.shutdown(wait=True, cancel_futures=True)
+            lost = orphans[:]
+            orphans.clear()
+            yield from _one_by_one(lost, new_pool)
+            pool = new_pool(workers)
+
     try:
-        pending: set = set()
         # a task is a few pages: per task, the pool's queues, threads and futures cost
         # this process about a millisecond, which two busy workers feel on two cores
         for chunk in _chunks(items, LOCAL_TASK_PAGES, LOCAL_TASK_BYTES):
-            pending.add(pool.submit(work_batch, chunk))
+            pending[pool.submit(work_batch, chunk)] = chunk
             while len(pending) >= max_in_flight:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    yield from fut.result()
+                yield from settle()
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                yield from fut.result()
+            yield from settle()
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     # every result is in: the workers wind down (interpreter exit with the models
     # loaded, ~0.5 s) while this process publishes; the pool joins them on its own
     pool.shutdown(wait=False)
+
+
+WORKER_DIED = (
+    "the worker process died while processing this page (a crash in native code, or "
+    "killed, e.g. for memory), again when it was retried alone"
+)
+
+
+def _one_by_one(items: list, new_pool) -> Iterator[PageResult]:
+    """``items`` of tasks lost with a dead worker, each alone in a one-worker pool: the
+    pages that did nothing wrong give their rows, a page that kills its worker again is
+    one error row (stage ``worker``), and the run goes on."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = new_pool(1)
+    try:
+        for item in items:
+            try:
+                results = pool.submit(work_batch, [item]).result()
+            except BrokenProcessPool:
+                pool.shutdown(wait=True)
+                pool = new_pool(1)
+                results = [PageResult(source=item.source, errors=[error_row(item.source, "worker", WORKER_DIED)])]
+            yield from results
+    finally:
+        pool.shutdown(wait=True)
 
 
 def _in_process_results(items: Iterator, nlp=None) -> Iterator[PageResult]:
@@ -407,7 +459,7 @@ def _chunks(items: Iterator, pages: int, max_bytes: int) -> Iterator[list]:
 
 
 def _dask_results(items: Iterator, workers: int, scheduler: str | None, max_in_flight: int) -> Iterator[PageResult]:
-    from distributed import as_completed
+    from distributed import KilledWorker, as_completed
 
     client, cluster = dask_client(scheduler, workers)
     try:
@@ -417,15 +469,35 @@ def _dask_results(items: Iterator, workers: int, scheduler: str | None, max_in_f
         if other:
             raise RuntimeError(f"Dask workers run other pipeline code than this driver ({driver}): {other}")
         futures = as_completed()
-        in_flight = 0
+        tasks: dict[str, list] = {}  # future key -> the items of its task
+
+        def submit(chunk: list) -> None:
+            fut = client.submit(work_batch, chunk, pure=False)
+            tasks[fut.key] = chunk
+            futures.add(fut)
+
+        def settle(fut) -> list[PageResult]:
+            """A task's results. A task whose worker died on it as many times as the
+            scheduler allows (``distributed.scheduler.allowed-failures``) is a KilledWorker:
+            its pages go again one per task, and a page that is alone in its task when
+            that happens is one error row (stage ``worker``)."""
+            chunk = tasks.pop(fut.key)
+            try:
+                return fut.result()
+            except KilledWorker:
+                if len(chunk) > 1:
+                    for item in chunk:
+                        submit([item])
+                    return []
+                item = chunk[0]
+                return [PageResult(source=item.source, errors=[error_row(item.source, "worker", WORKER_DIED)])]
+
         for chunk in _chunks(items, DASK_TASK_PAGES, DASK_TASK_BYTES):
-            futures.add(client.submit(work_batch, chunk, pure=False))
-            in_flight += 1
-            while in_flight >= max_in_flight:
-                yield from next(futures).result()
-                in_flight -= 1
-        for fut in futures:
-            yield from fut.result()
+            submit(chunk)
+            while len(tasks) >= max_in_flight:
+                yield from settle(next(futures))
+        for fut in futures:  # as_completed also yields the futures added while iterating
+            yield from settle(fut)
     finally:
         client.close()
         if cluster is not None:
@@ -609,9 +681,11 @@ def _validate(out_dir: Path, summary: RunSummary, key: str) -> list[str]:
 
 def _run(store, items, summary, live, hashes, key, started, on_result, nlp, batch_pages, workers, engine, scheduler, partitioned) -> RunSummary:
     """The body of ``extract``: process ``items`` in committed batches, then publish."""
-    if engine == "local" and workers > 1:
+    if engine == "local" and workers > 1 and not store.unfinished:
         # a few changed pages are done sooner here than by starting worker processes,
-        # which each load the models again (a few seconds): look ahead, bounded in bytes
+        # which each load the models again (a few seconds): look ahead, bounded in bytes.
+        # Not after a run that died: if a page crashed it (native code, memory), only a
+        # worker process, which can die alone, gets past that page (``_one_by_one``).
         head, size = [], 0
         per_worker = int(os.environ.get("PIPELINE_MIN_PAGES_PER_WORKER", SMALL_RUN_PAGES_PER_WORKER))
         for item in items:

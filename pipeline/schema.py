@@ -134,7 +134,7 @@ ENTITIES = pa.schema(
 ERRORS = pa.schema(
     [
         ("source", pa.string()),
-        ("stage", pa.string()),  # read | decode | clean | nlp | extract | classify | write
+        ("stage", pa.string()),  # read | decode | clean | tokenize | nlp | extract | classify | write | worker
         ("error", pa.string()),
         ("pipeline_version", pa.string()),
         ("processed_at", pa.timestamp("ms", tz="UTC")),

@@ -148,6 +148,7 @@ class DatasetWriter:
 #     .state/tmp-<batch>/                a batch being written (deleted if a run died)
 #     .state/files.json                  input files of the last completed run: their
 #                                        signature (size, times, inode) and page sources
+#     .state/running                     marker of a run in progress (see PartStore.unfinished)
 #     dataset/<table>/pub_year=*/pub_site=*/*.parquet   (``partitioned=True`` only)
 #
 # A batch is written into ``tmp-<batch>`` and committed by renaming the folder
@@ -164,6 +165,7 @@ class DatasetWriter:
 
 STATE_DIR = ".state"
 FILES = "files.json"  # the input files of the last completed run: signature and page sources
+RUNNING = "running"  # present while a run holds the folder; left behind by a run that died
 
 
 def file_signature(path: Path) -> list[int]:
@@ -244,6 +246,11 @@ class PartStore:
             shutil.rmtree(stale, ignore_errors=True)
         for stale in self.out_dir.glob(".*.parquet.*.tmp"):  # a publish that died
             stale.unlink(missing_ok=True)
+        # a run that did not reach close() (killed, or crashed in native code on a page)
+        # leaves its marker: this run then keeps pages out of its own process
+        marker = self.root / RUNNING
+        self.unfinished = marker.exists()
+        marker.touch()
         self._seq = 0
         self._run = f"{time.time_ns():020d}-{os.getpid()}"
         self.duplicates = 0  # set by publish: pages left out because an earlier page gave their article
@@ -251,6 +258,7 @@ class PartStore:
     def close(self) -> None:
         """Release the folder's lock (the system releases it too when the process dies)."""
         if not self._lock.closed:
+            (self.root / RUNNING).unlink(missing_ok=True)
             fcntl.flock(self._lock, fcntl.LOCK_UN)
             self._lock.close()
 

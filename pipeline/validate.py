@@ -145,7 +145,7 @@ CHECKS: list[Check] = [
     ),
     _one_of("entities", "kind", ("organisation", "person"), nullable=False),
     _one_of("entities", "level", ("central", "province", "district", "commune", "grassroots")),
-    _one_of("errors", "stage", ("read", "decode", "clean", "tokenize", "nlp", "extract", "classify", "write"), nullable=False),
+    _one_of("errors", "stage", ("read", "decode", "clean", "tokenize", "nlp", "extract", "classify", "write", "worker"), nullable=False),
     *[check for table in SPAN_TABLES for check in _spans(table)],
 ]
 

@@ -83,6 +83,26 @@ def test_few_changed_pages_stay_in_process(corpus, tmp_path, monkeypatch):
     assert summary.processed == n + 1 and not started
 
 
+def test_after_a_run_that_died_few_pages_still_go_to_workers(corpus, tmp_path, monkeypatch):
+    """A run that died (killed, or crashed in native code on a page) leaves its marker;
+    the next run keeps even a few pages out of its own process, where a page that
+    crashes an interpreter would stop every re-run, and in workers, which can die alone."""
+    corpus, n = corpus
+    monkeypatch.setenv("PIPELINE_MIN_PAGES_PER_WORKER", str(n))  # would stay in process
+    state = tmp_path / ".state"
+    state.mkdir()
+    (state / "running").touch()  # what a run that died leaves
+    started = []
+    real = run._local_results
+    monkeypatch.setattr(run, "_local_results", lambda *a, **k: started.append(1) or real(*a, **k))
+    summary = run.extract([corpus], tmp_path, workers=2)
+    assert summary.processed == n + 1 and started
+    assert not (state / "running").exists()  # this run finished: the next one may stay in process
+    started.clear()
+    again = run.extract([corpus], tmp_path, workers=2)
+    assert again.processed == 1 and not started  # the broken page, read again, in process
+
+
 def _warm() -> tuple[bool, bool]:
     """In a worker: were the models loaded and a page run before this task came?"""
     import sys
@@ -104,3 +124,64 @@ def test_workers_start_with_the_models_loaded_and_warmed_up():
         assert pool.submit(_warm).result(timeout=300) == (True, True)
     result = run.page_rows(Page(source="<warm-up>", data=WARM_UP_PAGE, kind="html"), run._worker_nlp())
     assert not result.errors and result.rows["doc_refs"] and result.rows["solutions"]
+
+
+def test_a_page_that_kills_its_worker_is_one_error_and_the_run_goes_on(corpus, sequential, tmp_path, monkeypatch):
+    """A worker process that dies (SIGKILL here; a segfault or the OOM killer in life)
+    loses every task in flight with the pool. Those pages are retried one by one in a
+    new pool: the innocent ones give their rows, the page that kills its worker again
+    is one error row, stage ``worker``, and the rest of the run goes on."""
+    import shutil
+
+    import crashing_worker
+
+    corpus, n = corpus
+    raw = tmp_path / "raw"
+    shutil.copytree(corpus, raw)
+    sample = next(p for p in sorted(raw.rglob("*.html")))
+    killer = raw / "m-killer.html"  # sorts among the others: tasks before and after it
+    killer.write_bytes(sample.read_bytes().replace(b"<body", crashing_worker.MARKER + b"<body", 1))
+    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch)
+    out = tmp_path / "out"
+    summary = run.extract([raw], out, workers=2)
+    assert summary.processed == n + 2 and summary.failed_sources == 2
+    got = dataset(out)
+    assert [(e["source"], e["stage"]) for e in got["errors"]] == sorted(
+        [(str(raw / "broken.html.gz"), "read"), (str(killer), "worker")]
+    )
+    assert "died" in next(e["error"] for e in got["errors"] if e["stage"] == "worker")
+    # every other page gave its rows, as in a run without the killer
+    rename = lambda rows: [{**r, "source": r["source"].replace(str(corpus), str(raw))} if "source" in r else r for r in rows]  # noqa: E731
+    assert got["articles"] == rename(sequential["articles"])
+    for name in ("doc_refs", "dates", "counts", "solutions", "entities"):
+        assert got[name] == sequential[name], name
+
+
+def test_a_page_that_kills_its_dask_worker_is_one_error_and_the_run_goes_on(corpus, sequential, tmp_path, monkeypatch):
+    """On Dask the nanny restarts a dead worker and the scheduler retries its tasks, up
+    to ``allowed-failures`` times, then gives up on a task with KilledWorker: its pages
+    go again one per task, and the page alone in a task given up on is one error row."""
+    import shutil
+
+    import crashing_worker
+    import dask
+    from distributed import LocalCluster
+
+    corpus, n = corpus
+    raw = tmp_path / "raw"
+    shutil.copytree(corpus, raw)
+    sample = next(p for p in sorted(raw.rglob("*.html")))
+    killer = raw / "m-killer.html"
+    killer.write_bytes(sample.read_bytes().replace(b"<body", crashing_worker.MARKER + b"<body", 1))
+    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch)
+    out = tmp_path / "out"
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):  # 2 deaths per task, not 4
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+            summary = run.extract([raw], out, engine="dask", scheduler=cluster.scheduler_address, workers=2)
+    assert summary.processed == n + 2 and summary.failed_sources == 2
+    got = dataset(out)
+    assert [(e["source"], e["stage"]) for e in got["errors"]] == sorted(
+        [(str(raw / "broken.html.gz"), "read"), (str(killer), "worker")]
+    )
+    for name in ("doc_refs", "dates", "counts", "solutions", "entities"):
+        assert got[name] == sequential[name], name
