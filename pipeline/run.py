@@ -15,7 +15,9 @@ import json
 import itertools
 import os
 import re
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -36,6 +38,14 @@ class StageError(Exception):
         super().__init__(message)
         self.stage = stage
         self.message = message
+
+
+class PageTimeout(BaseException):
+    """Raised in a page's thread when it overruns ``settings.PAGE_SECONDS``: a
+    BaseException, so that the stages' ``except Exception`` do not swallow it."""
+
+
+_STAGE = ["decode"]  # the stage of the page in hand, named by its timeout's error row
 
 
 @dataclass
@@ -90,11 +100,13 @@ def error_row(source: str, stage: str, message: str, now: datetime | None = None
 
 def _run_components(nlp, text: str, meta: dict, errors: list[str]):
     """Tokenize once, then every component; a failing component is reported, not fatal."""
+    _STAGE[0] = "tokenize"
     try:
         doc = nlp.make_doc(text)
     except Exception as exc:  # noqa: BLE001
         raise StageError("tokenize", f"{type(exc).__name__}: {exc}") from exc
     doc._.meta = meta
+    _STAGE[0] = "extract"
     for name, proc in nlp.pipeline:
         try:
             doc = proc(doc)
@@ -110,12 +122,14 @@ def process_page(page: Page, nlp, now: datetime | None = None) -> PageResult:
 
     now = now or datetime.now(timezone.utc).replace(microsecond=0)
     result = PageResult(source=page.source)
+    _STAGE[0] = "decode"
     try:
         try:
             raw_text, _charset = decode(page.data, page.charset, html=page.kind == "html")
         except DecodeError as exc:
             raise StageError("decode", str(exc)) from exc
         text = normalize(raw_text)
+        _STAGE[0] = "clean"
         try:
             cleaned = clean_page(text, page.kind, page.url)
         except Exception as exc:  # noqa: BLE001
@@ -226,7 +240,7 @@ def pages_rows(items: list[Page | PageError], nlp, now: datetime | None = None) 
         if isinstance(item, PageError):
             results.append(PageResult(source=item.source, errors=[error_row(item.source, item.stage, item.error, now)]))
         else:
-            results.append(process_page(item, nlp, now))
+            results.append(_time_limited(item, nlp, now))
     checked = [r for r in results if r.rows.get("articles")]
     if len(checked) > 1 and _schema_problem(checked) is None:
         return results
@@ -236,6 +250,41 @@ def pages_rows(items: list[Page | PageError], nlp, now: datetime | None = None) 
             result.rows = {}
             result.errors.append(error_row(result.source, "write", f"rows do not fit the schema: {problem}", now))
     return results
+
+
+def page_seconds() -> float:
+    """The time limit of one page (``settings.PAGE_SECONDS``, or PIPELINE_PAGE_SECONDS)."""
+    try:
+        return float(os.environ.get("PIPELINE_PAGE_SECONDS", settings.PAGE_SECONDS))
+    except ValueError:
+        return settings.PAGE_SECONDS
+
+
+def _time_limited(page: Page, nlp, now: datetime | None) -> PageResult:
+    """``process_page``, stopped after ``page_seconds()``: a page that would hang a run of
+    thousands (a pathological regex backtrack, a loop on odd input) is one error row
+    naming the stage it was in. SIGALRM interrupts the main thread only, so a page
+    processed in another thread (a Dask worker's) runs without a limit."""
+    limit = page_seconds()
+    if limit <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        return process_page(page, nlp, now)
+    armed = [True]
+
+    def on_alarm(_signum, _frame) -> None:
+        if armed[0]:
+            raise PageTimeout
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        return process_page(page, nlp, now)
+    except PageTimeout:
+        message = f"stopped after {limit:g} s (settings.PAGE_SECONDS); a page normally takes well under a second"
+        return PageResult(source=page.source, errors=[error_row(page.source, _STAGE[0], message, now)])
+    finally:
+        armed[0] = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
 
 
 def _schema_problem(results: list[PageResult]) -> str | None:

@@ -26,6 +26,12 @@ MIN_TEXT_CHARS = 200
 # Pages larger than this (bytes, after decompression) are refused.
 MAX_PAGE_BYTES = 20 * 1024 * 1024
 
+# A page still in hand after this many seconds is stopped and becomes one error row
+# (a page takes well under a second; the largest allowed text, tens of seconds). Set
+# by the environment variable PIPELINE_PAGE_SECONDS; 0 means no limit. It needs the
+# main thread of a process (SIGALRM): local runs and worker processes, not Dask threads.
+PAGE_SECONDS = 300.0
+
 # Main text longer than this is cut at a paragraph break (underthesea costs ~1 min/MB).
 MAX_TEXT_CHARS = 200_000
 

@@ -300,3 +300,40 @@ def test_a_file_name_that_is_not_utf8_is_one_more_page(nlp, tmp_path):
     assert str(raw / "chi-b\\xf4-th\\xf4n.html") in sources
     again = run.extract([raw], out, nlp=nlp)
     assert (again.processed, again.skipped) == (0, 2)
+
+
+def test_a_page_that_hangs_is_stopped_and_the_next_goes_on(nlp, monkeypatch):
+    """A page still in hand after the time limit is one error row naming its stage;
+    the next page is processed, and the SIGALRM handler before the run is back."""
+    import signal
+
+    from pipeline.bench import SAMPLES
+
+    monkeypatch.setenv("PIPELINE_PAGE_SECONDS", "0.5")
+    sample = next(p for p in sorted(SAMPLES.iterdir()) if p.suffix == ".txt")
+    hang, good = (Page(source=name, data=sample.read_bytes(), kind="txt") for name in ("hang.txt", "good.txt"))
+    real_clean = run.clean_page
+
+    def clean_page(text, kind, url):  # a catastrophic backtrack, as a cleaner might meet one
+        if seen[-1] == hang.source:
+            import re
+
+            re.match(r"(a+)+$", "a" * 64 + "b")
+        return real_clean(text, kind, url)
+
+    seen: list[str] = []
+    real_process = run.process_page
+    monkeypatch.setattr(run, "process_page", lambda page, *a: (seen.append(page.source), real_process(page, *a))[1])
+    monkeypatch.setattr(run, "clean_page", clean_page)
+    before = signal.getsignal(signal.SIGALRM)
+    hung, done = run.pages_rows([hang, good], nlp)
+    assert not hung.rows and [(e["stage"], e["error"].split(" (")[0]) for e in hung.errors] == [("clean", "stopped after 0.5 s")]
+    assert not done.errors and done.rows["articles"]
+    assert signal.getsignal(signal.SIGALRM) is before and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_a_time_limit_of_zero_is_none(nlp, monkeypatch):
+    monkeypatch.setenv("PIPELINE_PAGE_SECONDS", "0")
+    monkeypatch.setattr(run.signal, "setitimer", lambda *a: (_ for _ in ()).throw(AssertionError("timer armed")))
+    result = run.page_rows(Page(source="a.txt", data="Tiêu đề\n\n".encode() + "Chi bộ thôn Bắc có 12 đảng viên. ".encode() * 12, kind="txt"), nlp)
+    assert not result.errors
