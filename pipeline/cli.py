@@ -94,6 +94,7 @@ def extract(
         if progress and "#" not in result.source:
             progress.advance(task)
 
+    from pipeline.run import WorkersDying
     from pipeline.store import StoreBusy
 
     try:
@@ -103,8 +104,8 @@ def extract(
         )
     except StoreBusy as exc:
         _usage_error(str(exc))
-    except OSError as exc:  # the output folder: not creatable, not writable, disk full
-        typer.echo(_os_error(exc), err=True)
+    except (OSError, WorkersDying) as exc:  # the output folder: not writable, disk full; the machine
+        typer.echo(_os_error(exc) if isinstance(exc, OSError) else f"error: {exc}", err=True)
         typer.echo(f"nothing published; batches committed before the failure are kept in {out / '.state'} "
                    "and the next run goes on from them", err=True)
         raise typer.Exit(1) from None

@@ -53,6 +53,7 @@ class PageResult:
     source: str
     rows: dict[str, list[dict]] = field(default_factory=dict)  # table -> rows
     errors: list[dict] = field(default_factory=list)  # rows of the errors table
+    retry: bool = False  # a failure of the machine, not of the page: process it again next run
 
     @property
     def ok(self) -> bool:
@@ -445,8 +446,21 @@ def _local_results(items: Iterator, workers: int, max_in_flight: int) -> Iterato
 
 WORKER_DIED = (
     "the worker process died while processing this page (a crash in native code, or "
-    "killed, e.g. for memory), again when it was retried alone"
+    "killed, e.g. for memory), again when it was retried alone; the next run tries it again"
 )
+# Worker processes dying on this many pages in a row, each alone, is the machine (memory,
+# a broken install), not the pages: the run stops instead of failing every page.
+WORKER_DEATHS_IN_A_ROW = 5
+
+
+class WorkersDying(RuntimeError):
+    """Worker processes die on every page: stop the run (committed pages are kept)."""
+
+
+def _worker_died(item) -> PageResult:
+    """The error row of a page its worker died on twice: retried by the next run, since
+    what killed the worker (the OOM killer, say) may not be the page."""
+    return PageResult(source=item.source, errors=[error_row(item.source, "worker", WORKER_DIED)], retry=True)
 
 
 def _one_by_one(items: list, new_pool) -> Iterator[PageResult]:
@@ -456,14 +470,22 @@ def _one_by_one(items: list, new_pool) -> Iterator[PageResult]:
     from concurrent.futures.process import BrokenProcessPool
 
     pool = new_pool(1)
+    deaths = 0  # in a row
     try:
         for item in items:
             try:
                 results = pool.submit(work_batch, [item]).result()
+                deaths = 0
             except BrokenProcessPool:
+                deaths += 1
+                if deaths >= WORKER_DEATHS_IN_A_ROW:
+                    raise WorkersDying(
+                        f"worker processes died on {deaths} pages in a row, each processed alone: "
+                        "the machine, not the pages (out of memory? see the kernel log, dmesg)"
+                    ) from None
                 pool.shutdown(wait=True)
                 pool = new_pool(1)
-                results = [PageResult(source=item.source, errors=[error_row(item.source, "worker", WORKER_DIED)])]
+                results = [_worker_died(item)]
             yield from results
     finally:
         pool.shutdown(wait=True)
@@ -519,6 +541,7 @@ def _dask_results(items: Iterator, workers: int, scheduler: str | None, max_in_f
             raise RuntimeError(f"Dask workers run other pipeline code than this driver ({driver}): {other}")
         futures = as_completed()
         tasks: dict[str, list] = {}  # future key -> the items of its task
+        deaths = [0]  # pages alone in their task given up on, in a row
 
         def submit(chunk: list) -> None:
             fut = client.submit(work_batch, chunk, pure=False)
@@ -532,14 +555,22 @@ def _dask_results(items: Iterator, workers: int, scheduler: str | None, max_in_f
             that happens is one error row (stage ``worker``)."""
             chunk = tasks.pop(fut.key)
             try:
-                return fut.result()
+                results = fut.result()
             except KilledWorker:
                 if len(chunk) > 1:
                     for item in chunk:
                         submit([item])
                     return []
-                item = chunk[0]
-                return [PageResult(source=item.source, errors=[error_row(item.source, "worker", WORKER_DIED)])]
+                deaths[0] += 1
+                if deaths[0] >= WORKER_DEATHS_IN_A_ROW:
+                    raise WorkersDying(
+                        f"Dask workers died on {deaths[0]} pages in a row, each alone in its task: "
+                        "the cluster, not the pages (out of memory? see the workers' logs)"
+                    ) from None
+                return [_worker_died(chunk[0])]
+            if len(chunk) == 1:
+                deaths[0] = 0
+            return results
 
         for chunk in _chunks(items, DASK_TASK_PAGES, DASK_TASK_BYTES):
             submit(chunk)
@@ -645,7 +676,7 @@ def extract(
         if known is None or known[0] != sig:
             return None
         sources = known[1]
-        if any(s in live or s not in index or index[s][1] != key for s in sources):
+        if any(s in live or s not in index or index[s][1] != key or index[s][0] is None for s in sources):
             return None
         return sources
 
@@ -772,7 +803,9 @@ def _run(store, items, summary, live, hashes, key, started, on_result, nlp, batc
         summary.written_articles.update(r["article_id"] for r in result.rows.get("articles", ()))
         n_errors = len(result.errors)
         live[src][2] = n_errors
-        pages.append({"source": src, "content_hash": hashes.pop(src, None), "key": key, "n_errors": n_errors})
+        chash = hashes.pop(src, None)
+        # no hash: the next run processes the page again (as it reads an unreadable one again)
+        pages.append({"source": src, "content_hash": None if result.retry else chash, "key": key, "n_errors": n_errors})
         for table, table_rows in [*result.rows.items(), ("errors", result.errors)]:
             rows.setdefault(table, []).extend({**r, "_source": src, "_row": i} for i, r in enumerate(table_rows))
         if on_result:

@@ -155,6 +155,29 @@ def test_a_page_that_kills_its_worker_is_one_error_and_the_run_goes_on(corpus, s
     assert got["articles"] == rename(sequential["articles"])
     for name in ("doc_refs", "dates", "counts", "solutions", "entities"):
         assert got[name] == sequential[name], name
+    # what killed the worker may have been the machine: the next run tries the page again
+    again = run.extract([raw], out, workers=2)
+    assert (again.processed, again.failed_sources) == (2, 2)  # the killer and the unreadable page
+    assert dataset(out) == got
+
+
+def test_workers_dying_on_every_page_stop_the_run(corpus, tmp_path, monkeypatch):
+    """Workers that die on page after page, each alone, are the machine (out of memory),
+    not the pages: the run stops with WorkersDying instead of failing every page."""
+    import crashing_worker
+
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    corpus, n = corpus
+    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch_always_dies)
+    with pytest.raises(run.WorkersDying, match="5 pages in a row"):
+        run.extract([corpus], tmp_path / "out", workers=2)
+    result = CliRunner().invoke(app, ["extract", str(corpus), "--out", str(tmp_path / "cli"), "--workers", "2"])
+    assert result.exit_code == 1, result.output
+    assert "error: worker processes died on 5 pages in a row" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_a_page_that_kills_its_dask_worker_is_one_error_and_the_run_goes_on(corpus, sequential, tmp_path, monkeypatch):
