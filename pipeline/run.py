@@ -541,7 +541,7 @@ def _dask_results(items: Iterator, workers: int, scheduler: str | None, max_in_f
             raise RuntimeError(f"Dask workers run other pipeline code than this driver ({driver}): {other}")
         futures = as_completed()
         tasks: dict[str, list] = {}  # future key -> the items of its task
-        deaths = [0]  # pages alone in their task given up on, in a row
+        suspects: list = []  # pages alone in a task the scheduler gave up on
 
         def submit(chunk: list) -> None:
             fut = client.submit(work_batch, chunk, pure=False)
@@ -551,26 +551,18 @@ def _dask_results(items: Iterator, workers: int, scheduler: str | None, max_in_f
         def settle(fut) -> list[PageResult]:
             """A task's results. A task whose worker died on it as many times as the
             scheduler allows (``distributed.scheduler.allowed-failures``) is a KilledWorker:
-            its pages go again one per task, and a page that is alone in its task when
-            that happens is one error row (stage ``worker``)."""
+            its pages go again one per task; a page alone in such a task is a suspect
+            (a worker's death also counts against the tasks queued beside it)."""
             chunk = tasks.pop(fut.key)
             try:
-                results = fut.result()
+                return fut.result()
             except KilledWorker:
                 if len(chunk) > 1:
                     for item in chunk:
                         submit([item])
-                    return []
-                deaths[0] += 1
-                if deaths[0] >= WORKER_DEATHS_IN_A_ROW:
-                    raise WorkersDying(
-                        f"Dask workers died on {deaths[0]} pages in a row, each alone in its task: "
-                        "the cluster, not the pages (out of memory? see the workers' logs)"
-                    ) from None
-                return [_worker_died(chunk[0])]
-            if len(chunk) == 1:
-                deaths[0] = 0
-            return results
+                else:
+                    suspects.append(chunk[0])
+                return []
 
         for chunk in _chunks(items, DASK_TASK_PAGES, DASK_TASK_BYTES):
             submit(chunk)
@@ -578,6 +570,22 @@ def _dask_results(items: Iterator, workers: int, scheduler: str | None, max_in_f
                 yield from settle(next(futures))
         for fut in futures:  # as_completed also yields the futures added while iterating
             yield from settle(fut)
+        # each suspect again, alone on the cluster: only a page that kills its worker
+        # then is an error row
+        deaths = 0  # in a row
+        for item in suspects:
+            try:
+                results = client.submit(work_batch, [item], pure=False).result()
+                deaths = 0
+            except KilledWorker:
+                deaths += 1
+                if deaths >= WORKER_DEATHS_IN_A_ROW:
+                    raise WorkersDying(
+                        f"Dask workers died on {deaths} pages in a row, each alone on the cluster: "
+                        "the cluster, not the pages (out of memory? see the workers' logs)"
+                    ) from None
+                results = [_worker_died(item)]
+            yield from results
     finally:
         client.close()
         if cluster is not None:

@@ -208,3 +208,16 @@ def test_a_page_that_kills_its_dask_worker_is_one_error_and_the_run_goes_on(corp
     )
     for name in ("doc_refs", "dates", "counts", "solutions", "entities"):
         assert got[name] == sequential[name], name
+
+
+def test_dask_workers_dying_on_every_page_stop_the_run(corpus, tmp_path, monkeypatch):
+    import crashing_worker
+    import dask
+    from distributed import LocalCluster
+
+    corpus, n = corpus
+    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch_always_dies)
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):  # give up on a task at its first death
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+            with pytest.raises(run.WorkersDying, match="5 pages in a row"):
+                run.extract([corpus], tmp_path, engine="dask", scheduler=cluster.scheduler_address, workers=2)
