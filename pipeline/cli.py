@@ -60,14 +60,14 @@ def extract(
         _usage_error(f"no such file or folder: {', '.join(missing)}")
     if out.exists() and not out.is_dir():
         _usage_error(f"--out {out} is a file, not a folder")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        _usage_error(f"--out {out} cannot be created: {_os_error(exc).removeprefix('error: ')}")
     if engine not in ("local", "dask"):
         _usage_error(f"--engine must be local or dask, not {engine!r}")
     if scheduler and engine != "dask":
         _usage_error("--scheduler needs --engine dask")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _usage_error(f"--out {out} cannot be created: {_os_error(exc).removeprefix('error: ')}")
     workers = workers or os.cpu_count() or 1
 
     progress = None
