@@ -177,6 +177,24 @@ def test_partition_folders_are_ascii_so_every_reader_sees_the_same_site(tmp_path
     assert {r[0] for r in read(tmp_path, "articles", "site")} == {"Báo Đắk Nông điện tử", "a.vn", None}
 
 
+def test_pub_year_compared_with_a_string_works_whether_or_not_an_article_is_undated(tmp_path):
+    """Readers type pub_year from the folder names: BIGINT when every article is dated,
+    VARCHAR beside a pub_year=unknown folder. The README's `pub_year = '2023'` holds for both."""
+    for undated in (False, True):
+        out = tmp_path / str(undated)
+        store = PartStore(out)
+        meta, rows = page_batch(("a", "A", 1, None), ("b", "B", 1, None))
+        if undated:
+            rows["articles"][1]["published_date"] = None
+        b = store.commit(meta, rows)
+        store.publish([("a", 1, b), ("b", 2, b)], partitioned=True)
+        store.close()
+        scan = f"read_parquet('{out}/dataset/articles/**/*.parquet', hive_partitioning=true)"
+        typ = duckdb.sql(f"select typeof(pub_year) from {scan} limit 1").fetchall()[0][0]
+        assert typ == ("VARCHAR" if undated else "BIGINT")
+        assert duckdb.sql(f"select article_id from {scan} where pub_year = '2023' order by 1").fetchall() == [("A",)] + ([] if undated else [("B",)])
+
+
 @pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")  # pandas is not used here
 def test_spark_reads_the_partitioned_dataset_as_one_table(tmp_path):
     sql = pytest.importorskip("pyspark.sql", reason="pyspark is not installed (optional: Spark reader check)")
@@ -194,6 +212,7 @@ def test_spark_reads_the_partitioned_dataset_as_one_table(tmp_path):
         got = sorted((r.article_id, r.start, r.pub_year, r.pub_site) for r in dates.collect())
         assert got == [("A", 0, 2023, "bao-hue"), ("A", 1, 2023, "bao-hue"), ("B", 0, 2023, "a.vn")]
         assert spark.read.parquet(str(tmp_path / "dataset" / "counts")).count() == 0  # part-empty.parquet
+        assert dates.filter("pub_year = '2023'").count() == 3  # an integer column, compared with a string
         # the timestamp as an instant, printed in the session's UTC (collect() gives the driver's zone)
         arts = spark.read.parquet(str(tmp_path / "dataset" / "articles")).selectExpr("site", "string(processed_at) AS t")
         assert {(r.site, r.t) for r in arts.collect()} == {("a.vn", "2024-05-01 00:00:00"), ("Báo Huế", "2024-05-01 00:00:00")}
