@@ -6,7 +6,9 @@ paths that do not exist).
 """
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
 
 import typer
@@ -49,8 +51,6 @@ def extract(
     content hash, same pipeline code) are not processed again; pages no longer
     in the input lose their rows. A killed run resumes from its committed batches.
     """
-    import os
-
     from pipeline.run import extract as run_extract
     from pipeline.run import report_error
 
@@ -85,6 +85,9 @@ def extract(
         progress.start()
         task = progress.add_task("pages", total=len(files))
 
+    started = time.monotonic()
+    log = {"done": 0, "last": started, "every": settings.from_env("PIPELINE_PROGRESS_SECONDS", settings.PROGRESS_SECONDS)}
+
     def on_result(result) -> None:
         for row in result.errors:
             if progress:
@@ -93,6 +96,11 @@ def extract(
                 report_error(row)
         if progress and "#" not in result.source:
             progress.advance(task)
+        log["done"] += 1
+        now = time.monotonic()
+        if not progress and now - log["last"] >= log["every"]:  # no terminal: a line now and then
+            log["last"] = now
+            typer.echo(f"progress: {log['done']} done (pages processed or unchanged) in {now - started:.0f} s", err=True)
 
     from pipeline.run import WorkersDying
     from pipeline.store import StoreBusy

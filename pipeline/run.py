@@ -255,10 +255,7 @@ def pages_rows(items: list[Page | PageError], nlp, now: datetime | None = None) 
 
 def page_seconds() -> float:
     """The time limit of one page (``settings.PAGE_SECONDS``, or PIPELINE_PAGE_SECONDS)."""
-    try:
-        return float(os.environ.get("PIPELINE_PAGE_SECONDS", settings.PAGE_SECONDS))
-    except ValueError:
-        return settings.PAGE_SECONDS
+    return settings.from_env("PIPELINE_PAGE_SECONDS", settings.PAGE_SECONDS)
 
 
 def _time_limited(page: Page, nlp, now: datetime | None) -> PageResult:

@@ -1,6 +1,8 @@
 """Settings, in one place."""
 from __future__ import annotations
 
+import os
+
 from pipeline import __version__
 
 PIPELINE_VERSION = __version__
@@ -35,5 +37,18 @@ PAGE_SECONDS = 300.0
 # Main text longer than this is cut at a paragraph break (underthesea costs ~1 min/MB).
 MAX_TEXT_CHARS = 200_000
 
+# Without a terminal (cron, CI, a log file), ``pipeline extract`` writes one progress line
+# to stderr this often, so a run of hours shows it is alive. Environment variable
+# PIPELINE_PROGRESS_SECONDS; 0 means a line per page.
+PROGRESS_SECONDS = 60.0
+
 DEFAULT_RAW = "data/raw"
 DEFAULT_PROCESSED = "data/processed"
+
+
+def from_env(variable: str, default: float) -> float:
+    """A number from the environment variable ``variable``, else (unset or not a number) ``default``."""
+    try:
+        return float(os.environ.get(variable, default))
+    except ValueError:
+        return default

@@ -62,6 +62,22 @@ def test_sample_corpus(tmp_path, repo):
     assert all(title and n_words > 50 for title, _text, n_words in articles)
 
 
+@pytest.mark.slow
+def test_without_a_terminal_extract_says_now_and_then_that_it_is_alive(tmp_path, monkeypatch):
+    """No progress bar without a terminal (cron, CI): a progress line on stderr every
+    PROGRESS_SECONDS instead (0 here: one per page), so a run of hours shows it is alive."""
+    monkeypatch.setenv("PIPELINE_PROGRESS_SECONDS", "0")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(f"Hội nghị quán triệt nghị quyết ở huyện Tân Châu\n\n{BODY}\n", encoding="utf-8")
+    (raw / "b.txt").write_text(f"Hội nghị quán triệt nghị quyết ở huyện Phú Tân\n\n{OTHER}\n", encoding="utf-8")
+    proc = run_cli("extract", str(raw), "--out", str(tmp_path / "out"), "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("progress: ")]
+    assert [line.split(" in ")[0] for line in lines] == [
+        "progress: 1 done (pages processed or unchanged)", "progress: 2 done (pages processed or unchanged)"]
+
+
 def test_extract_option_errors_exit_2(tmp_path):
     for args in (["--engine", "spark"], ["--scheduler", "tcp://127.0.0.1:8786"], ["--workers", "0"]):
         proc = run_cli("extract", str(tmp_path), "--out", str(tmp_path / "out"), *args)
