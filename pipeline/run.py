@@ -772,7 +772,7 @@ def _run(store, items, summary, live, hashes, key, started, on_result, nlp, batc
         # Not after a run that died: if a page crashed it (native code, memory), only a
         # worker process, which can die alone, gets past that page (``_one_by_one``).
         head, size = [], 0
-        per_worker = int(os.environ.get("PIPELINE_MIN_PAGES_PER_WORKER", SMALL_RUN_PAGES_PER_WORKER))
+        per_worker = int(settings.from_env("PIPELINE_MIN_PAGES_PER_WORKER", SMALL_RUN_PAGES_PER_WORKER))
         for item in items:
             head.append(item)
             size += len(getattr(item, "data", b""))
