@@ -135,3 +135,19 @@ def normalize(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     text = _CONTROL.sub("", text)
     return _SYLLABLE.sub(lambda m: _tone_placement(m.group()), text)
+
+
+def writable(text: str) -> str:
+    """``text`` as valid UTF-8, which every Parquet and JSON writer takes. Lone surrogates
+    standing for undecodable bytes (Python's ``surrogateescape``, as in a file name that is
+    not UTF-8) become ``\\xNN``, as ``ls -b`` shows them; any other lone surrogate becomes
+    ``\\udNNN``. Valid text is returned as it is."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")

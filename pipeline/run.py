@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from pipeline import settings
 from pipeline.clean import clean_page
-from pipeline.decode import DecodeError, decode, normalize
+from pipeline.decode import DecodeError, decode, normalize, writable
 from pipeline.schema import EXTRACTION_TABLES
 from pipeline.sources import Page, PageError, discover, iter_pages, pages_of, source_name
 
@@ -78,22 +78,13 @@ def site_of(url: str | None, fallback: str | None = None) -> str | None:
     return fallback
 
 
-def _writable(text: str) -> str:
-    """``text`` with any lone surrogate as a ``\\udcNN`` escape: an error message may quote
-    what broke (an undecodable name, a stray code point), and the error row must still be
-    written, or the commit of the whole batch fails."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
 def error_row(source: str, stage: str, message: str, now: datetime | None = None) -> dict:
     return {
-        "source": _writable(source),
+        # an error may quote what broke (an undecodable name, a stray code point); the row
+        # is not schema-checked before the commit, which it must not fail
+        "source": writable(source),
         "stage": stage,
-        "error": _writable(message),
+        "error": writable(message),
         "pipeline_version": settings.PIPELINE_VERSION,
         "processed_at": now or datetime.now(timezone.utc),
     }

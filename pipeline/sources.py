@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline import settings
-from pipeline.decode import charset_from_content_type
+from pipeline.decode import charset_from_content_type, writable
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 TEXT_SUFFIXES = (".txt",)
@@ -40,15 +40,8 @@ class PageError:
 
 def source_name(path: Path | str) -> str:
     """The path as the text stored for it (``source``, ``.state/files.json``): valid
-    Unicode even when the file system name is not UTF-8. Python decodes such bytes to
-    lone surrogates, which no Parquet or JSON writer takes; they are written as
-    ``\\xNN`` escapes (as ``ls -b`` shows them), other names are unchanged."""
-    text = os.fspath(path)
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    Unicode even when the file system name is not UTF-8 (``decode.writable``)."""
+    return writable(os.fspath(path))
 
 
 def kind_of(path: Path) -> str | None:

@@ -88,3 +88,14 @@ def test_normalize_equals_token_normalize_on_every_word(text):
     want = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]", "", want)
     want = re.sub(r"\w+", lambda m: token_normalize(m.group()), want)
     assert normalize(text) == want
+
+
+def test_writable_escapes_lone_surrogates_and_keeps_valid_text():
+    import os
+
+    from pipeline.decode import writable
+
+    assert writable("Chi bộ thôn Bắc") == "Chi bộ thôn Bắc"
+    assert writable(os.fsdecode(b"b\xe0i.html")) == "b\\xe0i.html"  # an undecodable byte, as ls -b shows it
+    assert writable("x\ud800y") == "x\\ud800y"  # a stray surrogate from elsewhere
+    assert writable(os.fsdecode(b"\xff") + "\ud800").encode("utf-8")  # both at once: still writable

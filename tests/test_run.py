@@ -51,7 +51,7 @@ def test_an_error_row_is_always_writable():
     from pipeline.store import to_table
 
     row = run.error_row("raw/b\udce0i.html", "clean", "bad character '\ud800' here")
-    assert (row["source"], row["error"]) == ("raw/b\\udce0i.html", "bad character '\\ud800' here")
+    assert (row["source"], row["error"]) == ("raw/b\\xe0i.html", "bad character '\\ud800' here")
     assert to_table("errors", [row]).num_rows == 1
 
 
