@@ -445,36 +445,47 @@ class WorkersDying(RuntimeError):
     """Worker processes die on every page: stop the run (committed pages are kept)."""
 
 
-def _worker_died(item) -> PageResult:
-    """The error row of a page its worker died on twice: retried by the next run, since
-    what killed the worker (the OOM killer, say) may not be the page."""
-    return PageResult(source=item.source, errors=[error_row(item.source, "worker", WORKER_DIED)], retry=True)
+def _each_alone(items: list, run_alone: Callable, died: type[BaseException], workers: str, hint: str) -> Iterator[PageResult]:
+    """The results of ``items`` processed each alone by ``run_alone(item)``, which raises
+    ``died`` when the worker died on it. Such a page is one error row (stage ``worker``),
+    committed to be tried again by the next run, since what killed the worker (the OOM
+    killer, say) may not be the page. Deaths on WORKER_DEATHS_IN_A_ROW pages in a row
+    stop the run with WorkersDying."""
+    deaths = 0
+    for item in items:
+        try:
+            results = run_alone(item)
+            deaths = 0
+        except died:
+            deaths += 1
+            if deaths >= WORKER_DEATHS_IN_A_ROW:
+                raise WorkersDying(
+                    f"{workers} died on {deaths} pages in a row, each processed alone: "
+                    f"the machine, not the pages ({hint})"
+                ) from None
+            results = [PageResult(source=item.source, errors=[error_row(item.source, "worker", WORKER_DIED)], retry=True)]
+        yield from results
 
 
 def _one_by_one(items: list, new_pool) -> Iterator[PageResult]:
     """``items`` of tasks lost with a dead worker, each alone in a one-worker pool: the
     pages that did nothing wrong give their rows, a page that kills its worker again is
-    one error row (stage ``worker``), and the run goes on."""
+    one error row, and the run goes on (``_each_alone``)."""
     from concurrent.futures.process import BrokenProcessPool
 
     pool = new_pool(1)
-    deaths = 0  # in a row
+
+    def run_alone(item) -> list[PageResult]:
+        nonlocal pool
+        try:
+            return pool.submit(work_batch, [item]).result()
+        except BrokenProcessPool:
+            pool.shutdown(wait=True)
+            pool = new_pool(1)
+            raise
+
     try:
-        for item in items:
-            try:
-                results = pool.submit(work_batch, [item]).result()
-                deaths = 0
-            except BrokenProcessPool:
-                deaths += 1
-                if deaths >= WORKER_DEATHS_IN_A_ROW:
-                    raise WorkersDying(
-                        f"worker processes died on {deaths} pages in a row, each processed alone: "
-                        "the machine, not the pages (out of memory? see the kernel log, dmesg)"
-                    ) from None
-                pool.shutdown(wait=True)
-                pool = new_pool(1)
-                results = [_worker_died(item)]
-            yield from results
+        yield from _each_alone(items, run_alone, BrokenProcessPool, "worker processes", "out of memory? see the kernel log, dmesg")
     finally:
         pool.shutdown(wait=True)
 
@@ -560,20 +571,10 @@ def _dask_results(items: Iterator, workers: int, scheduler: str | None, max_in_f
             yield from settle(fut)
         # each suspect again, alone on the cluster: only a page that kills its worker
         # then is an error row
-        deaths = 0  # in a row
-        for item in suspects:
-            try:
-                results = client.submit(work_batch, [item], pure=False).result()
-                deaths = 0
-            except KilledWorker:
-                deaths += 1
-                if deaths >= WORKER_DEATHS_IN_A_ROW:
-                    raise WorkersDying(
-                        f"Dask workers died on {deaths} pages in a row, each alone on the cluster: "
-                        "the cluster, not the pages (out of memory? see the workers' logs)"
-                    ) from None
-                results = [_worker_died(item)]
-            yield from results
+        yield from _each_alone(
+            suspects, lambda item: client.submit(work_batch, [item], pure=False).result(), KilledWorker,
+            "Dask workers", "out of memory? see the workers' logs",
+        )
     finally:
         client.close()
         if cluster is not None:
