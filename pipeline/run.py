@@ -264,7 +264,8 @@ def _time_limited(page: Page, nlp, now: datetime | None) -> PageResult:
             raise PageTimeout
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, limit)
+    pending, _interval = signal.setitimer(signal.ITIMER_REAL, limit)  # a caller's own timer, if any
+    started = time.monotonic()
     try:
         return process_page(page, nlp, now)
     except PageTimeout:
@@ -274,6 +275,8 @@ def _time_limited(page: Page, nlp, now: datetime | None) -> PageResult:
         armed[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+        if pending:  # the caller's timer goes on, less the page's time (at once if it is due)
+            signal.setitimer(signal.ITIMER_REAL, max(pending - (time.monotonic() - started), 1e-6), _interval)
 
 
 def _schema_problem(results: list[PageResult]) -> str | None:

@@ -332,6 +332,23 @@ def test_a_page_that_hangs_is_stopped_and_the_next_goes_on(nlp, monkeypatch):
     assert signal.getsignal(signal.SIGALRM) is before and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
+def test_the_time_limit_leaves_a_callers_own_timer_running(nlp, monkeypatch):
+    import signal
+
+    monkeypatch.setenv("PIPELINE_PAGE_SECONDS", "30")
+    rang = []
+    before = signal.signal(signal.SIGALRM, lambda *_: rang.append(1))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 20.0)
+        page = Page(source="a.txt", data="Tiêu đề\n\n".encode() + "Chi bộ thôn Bắc có 12 đảng viên. ".encode() * 12, kind="txt")
+        assert not run.page_rows(page, nlp).errors
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 15.0 < remaining <= 20.0 and not rang  # still armed, less the page's time
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+
+
 def test_a_time_limit_of_zero_is_none(nlp, monkeypatch):
     monkeypatch.setenv("PIPELINE_PAGE_SECONDS", "0")
     monkeypatch.setattr(run.signal, "setitimer", lambda *a: (_ for _ in ()).throw(AssertionError("timer armed")))
