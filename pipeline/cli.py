@@ -105,21 +105,27 @@ def extract(
     from pipeline.run import WorkersDying
     from pipeline.store import StoreBusy
 
+    failure: tuple[str, int] | None = None  # said once the progress bar is gone
+    kept = f"batches committed so far are kept in {out / '.state'}, and the same command goes on from them"
     try:
         summary = run_extract(
             paths, out, on_result=on_result, batch_pages=batch_pages,
             workers=workers, engine=engine, scheduler=scheduler, force=force,
         )
     except StoreBusy as exc:
-        _usage_error(str(exc))
-    except (OSError, WorkersDying) as exc:  # the output folder: not writable, disk full; the machine
-        typer.echo(_os_error(exc) if isinstance(exc, OSError) else f"error: {exc}", err=True)
-        typer.echo(f"nothing published; batches committed before the failure are kept in {out / '.state'} "
-                   "and the next run goes on from them", err=True)
-        raise typer.Exit(1) from None
+        failure = (f"usage error: {exc}", 2)
+    except KeyboardInterrupt:
+        failure = (f"interrupted: nothing published; {kept}", 130)
+    except OSError as exc:  # the output folder: not writable, disk full
+        failure = (f"{_os_error(exc)}\nnothing published; {kept}", 1)
+    except WorkersDying as exc:
+        failure = (f"error: {exc}\nnothing published; {kept}", 1)
     finally:
         if progress:
             progress.stop()
+    if failure:
+        typer.echo(failure[0], err=True)
+        raise typer.Exit(failure[1])
     for problem in summary.problems:
         typer.echo(f"invalid: {problem}", err=True)
     typer.echo(summary.line(), err=True)

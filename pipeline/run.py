@@ -329,14 +329,16 @@ DASK_TASK_PAGES = 8  # pages per Dask task
 DASK_TASK_BYTES = 4 * 1024 * 1024  # ... or fewer, to keep a task's input this small
 
 
-def _watch_run(run_pid: int) -> None:
-    """Worker initializer: exit when the run that started this worker is gone (a killed
-    ``pipeline extract`` must not leave its workers behind).
+def _worker_init(run_pid: int) -> None:
+    """Worker initializer: ignore Ctrl-C, and exit when the run that started this worker
+    is gone (a killed ``pipeline extract`` must not leave its workers behind).
 
-    The run is watched by its pid, not as the parent: a worker's parent is the fork
-    server, which itself lives as long as any worker does.
+    Ctrl-C reaches the whole process group; the run stops its workers itself (a worker
+    would otherwise print its own KeyboardInterrupt traceback). The run is watched by
+    its pid, not as the parent: a worker's parent is the fork server, which itself lives
+    as long as any worker does.
     """
-    import threading
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while _alive(run_pid):
@@ -389,7 +391,7 @@ def _local_results(items: Iterator, workers: int, max_in_flight: int) -> Iterato
     ctx = start_fork_server()
 
     def new_pool(n: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_watch_run, initargs=(os.getpid(),))
+        return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init, initargs=(os.getpid(),))
 
     pool = new_pool(workers)
     pending: dict = {}  # future -> the items of its task

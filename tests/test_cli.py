@@ -149,7 +149,7 @@ def test_disk_full_at_publish_keeps_the_committed_pages(tmp_path, monkeypatch):
         result = CliRunner().invoke(app, ["extract", str(raw), "--out", str(out), "--workers", "1"])
     assert result.exit_code == 1, result.output
     assert f"error: {out / 'articles.parquet'}: No space left on device" in result.output
-    assert "batches committed before the failure are kept" in result.output
+    assert "nothing published; batches committed so far are kept" in result.output
     assert not (out / "articles.parquet").exists()
     result = CliRunner().invoke(app, ["extract", str(raw), "--out", str(out), "--workers", "1"])
     assert result.exit_code == 0, result.output

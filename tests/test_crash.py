@@ -41,14 +41,18 @@ def alive(pid):
         return False
 
 
-def kill_after_batches(raw, out, n_batches, workers=1, timeout=300):
-    """Start ``pipeline extract`` and SIGKILL its process group once ``n_batches`` are committed."""
+def kill_after_batches(raw, out, n_batches, workers=1, timeout=300, sig=signal.SIGKILL):
+    """Start ``pipeline extract``, send ``sig`` once ``n_batches`` are committed; the finished
+    process. SIGKILL goes to the main process only (its workers must follow on their own),
+    SIGINT to the whole process group, as Ctrl-C on a terminal does."""
     batches = out / STATE_DIR / BATCHES
     before = len(list(batches.iterdir())) if batches.is_dir() else 0
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli", "extract", str(raw), "--out", str(out),
          "--workers", str(workers), "--batch-pages", "2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        # a test runner started in the background ignores SIGINT, and so would its children
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + timeout
     try:
@@ -58,8 +62,11 @@ def kill_after_batches(raw, out, n_batches, workers=1, timeout=300):
             time.sleep(0.02)
         assert proc.poll() is None, f"the run ended before it could be killed: {proc.stderr.read()!r}"
         workers_of_run = children(proc.pid)
-        os.kill(proc.pid, signal.SIGKILL)  # the main process only: its workers must follow
-        proc.wait(timeout=60)
+        if sig == signal.SIGINT:
+            os.killpg(proc.pid, sig)
+        else:
+            os.kill(proc.pid, sig)
+        proc.stderr_text = proc.communicate(timeout=60)[1]
         gone = time.monotonic() + 20
         while time.monotonic() < gone and any(alive(pid) for pid in workers_of_run):
             time.sleep(0.1)
@@ -68,7 +75,6 @@ def kill_after_batches(raw, out, n_batches, workers=1, timeout=300):
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-    assert proc.returncode == -signal.SIGKILL
     return proc
 
 
@@ -98,7 +104,7 @@ def test_killed_first_run_resumes_to_the_full_dataset(corpus, nlp, tmp_path):
     run.extract([corpus], tmp_path / "ref", nlp=nlp)
     want = dataset(tmp_path / "ref")
     out = tmp_path / "out"
-    kill_after_batches(corpus, out, 2)
+    assert kill_after_batches(corpus, out, 2).returncode == -signal.SIGKILL
     assert not (out / "articles.parquet").exists()  # nothing published, nothing half-written
     resumed = run.extract([corpus], out, nlp=nlp, batch_pages=2)
     assert resumed.skipped >= 4 and resumed.processed + resumed.skipped == n
@@ -113,7 +119,7 @@ def test_killed_rerun_keeps_the_old_dataset_then_resumes(corpus, nlp, tmp_path):
     old = dataset(out)
     added = make_corpus(corpus / "zz_new", 8, start=50)  # the crawl grew
     try:
-        kill_after_batches(corpus, out, 1, workers=2)
+        assert kill_after_batches(corpus, out, 1, workers=2).returncode == -signal.SIGKILL
         assert dataset(out) == old  # the published files are the previous run's, whole
         resumed = run.extract([corpus], out, nlp=nlp)
         assert resumed.skipped >= n + 2  # the old pages and the killed run's committed batch
@@ -125,3 +131,17 @@ def test_killed_rerun_keeps_the_old_dataset_then_resumes(corpus, nlp, tmp_path):
         import shutil
 
         shutil.rmtree(corpus / "zz_new")
+
+
+def test_ctrl_c_says_what_is_kept_and_the_same_command_goes_on(corpus, nlp, tmp_path):
+    corpus, n = corpus
+    out = tmp_path / "out"
+    proc = kill_after_batches(corpus, out, 1, workers=2, sig=signal.SIGINT)
+    assert proc.returncode == 130, proc.stderr_text
+    assert "interrupted: nothing published; batches committed so far are kept" in proc.stderr_text
+    assert "Traceback" not in proc.stderr_text  # neither the run's nor its workers'
+    assert not (out / "articles.parquet").exists()
+    resumed = run.extract([corpus], out, nlp=nlp, batch_pages=2)
+    assert resumed.skipped >= 2 and resumed.processed + resumed.skipped == n
+    run.extract([corpus], tmp_path / "ref", nlp=nlp)
+    assert dataset(out) == dataset(tmp_path / "ref")
