@@ -411,7 +411,8 @@ def _local_results(items: Iterator, workers: int, max_in_flight: int) -> Iterato
         """The results of the next task(s) done; after a worker died, the pages lost with
         it again, each alone, and a new pool for the rest of the run."""
         nonlocal pool
-        yield from harvest(wait(pending, return_when=FIRST_COMPLETED)[0])
+        if pending:
+            yield from harvest(wait(pending, return_when=FIRST_COMPLETED)[0])
         if orphans:
             yield from harvest(wait(pending)[0])  # the other tasks in flight failed with the pool
             pool.shutdown(wait=True, cancel_futures=True)
@@ -424,8 +425,11 @@ def _local_results(items: Iterator, workers: int, max_in_flight: int) -> Iterato
         # a task is a few pages: per task, the pool's queues, threads and futures cost
         # this process about a millisecond, which two busy workers feel on two cores
         for chunk in _chunks(items, LOCAL_TASK_PAGES, LOCAL_TASK_BYTES):
-            pending[pool.submit(work_batch, chunk)] = chunk
-            while len(pending) >= max_in_flight:
+            try:
+                pending[pool.submit(work_batch, chunk)] = chunk
+            except BrokenProcessPool:  # a worker died since the last results came in
+                orphans.extend(chunk)
+            while len(pending) >= max_in_flight or orphans:
                 yield from settle()
         while pending:
             yield from settle()

@@ -1,4 +1,6 @@
 """The same rows from 1 worker, 2 worker processes and a Dask cluster of 2 workers."""
+import time
+
 import duckdb
 import pyarrow.parquet as pq
 import pytest
@@ -221,3 +223,28 @@ def test_dask_workers_dying_on_every_page_stop_the_run(corpus, tmp_path, monkeyp
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
             with pytest.raises(run.WorkersDying, match="5 pages in a row"):
                 run.extract([corpus], tmp_path, engine="dask", scheduler=cluster.scheduler_address, workers=2)
+
+
+def test_a_pool_broken_before_the_next_task_is_submitted(tmp_path, monkeypatch):
+    """The pool can break between two submissions (a worker died while the input was
+    read): ``submit`` itself then raises, and that task's pages are retried as well."""
+    import crashing_worker
+
+    from pipeline.bench import SAMPLES
+    from pipeline.sources import Page
+
+    data = next(p for p in sorted(SAMPLES.iterdir()) if p.suffix == ".txt").read_bytes()
+    pages = [Page(source=f"p{i:02d}.txt", data=data + f"\n(trang {i})".encode(), kind="txt") for i in range(16)]
+    pages[3] = Page(source="p03.txt", data=crashing_worker.MARKER + data, kind="txt")
+
+    def items():
+        yield from pages[:8]  # the first task: its worker dies on p03
+        time.sleep(5)  # meanwhile the pool learns that it is broken
+        yield from pages[8:]
+
+    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch)
+    results = {r.source: r for r in run._local_results(items(), workers=2, max_in_flight=4)}
+    assert sorted(results) == [p.source for p in pages]
+    assert [s for s, r in results.items() if r.errors] == ["p03.txt"]
+    assert results["p03.txt"].errors[0]["stage"] == "worker" and results["p03.txt"].retry
+    assert all(r.rows["articles"] for s, r in results.items() if s != "p03.txt")
