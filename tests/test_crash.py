@@ -41,7 +41,7 @@ def alive(pid):
         return False
 
 
-def kill_after_batches(raw, out, n_batches, workers=1, timeout=300, sig=signal.SIGKILL):
+def kill_after_batches(raw, out, n_batches, workers=1, timeout=300, sig=signal.SIGKILL, engine="local"):
     """Start ``pipeline extract``, send ``sig`` once ``n_batches`` are committed; the finished
     process. SIGKILL goes to the main process only (its workers must follow on their own),
     SIGINT to the whole process group, as Ctrl-C on a terminal does."""
@@ -49,7 +49,7 @@ def kill_after_batches(raw, out, n_batches, workers=1, timeout=300, sig=signal.S
     before = len(list(batches.iterdir())) if batches.is_dir() else 0
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli", "extract", str(raw), "--out", str(out),
-         "--workers", str(workers), "--batch-pages", "2"],
+         "--workers", str(workers), "--batch-pages", "2", "--engine", engine],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
         # a test runner started in the background ignores SIGINT, and so would its children
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
@@ -133,10 +133,11 @@ def test_killed_rerun_keeps_the_old_dataset_then_resumes(corpus, nlp, tmp_path):
         shutil.rmtree(corpus / "zz_new")
 
 
-def test_ctrl_c_says_what_is_kept_and_the_same_command_goes_on(corpus, nlp, tmp_path):
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_ctrl_c_says_what_is_kept_and_the_same_command_goes_on(corpus, nlp, tmp_path, engine):
     corpus, n = corpus
     out = tmp_path / "out"
-    proc = kill_after_batches(corpus, out, 1, workers=2, sig=signal.SIGINT)
+    proc = kill_after_batches(corpus, out, 1, workers=2, sig=signal.SIGINT, engine=engine)
     assert proc.returncode == 130, proc.stderr_text
     assert "interrupted: nothing published; batches committed so far are kept" in proc.stderr_text
     assert "Traceback" not in proc.stderr_text  # neither the run's nor its workers'
