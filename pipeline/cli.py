@@ -25,6 +25,11 @@ def _usage_error(message: str) -> None:
 
 def _os_error(exc: OSError) -> str:
     """``error: PATH: REASON`` of a failed read or write (no traceback)."""
+    return f"error: {_path_problem(exc)}"
+
+
+def _path_problem(exc: OSError) -> str:
+    """``PATH: REASON`` of a failed read or write."""
     where = exc.filename if exc.filename is not None else "output"
     if isinstance(exc, FileExistsError):  # mkdir(exist_ok=True) met a file
         reason = "is a file, not a folder"
@@ -32,7 +37,7 @@ def _os_error(exc: OSError) -> str:
         reason = "a part of this path is a file, not a folder"
     else:
         reason = exc.strerror or str(exc)
-    return f"error: {where}: {reason}"
+    return f"{where}: {reason}"
 
 
 @app.command()
@@ -67,7 +72,7 @@ def extract(
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        _usage_error(f"--out {out} cannot be created: {_os_error(exc).removeprefix('error: ')}")
+        _usage_error(f"--out {out} cannot be created: {_path_problem(exc)}")
     workers = workers or os.cpu_count() or 1
 
     progress = None
