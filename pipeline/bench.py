@@ -18,7 +18,10 @@ and an incremental re-run after adding 1% new pages relative to the full run; th
 the same incremental figure on a corpus of ``--large-pages`` pages (default 10,000),
 where the fixed cost of a run (imports, models, publish) weighs less, and a line
 through the two corpora: the re-run's fixed cost, its cost per page of the corpus, and
-the incremental figure projected at 100,000 pages (``incremental_projection``).
+the incremental figure projected at 100,000 pages (``incremental_projection``); and the
+incremental figure on a Dask cluster that stays up between the full run and the re-run
+(``standing_cluster``: its workers keep their models, as a cluster kept for weekly
+re-crawls does).
 
 Every figure is a ratio against a baseline measured in the same run, and the table
 names the machine's cores, memory and load (timings on a shared machine are noisy).
@@ -298,7 +301,8 @@ import json, resource, sys, time
 from pipeline.run import extract
 args = json.loads(sys.argv[1])
 t0 = time.perf_counter()
-s = extract(args["paths"], args["out"], workers=args["workers"], engine=args["engine"], batch_pages=args["batch_pages"])
+s = extract(args["paths"], args["out"], workers=args["workers"], engine=args["engine"], batch_pages=args["batch_pages"],
+            scheduler=args.get("scheduler"))
 seconds = time.perf_counter() - t0
 import multiprocessing
 for p in multiprocessing.active_children():  # workers wind down after extract returns: reap them
@@ -325,7 +329,8 @@ def _child_env() -> dict[str, str]:
     return {**os.environ, **_PINNED}
 
 
-def run_child(paths: list[Path], out: Path, workers: int, engine: str = "local", batch_pages: int = 200) -> dict:
+def run_child(paths: list[Path], out: Path, workers: int, engine: str = "local", batch_pages: int = 200,
+              scheduler: str | None = None) -> dict:
     """One ``extract`` in a fresh interpreter: wall seconds and peak memory.
 
     Peak memory per worker: the worker's own peak RSS; with 1 worker the
@@ -333,7 +338,8 @@ def run_child(paths: list[Path], out: Path, workers: int, engine: str = "local",
     peak among the worker processes (RUSAGE_CHILDREN of the child, which waits
     for them).
     """
-    arg = json.dumps({"paths": [str(p) for p in paths], "out": str(out), "workers": workers, "engine": engine, "batch_pages": batch_pages})
+    arg = json.dumps({"paths": [str(p) for p in paths], "out": str(out), "workers": workers, "engine": engine, "batch_pages": batch_pages,
+                      "scheduler": scheduler})
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", _CHILD, arg], capture_output=True, text=True, cwd=ROOT, env=_child_env())
     wall = time.perf_counter() - t0
@@ -410,6 +416,45 @@ def large_incremental(root: Path, n_pages: int) -> dict:
             "incremental_vs_full": again["seconds"] / full["seconds"]}
 
 
+def standing_cluster(root: Path, n_pages: int, workers: int = 2) -> dict:
+    """A full run, then a re-run with 1% new pages, both on one Dask cluster that stays up.
+
+    A cluster started once (``dask scheduler`` and ``dask worker``, as the README says;
+    here a LocalCluster of ``workers`` processes on loopback, started by this process)
+    keeps its workers, and their models, between runs: the re-run pays no imports of
+    spaCy or underthesea and no model loading, only the driver's reading, publishing
+    and validation, and its new pages. The full run loads the models on the workers, as
+    the first run on a new cluster does.
+    """
+    from distributed import LocalCluster
+
+    corpus = root / "corpus"
+    make_corpus(corpus, n_pages)
+    # the workers inherit the code key that the driver pins (``_child_env``)
+    _child_env()
+    saved = {k: os.environ.get(k) for k in _PINNED}
+    os.environ.update(_PINNED)
+    try:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=None)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    try:
+        address = cluster.scheduler_address
+        full = run_child([corpus], root / "out", workers, engine="dask", scheduler=address)
+        n_new = max(1, n_pages // 100)
+        make_corpus(corpus / "zz_new", n_new, start=200_000)
+        again = run_child([corpus], root / "out", workers, engine="dask", scheduler=address)
+    finally:
+        cluster.close()
+    return {"pages": n_pages, "new_pages": n_new, "workers": workers, "full": full, "incremental": again,
+            "incremental_vs_full": again["seconds"] / full["seconds"]}
+
+
 def incremental_projection(scale: dict, large: dict, pages: int = 100_000) -> dict | None:
     """The incremental figure at ``pages``, from a line through the two corpora measured.
 
@@ -441,7 +486,7 @@ def incremental_projection(scale: dict, large: dict, pages: int = 100_000) -> di
 
 
 # --------------------------------------------------------------------------- report
-def render(m: dict, stage: dict | None, scale: dict | None, large: dict | None = None) -> str:
+def render(m: dict, stage: dict | None, scale: dict | None, large: dict | None = None, standing: dict | None = None) -> str:
     out = []
     load = m["load_avg"]
     out.append(
@@ -516,6 +561,21 @@ def render(m: dict, stage: dict | None, scale: dict | None, large: dict | None =
                 f"+ {proj['incremental_ms_per_page']:.2f} ms per page of the corpus; full run: {proj['full_ms_per_page']:.1f} ms per page) "
                 f"| | | {proj['ratio']:.1%} (limit as the corpus grows: {proj['limit']:.1%}) |"
             )
+    if standing:
+        full, again = standing["full"], standing["incremental"]
+        out.append("")
+        out.append(
+            f"Incremental on a standing Dask cluster ({standing['workers']} workers that stay up between runs, with their models), "
+            f"{standing['pages']} generated pages (baseline: the full run on the same cluster, which loads the models)"
+        )
+        out.append("| run | pages processed | seconds (start-up, publish) | vs full run |")
+        out.append("|---|---|---|---|")
+        out.append(f"| full | {full['processed']} | {full['seconds']:.1f} ({full['startup_seconds']:.1f}, {full['publish_seconds']:.1f}) | |")
+        out.append(
+            f"| re-run, +{standing['new_pages']} new pages (1%) | {again['processed']} (of {again['pages']}) "
+            f"| {again['seconds']:.1f} ({again['startup_seconds']:.1f}, {again['publish_seconds']:.1f}) "
+            f"| {standing['incremental_vs_full']:.1%} (target <= 5%) |"
+        )
     return "\n".join(out)
 
 
@@ -540,17 +600,20 @@ def main(argv: list[str] | None = None) -> int:
             corpus = root / "stage_corpus"
             make_corpus(corpus, args.stage_pages)
             stage = stage_figures(corpus, args.stage_pages)
-        large = None
+        large = standing = None
         if args.only in (None, "scale"):
             scale = scale_figures(root / "scale", n_pages, with_dask=not args.no_dask)
             n_large = args.large_pages if args.large_pages is not None else (0 if args.quick else 10_000)
             if n_large:
                 large = large_incremental(root / "large", n_large)
                 large["projection"] = incremental_projection(scale, large)
+            if not args.no_dask:
+                standing = standing_cluster(root / "standing", n_pages)
         m = machine()
-        print(render(m, stage, scale, large))
+        print(render(m, stage, scale, large, standing))
         if args.json:
-            args.json.write_text(json.dumps({"machine": m, "stages": stage, "scale": scale, "large": large}, indent=2, default=str))
+            args.json.write_text(json.dumps({"machine": m, "stages": stage, "scale": scale, "large": large,
+                                             "standing": standing}, indent=2, default=str))
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)

@@ -550,6 +550,8 @@ def _chunks(items: Iterator, pages: int, max_bytes: int) -> Iterator[list]:
 def _dask_results(items: Iterator, workers: int, scheduler: str | None, max_in_flight: int) -> Iterator[PageResult]:
     from distributed import KilledWorker, as_completed
 
+    from pipeline.store import warm_up
+
     client, cluster = dask_client(scheduler, workers)
     try:
         # the driver keys the committed pages by its code: the workers must run the same
@@ -582,8 +584,12 @@ def _dask_results(items: Iterator, workers: int, scheduler: str | None, max_in_f
                     suspects.append(chunk[0])
                 return []
 
+        warm = False
         for chunk in _chunks(items, DASK_TASK_PAGES, DASK_TASK_BYTES):
             submit(chunk)
+            if not warm:  # while the workers take the first task, which this process waits for anyway
+                warm_up()
+                warm = True
             while len(tasks) >= max_in_flight:
                 yield from settle(next(futures))
         for fut in futures:  # as_completed also yields the futures added while iterating
