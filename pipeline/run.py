@@ -524,14 +524,10 @@ def dask_client(scheduler: str | None, workers: int):
     client = Client(cluster)
     # our own workers share the terminal's process group: Ctrl-C is the run's to handle
     # (a remote cluster's workers keep theirs, to be stopped where they were started)
-    client.run(_ignore_ctrl_c)
+    from pipeline.dask_workers import IgnoreCtrlC
+
+    client.register_plugin(IgnoreCtrlC())
     return client, cluster
-
-
-def _ignore_ctrl_c() -> None:
-    """In a worker of the local cluster (``Client.run`` calls it in the worker's main
-    thread): ignore SIGINT, which made each print its own KeyboardInterrupt traceback."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _chunks(items: Iterator, pages: int, max_bytes: int) -> Iterator[list]:
