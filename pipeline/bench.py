@@ -426,8 +426,11 @@ def standing_cluster(root: Path, n_pages: int, workers: int = 2) -> dict:
     and validation, and its new pages. The full run loads the models on the workers, as
     the first run on a new cluster does.
     """
+    import logging
+
     from distributed import LocalCluster
 
+    logging.getLogger("distributed").setLevel(logging.WARNING)  # not the scheduler's news among the figures
     corpus = root / "corpus"
     make_corpus(corpus, n_pages)
     # the workers inherit the code key that the driver pins (``_child_env``)
