@@ -27,7 +27,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pipeline import settings
-from pipeline.clean import clean_page
 from pipeline.decode import DecodeError, decode, normalize, writable
 from pipeline.schema import EXTRACTION_TABLES
 from pipeline.sources import Page, PageError, discover, iter_pages, pages_of, source_name
@@ -110,6 +109,9 @@ def _run_components(nlp, text: str, meta: dict, errors: list[str]):
 
 def process_page(page: Page, nlp, now: datetime | None = None) -> PageResult:
     """Every row one page yields; never raises for bad input."""
+    # here, not at the top: a run's own process that only feeds workers, or drives a Dask
+    # cluster, never imports trafilatura and lxml (0.2 s)
+    from pipeline.clean import clean_page
     from pipeline.nlp import tokenized_text, word_count
 
     now = now or datetime.now(timezone.utc).replace(microsecond=0)

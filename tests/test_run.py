@@ -312,7 +312,9 @@ def test_a_page_that_hangs_is_stopped_and_the_next_goes_on(nlp, monkeypatch):
     monkeypatch.setenv("PIPELINE_PAGE_SECONDS", "0.5")
     sample = next(p for p in sorted(SAMPLES.iterdir()) if p.suffix == ".txt")
     hang, good = (Page(source=name, data=sample.read_bytes(), kind="txt") for name in ("hang.txt", "good.txt"))
-    real_clean = run.clean_page
+    import pipeline.clean
+
+    real_clean = pipeline.clean.clean_page
 
     def clean_page(text, kind, url):  # a catastrophic backtrack, as a cleaner might meet one
         if seen[-1] == hang.source:
@@ -324,7 +326,7 @@ def test_a_page_that_hangs_is_stopped_and_the_next_goes_on(nlp, monkeypatch):
     seen: list[str] = []
     real_process = run.process_page
     monkeypatch.setattr(run, "process_page", lambda page, *a: (seen.append(page.source), real_process(page, *a))[1])
-    monkeypatch.setattr(run, "clean_page", clean_page)
+    monkeypatch.setattr(pipeline.clean, "clean_page", clean_page)  # process_page imports it when called
     before = signal.getsignal(signal.SIGALRM)
     hung, done = run.pages_rows([hang, good], nlp)
     assert not hung.rows and [(e["stage"], e["error"].split(" (")[0]) for e in hung.errors] == [("clean", "stopped after 0.5 s")]
@@ -354,3 +356,14 @@ def test_a_time_limit_of_zero_is_none(nlp, monkeypatch):
     monkeypatch.setattr(run.signal, "setitimer", lambda *a: (_ for _ in ()).throw(AssertionError("timer armed")))
     result = run.page_rows(Page(source="a.txt", data="Tiêu đề\n\n".encode() + "Chi bộ thôn Bắc có 12 đảng viên. ".encode() * 12, kind="txt"), nlp)
     assert not result.errors
+
+
+def test_the_runs_own_process_does_not_import_the_cleaners():
+    # a run's process that only feeds worker processes or drives a Dask cluster never
+    # cleans a page: trafilatura and lxml (0.2 s) load where pages are processed
+    import subprocess
+    import sys
+
+    code = "import sys, pipeline.run; print(sorted(m for m in ('trafilatura', 'pipeline.clean') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
