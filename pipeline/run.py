@@ -582,14 +582,22 @@ def _dask_results(items: Iterator, workers: int, scheduler: str | None, max_in_f
                     suspects.append(chunk[0])
                 return []
 
-        warm = False
+        warm = [False]
+
+        def idle() -> None:
+            """This process is about to wait for the workers: the first time, it makes
+            pyarrow's first conversion meanwhile (after submitting, so no worker waits)."""
+            if not warm[0]:
+                warm_up()
+                warm[0] = True
+
         for chunk in _chunks(items, DASK_TASK_PAGES, DASK_TASK_BYTES):
             submit(chunk)
-            if not warm:  # while the workers take the first task, which this process waits for anyway
-                warm_up()
-                warm = True
             while len(tasks) >= max_in_flight:
+                idle()
                 yield from settle(next(futures))
+        if tasks:
+            idle()
         for fut in futures:  # as_completed also yields the futures added while iterating
             yield from settle(fut)
         # each suspect again, alone on the cluster: only a page that kills its worker
