@@ -436,27 +436,25 @@ def standing_cluster(root: Path, n_pages: int, workers: int = 2) -> dict:
     logging.getLogger("distributed").setLevel(logging.WARNING)  # not the scheduler's news among the figures
     corpus = root / "corpus"
     make_corpus(corpus, n_pages)
-    # the workers inherit the code key that the driver pins (``_child_env``)
+    # the workers, and any the nanny starts again, inherit the code key that the driver
+    # pins (``_child_env``)
     _child_env()
     saved = {k: os.environ.get(k) for k in _PINNED}
     os.environ.update(_PINNED)
     try:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None)
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                          dashboard_address=None) as cluster:
+            address = cluster.scheduler_address
+            full = run_child([corpus], root / "out", workers, engine="dask", scheduler=address)
+            n_new = max(1, n_pages // 100)
+            make_corpus(corpus / "zz_new", n_new, start=200_000)
+            again = run_child([corpus], root / "out", workers, engine="dask", scheduler=address)
     finally:
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-    try:
-        address = cluster.scheduler_address
-        full = run_child([corpus], root / "out", workers, engine="dask", scheduler=address)
-        n_new = max(1, n_pages // 100)
-        make_corpus(corpus / "zz_new", n_new, start=200_000)
-        again = run_child([corpus], root / "out", workers, engine="dask", scheduler=address)
-    finally:
-        cluster.close()
     return {"pages": n_pages, "new_pages": n_new, "workers": workers, "full": full, "incremental": again,
             "incremental_vs_full": again["seconds"] / full["seconds"]}
 
