@@ -52,3 +52,16 @@ def from_env(variable: str, default: float) -> float:
         return float(os.environ.get(variable, default))
     except ValueError:
         return default
+
+# DuckDB's memory within a run (publishing the tables, validating them). Beyond it DuckDB
+# spills to disk; the work is cut into slices (below) so that no query needs more.
+DUCKDB_MEMORY_LIMIT = "512MB"
+
+# Publishing sorts each table into input order: slices of this many pages, one query
+# each, keep the sort's memory bounded whatever the corpus size. (One query over all of
+# 100,000 pages ran out of 512 MB, the article texts being most of the sort.)
+PUBLISH_SLICE_PAGES = 5_000
+
+# Validation checks the per-row rules (spans against their article's text) on slices of
+# this many articles, one after the other, on a dataset of more.
+VALIDATE_SLICE_ARTICLES = 20_000

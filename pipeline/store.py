@@ -22,6 +22,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline import settings
 from pipeline.schema import TABLES
 
 # Columns that may never be null, per table (pyarrow schemas alone allow nulls).
@@ -335,7 +336,7 @@ class PartStore:
         con = duckdb.connect()
         tmpdir = self.root / "duckdb.tmp"
         con.execute(f"SET temp_directory='{tmpdir}'")
-        con.execute("SET memory_limit='1GB'")
+        con.execute(f"SET memory_limit='{settings.DUCKDB_MEMORY_LIMIT}'")
         con.execute("SET preserve_insertion_order=false")
         live_table = pa.table(
             {
@@ -347,15 +348,24 @@ class PartStore:
         con.register("live_in", live_table)
         con.execute("CREATE TEMP TABLE live AS SELECT * FROM live_in")
         batches = sorted({b for _, _, b in live})
+        # slices of the input order, each with the batches its pages are in: a table is
+        # sorted slice by slice, so no sort holds more than a slice's rows
+        by_order = sorted((o, b) for _, o, b in live)
+        step = max(1, settings.PUBLISH_SLICE_PAGES)
+        slices = [
+            (part[0][0], part[-1][0], sorted({b for _, b in part}))
+            for part in (by_order[i : i + step] for i in range(0, len(by_order), step))
+        ]
 
-        def files(name: str) -> list[str]:
-            return [str(p) for b in batches if (p := self.batches / b / f"{name}.parquet").is_file()]
+        def files(name: str, among: list[str] = batches) -> list[str]:
+            return [str(p) for b in among if (p := self.batches / b / f"{name}.parquet").is_file()]
 
-        def scan(name: str) -> str:
-            listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files(name))
+        def scan(name: str, part: tuple | None = None) -> str:
+            listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files(name, part[2] if part else batches))
+            within = f" AND l.ord BETWEEN {int(part[0])} AND {int(part[1])}" if part else ""
             return (
                 f"(SELECT t.*, l.ord AS _ord FROM read_parquet([{listed}], union_by_name=true) t "
-                f"JOIN live l ON t._source = l.source AND t._batch = l.batch)"
+                f"JOIN live l ON t._source = l.source AND t._batch = l.batch{within})"
             )
 
         if files("articles"):
@@ -374,12 +384,14 @@ class PartStore:
         written: dict[str, str] = {}  # every table is written first, then all are renamed
         try:
             for name, schema in TABLES.items():
-                result = None
-                if files(name):
-                    where = "" if name == "errors" else "WHERE _source IN (SELECT _source FROM winners)"
-                    cols = ", ".join(f'"{c}"' for c in schema.names)
-                    result = con.sql(f"SELECT {cols} FROM {scan(name)} {where} ORDER BY _ord, _row")
-                written[name], counts[name] = _stream_to_tmp(result, schema, self.out_dir / f"{name}.parquet")
+                where = "" if name == "errors" else "WHERE _source IN (SELECT _source FROM winners)"
+                cols = ", ".join(f'"{c}"' for c in schema.names)
+                results = (
+                    con.sql(f"SELECT {cols} FROM {scan(name, part)} {where} ORDER BY _ord, _row")
+                    for part in slices
+                    if files(name, part[2])
+                )
+                written[name], counts[name] = _stream_to_tmp(results, schema, self.out_dir / f"{name}.parquet")
             for name, tmp in written.items():
                 os.replace(tmp, self.out_dir / f"{name}.parquet")
         finally:
@@ -412,21 +424,22 @@ def _fsync_dir_files(folder: Path) -> None:
             os.close(fd)
 
 
-def _stream_to_tmp(result, schema: pa.Schema, path: Path, batch_rows: int = 10_000) -> tuple[str, int]:
-    """Write a DuckDB result (or None: no rows) into a temporary file beside ``path``,
-    batch by batch, cast to ``schema``; returns (temporary path, rows)."""
+def _stream_to_tmp(results: Iterable, schema: pa.Schema, path: Path, batch_rows: int = 10_000) -> tuple[str, int]:
+    """Write DuckDB results, one after the other, into a temporary file beside ``path``,
+    batch by batch, cast to ``schema``; returns (temporary path, rows). No result, or
+    none with rows: one empty table, so the file is still readable."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     n = 0
     try:
         with pq.ParquetWriter(tmp, schema) as writer:
-            if result is None:
-                writer.write_table(schema.empty_table())
-            else:
+            for result in results:
                 for batch in result.to_arrow_reader(batch_rows):
                     table = pa.Table.from_batches([batch]).cast(schema, safe=False)
                     writer.write_table(table)
                     n += table.num_rows
+            if not n:
+                writer.write_table(schema.empty_table())
         os.chmod(tmp, _FILE_MODE)
     except BaseException:
         os.unlink(tmp)
@@ -459,14 +472,22 @@ def write_partitioned(out_dir: Path, con=None) -> Path:
     art = str(out_dir / "articles.parquet").replace("'", "''")
     keys = pa.schema([(column, pa.string()) for column in PARTITION_COLUMNS])
     part = ds.partitioning(keys, flavor="hive")
+    # every article's partition, in a table of short rows: the other tables join it, not
+    # the articles with their texts (a join DuckDB may build on the texts' side)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE part_keys AS SELECT a.article_id, {PARTITION_KEYS_SQL} FROM read_parquet('{art}') a"
+    )
     for name, schema in TABLES.items():
         if name == "errors":
             continue  # errors have no article: they stay in errors.parquet
         src = str(out_dir / f"{name}.parquet").replace("'", "''")
-        sql = (
-            f"SELECT t.*, {PARTITION_KEYS_SQL} FROM read_parquet('{src}') t "
-            f"JOIN read_parquet('{art}') a ON t.article_id = a.article_id"
-        )
+        if name == "articles":
+            sql = f"SELECT a.*, {PARTITION_KEYS_SQL} FROM read_parquet('{src}') a"
+        else:
+            sql = (
+                f"SELECT t.*, k.pub_year, k.pub_site FROM read_parquet('{src}') t "
+                "JOIN part_keys k ON t.article_id = k.article_id"
+            )
         full = pa.schema([*schema, *keys])
         reader = con.sql(sql).to_arrow_reader(10_000)
         batches = _cast_batches(reader, full)

@@ -193,20 +193,36 @@ CHANGED_SCHEMA = "changed_rows"  # validate_dataset(changed=...): the rows of th
 
 
 def run_checks(con: duckdb.DuckDBPyConnection, present: set[str], checks: list[Check] | None = None,
-               only_changed: bool = False) -> list[str]:
+               only_changed: bool = False, per_row: bool | None = None) -> list[str]:
     """Run every check whose tables are views of ``con``; one line per rule broken.
 
     ``only_changed``: per-row rules read the tables of the schema ``CHANGED_SCHEMA``
     of ``con`` (the rows of the changed articles: see ``validate_dataset``), rules
-    across rows still see every row.
+    across rows still see every row. ``per_row``: run only the rules of that kind.
     """
-    problems = []
+    todo = _todo(present, checks, only_changed=only_changed, per_row=per_row)
+    return [line for item, found in zip(todo, _findings(con, todo)) if (line := _problem(item, found))]
+
+
+def _todo(present: set[str], checks: list[Check] | None, only_changed: bool = False,
+          per_row: bool | None = None) -> list[tuple[Check, str]]:
+    """(check, search path) of every check ``present`` can run (``per_row``: only those
+    of that kind, when given)."""
     todo = []
     for check in checks if checks is not None else [*_null_checks(), *CHECKS]:
         if check.table not in present or any(t not in present for t in check.needs):
             continue
+        if per_row is not None and (check.per_row and check.table != "errors") != per_row:
+            continue
         changed_only = only_changed and check.per_row and check.table != "errors"
         todo.append((check, f"{CHANGED_SCHEMA},main" if changed_only else "main"))
+    return todo
+
+
+def _findings(con: duckdb.DuckDBPyConnection, todo: list[tuple[Check, str]]) -> list:
+    """Per check of ``todo``: None (no row breaks it), (rows breaking it, columns,
+    up to EXAMPLES example rows), or the error that kept it from running."""
+    found: list = [None] * len(todo)
     # one query per schema counts the rows breaking every rule (a query per rule costs
     # more in round trips than in work); the examples are then fetched for the broken ones only
     broken = set(range(len(todo)))
@@ -224,20 +240,25 @@ def run_checks(con: duckdb.DuckDBPyConnection, present: set[str], checks: list[C
         try:  # one query: the examples, each with the number of rows breaking the rule
             con.execute(f"set search_path = '{path}'")
             rel = con.sql(f"select count(*) over () as __rows, * from ({check.sql}) limit {EXAMPLES}")
-            columns = rel.columns[1:]
-            found = rel.fetchall()
-            if not found:
-                continue
-            n = found[0][0]
-            rows = [row[1:] for row in found]
+            rows = rel.fetchall()
+            if rows:
+                found[i] = (rows[0][0], rel.columns[1:], [row[1:] for row in rows])
         except duckdb.Error as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            problems.append(f"{check.table}: could not check {check.message!r}: {first}")
-            continue
-        examples = "; ".join(_example(columns[:5], row[:5]) for row in rows)
-        problems.append(f"{check.table}: {check.message} ({n} row{'s' if n != 1 else ''}), e.g. {examples}")
+            found[i] = exc
     con.execute("set search_path = 'main'")
-    return problems
+    return found
+
+
+def _problem(check_path: tuple[Check, str], found) -> str | None:
+    check = check_path[0]
+    if found is None:
+        return None
+    if isinstance(found, Exception):
+        first = str(found).strip().splitlines()[0] if str(found).strip() else type(found).__name__
+        return f"{check.table}: could not check {check.message!r}: {first}"
+    n, columns, rows = found
+    examples = "; ".join(_example(columns[:5], row[:5]) for row in rows)
+    return f"{check.table}: {check.message} ({n} row{'s' if n != 1 else ''}), e.g. {examples}"
 
 
 def _table_schema(data_dir: Path, name: str) -> tuple[pa.Schema | None, str | None]:
@@ -262,7 +283,16 @@ def validate_dataset(data_dir: Path, changed: Collection[str] | None = None) -> 
     ``changed``: the article_ids an incremental run wrote; per-row rules are then
     checked on their rows only (the other rows were checked by the run that wrote
     them), rules across rows and the schema on everything.
+
+    Memory stays bounded whatever the dataset's size: DuckDB has
+    ``settings.DUCKDB_MEMORY_LIMIT`` and spills beyond it, and on a dataset of more
+    than ``settings.VALIDATE_SLICE_ARTICLES`` articles the per-row rules run slice by
+    slice of articles (their span rules join each row with its article's text; over
+    100,000 articles at once that join took 3 GB).
     """
+    import tempfile
+
+    from pipeline import settings
     from pipeline.query import connect
 
     data_dir = Path(data_dir)
@@ -277,22 +307,64 @@ def validate_dataset(data_dir: Path, changed: Collection[str] | None = None) -> 
         problems.extend(table_problems)
         usable.add(name)
     con = connect(data_dir, warn=lambda message: None)
+    spill = tempfile.TemporaryDirectory(prefix="pipeline-validate-")
     try:
+        con.execute(f"SET memory_limit = '{settings.DUCKDB_MEMORY_LIMIT}'")
+        con.execute(f"SET temp_directory = '{spill.name}'")
         present = {row[0] for row in con.sql("select view_name from duckdb_views() where not internal").fetchall()}
+        tables = present & usable
+        keyed = tables - {"errors"}
         if changed is not None:
-            _copy_changed_rows(con, (present & usable) - {"errors"}, changed)
-        problems.extend(run_checks(con, present & usable, only_changed=changed is not None))
+            _copy_changed_rows(con, keyed, changed)
+            problems.extend(run_checks(con, tables, only_changed=True))
+            return problems
+        ids = _article_ids(con, keyed)
+        size = max(1, settings.VALIDATE_SLICE_ARTICLES)
+        if len(ids) <= size:
+            problems.extend(run_checks(con, tables))
+            return problems
+        problems.extend(run_checks(con, tables, per_row=False))
+        todo = _todo(tables, None, only_changed=True, per_row=True)
+        merged: list = [None] * len(todo)
+        for start in range(0, len(ids), size):
+            _copy_changed_rows(con, keyed, ids[start : start + size])
+            for i, found in enumerate(_findings(con, todo)):
+                merged[i] = _merge(merged[i], found)
+        problems.extend(line for item, found in zip(todo, merged) if (line := _problem(item, found)))
     finally:
         con.close()
+        spill.cleanup()
     return problems
 
 
+def _article_ids(con: duckdb.DuckDBPyConnection, tables: set[str]) -> list[str]:
+    """Every article_id of ``tables`` (those of rows without an article too), sorted."""
+    if not tables:
+        return []
+    union = " union ".join(f'select article_id from main."{name}"' for name in sorted(tables))
+    return [row[0] for row in con.sql(f"select article_id from ({union}) where article_id is not null order by 1").fetchall()]
+
+
+def _merge(before, found):
+    """The findings of one rule over two slices as over both: rows added up, the
+    first EXAMPLES examples; an error wins."""
+    if before is None or isinstance(before, Exception):
+        return found if before is None else before
+    if found is None:
+        return before
+    if isinstance(found, Exception):
+        return found
+    return (before[0] + found[0], before[1], (before[2] + found[2])[:EXAMPLES])
+
+
 def _copy_changed_rows(con: duckdb.DuckDBPyConnection, tables: set[str], changed: Collection[str]) -> None:
-    """The rows of the ``changed`` articles, copied into tables of ``CHANGED_SCHEMA``.
+    """The rows of the ``changed`` articles, copied into tables of ``CHANGED_SCHEMA``
+    (replacing those of an earlier call).
 
     One scan of each file: the per-row rules then read these few rows (a filter over
     the views would scan every file, article texts included, once per rule).
     """
+    con.execute(f"drop schema if exists {CHANGED_SCHEMA} cascade")
     con.register("__changed", pa.table({"article_id": pa.array(sorted(changed), pa.string())}))
     con.execute(f"create schema {CHANGED_SCHEMA}")
     for name in sorted(tables):

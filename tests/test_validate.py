@@ -74,6 +74,33 @@ def test_each_broken_rule_is_reported(tmp_path, case, breaker, expected):
     assert validate_tables(_tables(rows)) == problems  # the same rules in memory
 
 
+@pytest.mark.parametrize(("case", "breaker", "expected"), BROKEN, ids=[b[0] for b in BROKEN])
+def test_a_dataset_checked_slice_by_slice_gives_the_same_lines(tmp_path, monkeypatch, case, breaker, expected):
+    # a dataset of more articles than a slice: per-row rules run on one slice of articles
+    # after the other (the span rules join each row with its article's text)
+    from pipeline import settings
+
+    rows = breaker(analyst_dataset.rows())
+    data = analyst_dataset.write_dataset(tmp_path, rows)
+    whole = validate_dataset(data)
+    monkeypatch.setattr(settings, "VALIDATE_SLICE_ARTICLES", 1)
+    assert validate_dataset(data) == whole
+
+
+def test_rows_broken_in_several_slices_are_added_up(tmp_path, monkeypatch):
+    from pipeline import settings
+
+    rows = analyst_dataset.rows()
+    broken = [i for i, d in enumerate(rows["dates"]) if d["article_id"] in ("a1", "a2")]
+    for i in broken:
+        rows = _break(rows, "dates", i, date=date(1800, 1, 1))
+    data = analyst_dataset.write_dataset(tmp_path, rows)
+    whole = validate_dataset(data)
+    assert len(whole) == 1 and f"({len(broken)} rows)" in whole[0] and len({rows["dates"][i]["article_id"] for i in broken}) == 2
+    monkeypatch.setattr(settings, "VALIDATE_SLICE_ARTICLES", 1)
+    assert validate_dataset(data) == whole
+
+
 def test_schema_problems_missing_table_column_and_type(tmp_path):
     data = analyst_dataset.write_dataset(tmp_path)
     (data / "entities.parquet").unlink()
