@@ -253,3 +253,16 @@ def test_one_run_at_a_time_per_folder(tmp_path):
         with pytest.raises(StoreBusy):
             PartStore(tmp_path)
     PartStore(tmp_path).close()  # released
+
+
+def test_row_groups_of_long_texts_stay_small():
+    # 10,000 article texts are ~90 MB: a reader would hold that much for one row group
+    import pyarrow as pa
+
+    from pipeline.store import ROW_GROUP_BYTES, _row_group_rows
+
+    texts = pa.table({"text": ["x" * 9_000] * 10_000})
+    rows = _row_group_rows(texts)
+    assert rows * 9_000 <= ROW_GROUP_BYTES * 1.01 and rows >= 100
+    small = pa.table({"start": list(range(10_000))})
+    assert _row_group_rows(small) == 10_000  # short rows: one group, as before
