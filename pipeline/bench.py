@@ -297,8 +297,31 @@ def unseen_pages(nlp) -> dict[str, float]:
 
 # --------------------------------------------------------------------------- scale figures
 _CHILD = r"""
-import json, resource, sys, time
+import json, os, resource, sys, threading, time
 t0 = time.perf_counter()  # the import of the pipeline counts: a run pays it, however few its pages
+
+# Worker processes forked from the fork server are its children, not this process's:
+# RUSAGE_CHILDREN never counts them. Their peaks (VmHWM) are read from /proc meanwhile.
+peaks, done = {}, threading.Event()
+def descendants(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            kids = [int(k) for k in f.read().split()]
+    except OSError:
+        return []
+    return kids + [d for k in kids for d in descendants(k)]
+def watch():
+    while not done.wait(0.2):
+        for pid in descendants(os.getpid()):
+            try:
+                with open(f"/proc/{pid}/status") as f:
+                    hwm = next((int(line.split()[1]) for line in f if line.startswith("VmHWM:")), 0)
+                peaks[pid] = max(peaks.get(pid, 0), hwm)
+            except (OSError, ValueError):
+                pass
+watcher = threading.Thread(target=watch, daemon=True)
+watcher.start()
+
 from pipeline.run import extract
 args = json.loads(sys.argv[1])
 s = extract(args["paths"], args["out"], workers=args["workers"], engine=args["engine"], batch_pages=args["batch_pages"],
@@ -307,12 +330,14 @@ seconds = time.perf_counter() - t0
 import multiprocessing
 for p in multiprocessing.active_children():  # workers wind down after extract returns: reap them
     p.join()                                 # so that RUSAGE_CHILDREN counts them
+done.set()
+watcher.join()
 print(json.dumps({
     "seconds": seconds, "pages": s.pages, "processed": s.processed, "skipped": s.skipped,
     "articles": s.articles, "errors": s.errors,
     "startup_seconds": s.startup_seconds, "publish_seconds": s.publish_seconds,
     "self_maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-    "children_maxrss_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    "children_maxrss_kib": max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, max(peaks.values(), default=0)),
 }))
 """
 
@@ -338,8 +363,9 @@ def run_child(paths: list[Path], out: Path, workers: int, engine: str = "local",
 
     Peak memory per worker: the worker's own peak RSS; with 1 worker the
     extract runs in the child itself (RUSAGE_SELF), otherwise it is the largest
-    peak among the worker processes (RUSAGE_CHILDREN of the child, which waits
-    for them).
+    peak among the worker processes: their VmHWM, read from /proc every 0.2 s
+    while the child runs (workers forked from the fork server are not the child's
+    own children, so RUSAGE_CHILDREN, also taken, misses them).
     """
     arg = json.dumps({"paths": [str(p) for p in paths], "out": str(out), "workers": workers, "engine": engine, "batch_pages": batch_pages,
                       "scheduler": scheduler})
