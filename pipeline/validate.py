@@ -212,10 +212,10 @@ def _todo(present: set[str], checks: list[Check] | None, only_changed: bool = Fa
     for check in checks if checks is not None else [*_null_checks(), *CHECKS]:
         if check.table not in present or any(t not in present for t in check.needs):
             continue
-        if per_row is not None and (check.per_row and check.table != "errors") != per_row:
+        row_rule = check.per_row and check.table != "errors"  # errors have no article to slice by
+        if per_row is not None and row_rule != per_row:
             continue
-        changed_only = only_changed and check.per_row and check.table != "errors"
-        todo.append((check, f"{CHANGED_SCHEMA},main" if changed_only else "main"))
+        todo.append((check, f"{CHANGED_SCHEMA},main" if only_changed and row_rule else "main"))
     return todo
 
 
