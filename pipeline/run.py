@@ -806,7 +806,9 @@ def _run(store, items, summary, live, hashes, key, started, on_result, nlp, batc
         items = itertools.chain(head, items)
     if engine == "dask":
         results = _dask_results(items, workers, scheduler, max_in_flight=4 * workers)
-    elif workers > 1:
+    elif workers > 1 or (store.unfinished and nlp is None):
+        # after a run that died, one worker too is a worker process: a page that crashed
+        # the last run's interpreter kills that process alone and is one error row
         results = _local_results(items, workers, max_in_flight=4 * workers)
     else:
         results = _in_process_results(items, nlp)

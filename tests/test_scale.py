@@ -105,6 +105,36 @@ def test_after_a_run_that_died_few_pages_still_go_to_workers(corpus, tmp_path, m
     assert again.processed == 1 and not started  # the broken page, read again, in process
 
 
+def test_with_one_worker_a_page_that_crashed_the_last_run_is_one_error_row(corpus, sequential, tmp_path, monkeypatch):
+    """``--workers 1`` runs in its own process, so a page that crashes the interpreter
+    (native code, the OOM killer) stops that run. The next run, seeing the marker the
+    dead run left, sends its pages to one worker process: the page kills that process
+    alone, is one error row, and the run gets past it instead of dying there every time."""
+    import shutil
+
+    import crashing_worker
+
+    corpus, n = corpus
+    raw = tmp_path / "raw"
+    shutil.copytree(corpus, raw)
+    sample = next(p for p in sorted(raw.rglob("*.html")))
+    killer = raw / "m-killer.html"
+    killer.write_bytes(sample.read_bytes().replace(b"<body", crashing_worker.MARKER + b"<body", 1))
+    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch)
+    out = tmp_path / "out"
+    (out / ".state").mkdir(parents=True)
+    (out / ".state" / "running").touch()  # what the run that crashed on the killer left
+    summary = run.extract([raw], out, workers=1)
+    assert summary.processed == n + 2 and summary.failed_sources == 2
+    got = dataset(out)
+    assert [(e["source"], e["stage"]) for e in got["errors"]] == sorted(
+        [(str(raw / "broken.html.gz"), "read"), (str(killer), "worker")]
+    )
+    for name in ("doc_refs", "dates", "counts", "solutions", "entities"):
+        assert got[name] == sequential[name], name
+    assert not (out / ".state" / "running").exists()  # the next run stays in its own process
+
+
 def _warm() -> tuple[bool, bool]:
     """In a worker: were the models loaded and a page run before this task came?"""
     import sys
