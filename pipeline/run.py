@@ -211,30 +211,34 @@ def iter_results(paths: Iterable[Path | str], nlp) -> Iterator[PageResult]:
         yield page_rows(item, nlp)
 
 
-def page_rows(item: Page | PageError, nlp, now: datetime | None = None) -> PageResult:
+def page_rows(item: Page | PageError, nlp, now: datetime | None = None, limit: TimeLimit | None = None) -> PageResult:
     """``process_page``, plus the schema check every engine applies before rows are kept.
 
     A page whose rows do not fit the schemas keeps none of them and gets one
     ``write`` error row instead; an unreadable page is its one error row.
     """
-    return pages_rows([item], nlp, now)[0]
+    return pages_rows([item], nlp, now, limit)[0]
 
 
-def pages_rows(items: list[Page | PageError], nlp, now: datetime | None = None) -> list[PageResult]:
+def pages_rows(
+    items: list[Page | PageError], nlp, now: datetime | None = None, limit: TimeLimit | None = None
+) -> list[PageResult]:
     """``page_rows`` of a few pages, whose rows are checked against the schemas together.
 
     The check converts rows to Arrow tables, whose cost is mostly per call: table by
     table for 8 pages at once it costs a quarter to a third of 8 checks of one page
     (measured: 0.85-1.2 ms a page checked alone, 0.2-0.4 ms by 8, of a 25-33 ms page).
     Only when some rows do not fit are the pages checked one by one, to find which
-    ones; the result is the same as checking each page alone.
+    ones; the result is the same as checking each page alone. ``limit`` is the time
+    limit of each page, by default ``time_limit()`` of this process.
     """
+    limit = limit or time_limit()
     results = []
     for item in items:
         if isinstance(item, PageError):
             results.append(PageResult(source=item.source, errors=[error_row(item.source, item.stage, item.error, now)]))
         else:
-            results.append(_time_limited(item, nlp, now))
+            results.append(_time_limited(item, nlp, now, limit))
     checked = [r for r in results if r.rows.get("articles")]
     if len(checked) > 1 and _schema_problem(checked) is None:
         return results
@@ -246,19 +250,50 @@ def pages_rows(items: list[Page | PageError], nlp, now: datetime | None = None) 
     return results
 
 
-def page_seconds() -> float:
-    """The time limit of one page (``settings.PAGE_SECONDS``, or PIPELINE_PAGE_SECONDS)."""
-    return settings.from_env("PIPELINE_PAGE_SECONDS", settings.PAGE_SECONDS)
+@dataclass(frozen=True)
+class TimeLimit:
+    """How long a page may take (``seconds``; 0 for no limit), and how long after that a
+    page still in hand takes its worker process down (``grace``). The run's process reads
+    them (``time_limit``) and sends them with each task, so workers started before, with
+    another environment (the fork server, a standing Dask cluster), apply the run's."""
+
+    seconds: float = settings.PAGE_SECONDS
+    grace: float = settings.PAGE_GRACE_SECONDS
 
 
-def _time_limited(page: Page, nlp, now: datetime | None) -> PageResult:
-    """``process_page``, stopped after ``page_seconds()``: a page that would hang a run of
+def time_limit() -> TimeLimit:
+    """``settings.PAGE_SECONDS`` and ``PAGE_GRACE_SECONDS``, or the environment variables
+    PIPELINE_PAGE_SECONDS and PIPELINE_PAGE_GRACE_SECONDS."""
+    return TimeLimit(
+        settings.from_env("PIPELINE_PAGE_SECONDS", settings.PAGE_SECONDS),
+        settings.from_env("PIPELINE_PAGE_GRACE_SECONDS", settings.PAGE_GRACE_SECONDS),
+    )
+
+
+def _timed_out(page: Page, limit: float, now: datetime | None) -> PageResult:
+    message = f"stopped after {limit:g} s (settings.PAGE_SECONDS); a page normally takes well under a second"
+    return PageResult(source=page.source, errors=[error_row(page.source, _STAGE[0], message, now)])
+
+
+def _time_limited(page: Page, nlp, now: datetime | None, limits: TimeLimit) -> PageResult:
+    """``process_page``, stopped after ``limits.seconds``: a page that would hang a run of
     thousands (a pathological regex backtrack, a loop on odd input) is one error row
-    naming the stage it was in. SIGALRM interrupts the main thread only, so a page
-    processed in another thread (a Dask worker's) runs without a limit."""
-    limit = page_seconds()
-    if limit <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+    naming the stage it was in. In the main thread the limit is a SIGALRM; in another
+    thread (a Dask worker's) see ``_thread_time_limited``. In a worker process, a page
+    still in hand ``limits.grace`` after the limit takes the process down
+    (``_exit_if_stuck``)."""
+    limit = limits.seconds
+    if limit <= 0:
         return process_page(page, nlp, now)
+    with _exit_if_stuck(limit + limits.grace):
+        if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+            return _thread_time_limited(page, nlp, now, limit)
+        return _alarm_time_limited(page, nlp, now, limit)
+
+
+def _alarm_time_limited(page: Page, nlp, now: datetime | None, limit: float) -> PageResult:
+    """``process_page`` in the main thread, stopped by a SIGALRM: its handler runs in
+    Python code and in C code that checks for signals (``re`` does)."""
     armed = [True]
 
     def on_alarm(_signum, _frame) -> None:
@@ -271,14 +306,117 @@ def _time_limited(page: Page, nlp, now: datetime | None) -> PageResult:
     try:
         return process_page(page, nlp, now)
     except PageTimeout:
-        message = f"stopped after {limit:g} s (settings.PAGE_SECONDS); a page normally takes well under a second"
-        return PageResult(source=page.source, errors=[error_row(page.source, _STAGE[0], message, now)])
+        return _timed_out(page, limit, now)
     finally:
         armed[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
         if pending:  # the caller's timer goes on, less the page's time (at once if it is due)
             signal.setitimer(signal.ITIMER_REAL, max(pending - (time.monotonic() - started), 1e-6), _interval)
+
+
+def _thread_time_limited(page: Page, nlp, now: datetime | None, limit: float) -> PageResult:
+    """``process_page`` in a thread other than the main one, which no signal interrupts.
+
+    A watchdog raises PageTimeout in the page's thread at the limit, as SIGALRM does in
+    the main thread. Python code meets it at once; C code only when it returns to
+    Python, and C code that holds the GIL (a regex backtracking) keeps the watchdog
+    itself from running: ``_exit_if_stuck`` is what ends such a page in a worker.
+    """
+    import ctypes
+
+    tid = ctypes.c_ulong(threading.get_ident())
+    lock = threading.Lock()
+    state = {"running": True, "fired": False}
+
+    def overrun() -> None:
+        with lock:
+            if state["running"]:
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(tid, ctypes.py_object(PageTimeout))
+
+    watchdog = threading.Timer(limit, overrun)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        try:
+            return process_page(page, nlp, now)
+        finally:
+            with lock:
+                state["running"] = False
+                if state["fired"]:  # raised already, or pending: clear it so it cannot reach the caller
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(tid, None)
+            watchdog.cancel()
+    except PageTimeout:
+        return _timed_out(page, limit, now)
+
+
+# Pages in hand in this process that take it down if still running at their deadline
+# (``_exit_if_stuck``): thread id -> deadline, on time.monotonic().
+_STUCK_DEADLINES: dict[int, float] = {}
+_STUCK_LOCK = threading.Lock()
+_IN_WORKER_PROCESS = False  # set by _worker_init in local worker processes
+
+
+class _exit_if_stuck:
+    """In a worker process (a local pool's or a Dask worker), exit if the page is still in
+    hand ``seconds`` from now; elsewhere (this run's own process, a caller's thread), nothing.
+
+    A page past its time limit and its grace is stuck in C code that neither SIGALRM's
+    handler nor an exception raised in its thread reaches, and which may hold the GIL so
+    that no Python thread runs. ``faulthandler``'s watchdog is a C thread that needs no
+    GIL: it writes every thread's traceback to stderr and exits the process (status 1).
+    The run sees the worker die: the page is retried alone, dies again and becomes one
+    error row, stage ``worker``; a Dask worker's nanny starts another worker. The
+    watchdog is one per process, so it is armed for the earliest deadline of the pages
+    in hand (a Dask worker may run several threads).
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.armed = False
+
+    def __enter__(self):
+        if _IN_WORKER_PROCESS or _in_dask_worker():
+            with _STUCK_LOCK:
+                _STUCK_DEADLINES[threading.get_ident()] = time.monotonic() + self.seconds
+                _arm_stuck_watchdog()
+            self.armed = True
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.armed:
+            with _STUCK_LOCK:
+                _STUCK_DEADLINES.pop(threading.get_ident(), None)
+                _arm_stuck_watchdog()
+
+
+def _arm_stuck_watchdog() -> bool:
+    """Arm faulthandler's watchdog for the earliest deadline in ``_STUCK_DEADLINES``, or
+    cancel it when there is none; False when stderr is no file it can write to."""
+    import faulthandler
+
+    if not _STUCK_DEADLINES:
+        faulthandler.cancel_dump_traceback_later()
+        return True
+    seconds = max(min(_STUCK_DEADLINES.values()) - time.monotonic(), 0.001)
+    try:
+        faulthandler.dump_traceback_later(seconds, exit=True, file=sys.__stderr__)
+    except (AttributeError, OSError, ValueError, RuntimeError, TypeError):  # no stderr with a file descriptor
+        return False
+    return True
+
+
+def _in_dask_worker() -> bool:
+    """Is this thread running a task of a Dask worker?"""
+    distributed = sys.modules.get("distributed")
+    if distributed is None:
+        return False
+    try:
+        distributed.get_worker()
+    except ValueError:
+        return False
+    return True
 
 
 def _schema_problem(results: list[PageResult]) -> str | None:
@@ -319,10 +457,11 @@ def _worker_nlp():
     return _NLP
 
 
-def work_batch(items: list[Page | PageError]) -> list[PageResult]:
+def work_batch(items: list[Page | PageError], limit: TimeLimit | None = None) -> list[PageResult]:
     """A task of a worker process or a Dask worker: a few pages at once (one task per
-    page spends more in the executor than in the page, and their rows are checked together)."""
-    return pages_rows(items, _worker_nlp() if any(isinstance(i, Page) for i in items) else None)
+    page spends more in the executor than in the page, and their rows are checked
+    together), each within the run's time ``limit``."""
+    return pages_rows(items, _worker_nlp() if any(isinstance(i, Page) for i in items) else None, limit=limit)
 
 
 LOCAL_TASK_PAGES = 8  # pages per task of a local worker process
@@ -340,6 +479,8 @@ def _worker_init(run_pid: int) -> None:
     its pid, not as the parent: a worker's parent is the fork server, which itself lives
     as long as any worker does.
     """
+    global _IN_WORKER_PROCESS
+    _IN_WORKER_PROCESS = True
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
@@ -391,6 +532,7 @@ def _local_results(items: Iterator, workers: int, max_in_flight: int) -> Iterato
     # share their memory pages until written. (Measured on 2 cores, 2,000 pages: 25.5 s
     # with freshly spawned workers, 21.7 s forked from the server.)
     ctx = start_fork_server()
+    limit = time_limit()
 
     def new_pool(n: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init, initargs=(os.getpid(),))
@@ -428,7 +570,7 @@ def _local_results(items: Iterator, workers: int, max_in_flight: int) -> Iterato
         # this process about a millisecond, which two busy workers feel on two cores
         for chunk in _chunks(items, LOCAL_TASK_PAGES, LOCAL_TASK_BYTES):
             try:
-                pending[pool.submit(work_batch, chunk)] = chunk
+                pending[pool.submit(work_batch, chunk, limit)] = chunk
             except BrokenProcessPool:  # a worker died since the last results came in
                 orphans.extend(chunk)
             while len(pending) >= max_in_flight or orphans:
@@ -444,8 +586,9 @@ def _local_results(items: Iterator, workers: int, max_in_flight: int) -> Iterato
 
 
 WORKER_DIED = (
-    "the worker process died while processing this page (a crash in native code, or "
-    "killed, e.g. for memory), again when it was retried alone; the next run tries it again"
+    "the worker process died while processing this page (a crash in native code, stuck in "
+    "native code past the time limit, or killed, e.g. for memory), again when it was retried "
+    "alone; the next run tries it again"
 )
 # Worker processes dying on this many pages in a row, each alone, is the machine (memory,
 # a broken install), not the pages: the run stops instead of failing every page.
@@ -485,11 +628,12 @@ def _one_by_one(items: list, new_pool) -> Iterator[PageResult]:
     from concurrent.futures.process import BrokenProcessPool
 
     pool = new_pool(1)
+    limit = time_limit()
 
     def run_alone(item) -> list[PageResult]:
         nonlocal pool
         try:
-            return pool.submit(work_batch, [item]).result()
+            return pool.submit(work_batch, [item], limit).result()
         except BrokenProcessPool:
             pool.shutdown(wait=True)
             pool = new_pool(1)
@@ -504,10 +648,11 @@ def _one_by_one(items: list, new_pool) -> Iterator[PageResult]:
 def _in_process_results(items: Iterator, nlp=None) -> Iterator[PageResult]:
     """The pages in this process, a few at a time as a worker takes them; the models
     are loaded at the first page (a run with nothing to process never loads them)."""
+    limit = time_limit()
     for chunk in _chunks(items, LOCAL_TASK_PAGES, LOCAL_TASK_BYTES):
         if nlp is None and any(isinstance(item, Page) for item in chunk):
             nlp = _worker_nlp()
-        yield from pages_rows(chunk, nlp)
+        yield from pages_rows(chunk, nlp, limit=limit)
 
 
 def dask_client(scheduler: str | None, workers: int):
@@ -551,6 +696,7 @@ def _dask_results(items: Iterator, workers: int, scheduler: str | None, max_in_f
     from pipeline.store import warm_up
 
     client, cluster = dask_client(scheduler, workers)
+    limit = time_limit()
     try:
         # the driver keys the committed pages by its code: the workers must run the same
         driver = code_key()
@@ -562,7 +708,7 @@ def _dask_results(items: Iterator, workers: int, scheduler: str | None, max_in_f
         suspects: list = []  # pages alone in a task the scheduler gave up on
 
         def submit(chunk: list) -> None:
-            fut = client.submit(work_batch, chunk, pure=False)
+            fut = client.submit(work_batch, chunk, limit, pure=False)
             tasks[fut.key] = chunk
             futures.add(fut)
 
@@ -603,7 +749,7 @@ def _dask_results(items: Iterator, workers: int, scheduler: str | None, max_in_f
         # each suspect again, alone on the cluster: only a page that kills its worker
         # then is an error row
         yield from _each_alone(
-            suspects, lambda item: client.submit(work_batch, [item], pure=False).result(), KilledWorker,
+            suspects, lambda item: client.submit(work_batch, [item], limit, pure=False).result(), KilledWorker,
             "Dask workers", "out of memory? see the workers' logs",
         )
     finally:

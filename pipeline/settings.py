@@ -30,9 +30,19 @@ MAX_PAGE_BYTES = 20 * 1024 * 1024
 
 # A page still in hand after this many seconds is stopped and becomes one error row
 # (a page takes well under a second; the largest allowed text, tens of seconds). Set
-# by the environment variable PIPELINE_PAGE_SECONDS; 0 means no limit. It needs the
-# main thread of a process (SIGALRM): local runs and worker processes, not Dask threads.
+# by the environment variable PIPELINE_PAGE_SECONDS; 0 means no limit. In the main thread
+# of a process (local runs, worker processes) it is a SIGALRM; in another thread (a Dask
+# worker's) an exception raised in that thread, which code running in C (a regex
+# backtracking, a native library) only meets when it returns to Python; SIGALRM's handler
+# runs in C code that checks for signals, as ``re`` does.
 PAGE_SECONDS = 300.0
+
+# A page in a worker process (a local pool's or a Dask worker) still in hand this many
+# seconds after its time limit is stuck in C code that no signal handler or exception
+# reaches: the worker process exits, the run retries the page alone, and it ends as one
+# error row, stage ``worker`` (a Dask worker's nanny starts another worker). Environment
+# variable PIPELINE_PAGE_GRACE_SECONDS.
+PAGE_GRACE_SECONDS = 30.0
 
 # Main text longer than this is cut at a paragraph break (underthesea costs ~1 min/MB).
 MAX_TEXT_CHARS = 200_000

@@ -334,6 +334,47 @@ def test_a_page_that_hangs_is_stopped_and_the_next_goes_on(nlp, monkeypatch):
     assert signal.getsignal(signal.SIGALRM) is before and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
+def test_a_page_that_hangs_in_a_thread_is_stopped_too(nlp, monkeypatch):
+    """No SIGALRM reaches a thread other than the main one (a Dask worker's): there the
+    limit is an exception raised in the page's thread; the next page goes on, and no
+    exception is left pending for the thread's later work."""
+    import threading
+    import time
+
+    from pipeline.bench import SAMPLES
+
+    monkeypatch.setenv("PIPELINE_PAGE_SECONDS", "0.5")
+    sample = next(p for p in sorted(SAMPLES.iterdir()) if p.suffix == ".txt")
+    hang, good = (Page(source=name, data=sample.read_bytes(), kind="txt") for name in ("hang.txt", "good.txt"))
+    import pipeline.clean
+
+    real_clean = pipeline.clean.clean_page
+
+    def clean_page(text, kind, url):  # a loop on odd input, in Python
+        while seen[-1] == hang.source:
+            pass
+        return real_clean(text, kind, url)
+
+    seen: list[str] = []
+    real_process = run.process_page
+    monkeypatch.setattr(run, "process_page", lambda page, *a: (seen.append(page.source), real_process(page, *a))[1])
+    monkeypatch.setattr(pipeline.clean, "clean_page", clean_page)
+    results, after = [], []
+
+    def work() -> None:
+        results.extend(run.pages_rows([hang, good], nlp))
+        time.sleep(1.0)  # past the limit of the last page: nothing more is raised here
+        after.append("alive")
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(120)
+    assert not thread.is_alive() and after == ["alive"]
+    hung, done = results
+    assert not hung.rows and [(e["stage"], e["error"].split(" (")[0]) for e in hung.errors] == [("clean", "stopped after 0.5 s")]
+    assert not done.errors and done.rows["articles"]
+
+
 def test_the_time_limit_leaves_a_callers_own_timer_running(nlp, monkeypatch):
     import signal
 

@@ -193,6 +193,34 @@ def test_a_page_that_kills_its_worker_is_one_error_and_the_run_goes_on(corpus, s
     assert dataset(out) == got
 
 
+def test_a_page_stuck_in_c_code_takes_its_worker_down_and_is_one_error(corpus, sequential, tmp_path, monkeypatch):
+    """A page stuck in C code that no signal reaches is still in hand after its time
+    limit and the grace after it: its worker process exits, and the page, retried alone,
+    is one error row, stage ``worker``, as a page that crashes its worker is."""
+    import shutil
+
+    import crashing_worker
+
+    corpus, n = corpus
+    raw = tmp_path / "raw"
+    shutil.copytree(corpus, raw)
+    sample = next(p for p in sorted(raw.rglob("*.html")))
+    stuck = raw / "m-stuck.html"
+    stuck.write_bytes(sample.read_bytes().replace(b"<body", crashing_worker.HANG_MARKER.encode() + b"<body", 1))
+    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch_hangs_in_c)
+    monkeypatch.setenv("PIPELINE_PAGE_SECONDS", "3")  # the workers inherit these
+    monkeypatch.setenv("PIPELINE_PAGE_GRACE_SECONDS", "1")
+    out = tmp_path / "out"
+    summary = run.extract([raw], out, workers=2)
+    assert summary.processed == n + 2 and summary.failed_sources == 2
+    got = dataset(out)
+    assert [(e["source"], e["stage"]) for e in got["errors"]] == sorted(
+        [(str(raw / "broken.html.gz"), "read"), (str(stuck), "worker")]
+    )
+    for name in ("doc_refs", "dates", "counts", "solutions", "entities"):
+        assert got[name] == sequential[name], name
+
+
 def test_workers_dying_on_every_page_stop_the_run(corpus, tmp_path, monkeypatch):
     """Workers that die on page after page, each alone, are the machine (out of memory),
     not the pages: the run stops with WorkersDying instead of failing every page."""
@@ -238,6 +266,40 @@ def test_a_page_that_kills_its_dask_worker_is_one_error_and_the_run_goes_on(corp
     assert [(e["source"], e["stage"]) for e in got["errors"]] == sorted(
         [(str(raw / "broken.html.gz"), "read"), (str(killer), "worker")]
     )
+    for name in ("doc_refs", "dates", "counts", "solutions", "entities"):
+        assert got[name] == sequential[name], name
+
+
+def test_a_page_stuck_in_c_code_on_dask_is_one_error_and_the_run_goes_on(corpus, sequential, tmp_path, monkeypatch):
+    """A Dask worker runs pages in a thread, which no SIGALRM interrupts and which code
+    in C does not leave for the exception raised in it at the time limit. Still in hand
+    ``PAGE_GRACE_SECONDS`` later, the page takes its worker process down; the nanny starts
+    another, and the page ends as one error row, stage ``worker``, as a crash would."""
+    import shutil
+
+    import crashing_worker
+    import dask
+    from distributed import LocalCluster
+
+    corpus, n = corpus
+    raw = tmp_path / "raw"
+    shutil.copytree(corpus, raw)
+    sample = next(p for p in sorted(raw.rglob("*.html")))
+    stuck = raw / "m-stuck.html"
+    stuck.write_bytes(sample.read_bytes().replace(b"<body", crashing_worker.HANG_MARKER.encode() + b"<body", 1))
+    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch_hangs_in_c)
+    monkeypatch.setenv("PIPELINE_PAGE_SECONDS", "5")  # the workers inherit these
+    monkeypatch.setenv("PIPELINE_PAGE_GRACE_SECONDS", "1")
+    out = tmp_path / "out"
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):  # give up on a task at its first death
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+            summary = run.extract([raw], out, engine="dask", scheduler=cluster.scheduler_address, workers=2)
+    assert summary.processed == n + 2 and summary.failed_sources == 2
+    got = dataset(out)
+    assert [(e["source"], e["stage"]) for e in got["errors"]] == sorted(
+        [(str(raw / "broken.html.gz"), "read"), (str(stuck), "worker")]
+    )
+    assert "past the time limit" in next(e["error"] for e in got["errors"] if e["stage"] == "worker")
     for name in ("doc_refs", "dates", "counts", "solutions", "entities"):
         assert got[name] == sequential[name], name
 
