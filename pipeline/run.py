@@ -359,8 +359,9 @@ _IN_WORKER_PROCESS = False  # set by _worker_init in local worker processes
 
 
 class _exit_if_stuck:
-    """In a worker process (a local pool's or a Dask worker), exit if the page is still in
-    hand ``seconds`` from now; elsewhere (this run's own process, a caller's thread), nothing.
+    """In a worker process (a local pool's, or a Dask worker's that its nanny started), exit
+    if the page is still in hand ``seconds`` from now; elsewhere (this run's own process, a
+    caller's thread), nothing.
 
     A page past its time limit and its grace is stuck in C code that neither SIGALRM's
     handler nor an exception raised in its thread reaches, and which may hold the GIL so
@@ -377,7 +378,7 @@ class _exit_if_stuck:
         self.armed = False
 
     def __enter__(self):
-        if _IN_WORKER_PROCESS or _in_dask_worker():
+        if _IN_WORKER_PROCESS or (_in_dask_worker() and _started_by_a_nanny()):
             with _STUCK_LOCK:
                 _STUCK_DEADLINES[threading.get_ident()] = time.monotonic() + self.seconds
                 _arm_stuck_watchdog()
@@ -405,6 +406,15 @@ def _arm_stuck_watchdog() -> bool:
     except (AttributeError, OSError, ValueError, RuntimeError, TypeError):  # no stderr with a file descriptor
         return False
     return True
+
+
+def _started_by_a_nanny() -> bool:
+    """Is this process a child process, as a Dask nanny starts its worker? A worker in the
+    driver's own process (``LocalCluster(processes=False)``) or without a nanny has none to
+    start it again: it is not taken down."""
+    import multiprocessing
+
+    return multiprocessing.parent_process() is not None
 
 
 def _in_dask_worker() -> bool:
