@@ -375,6 +375,20 @@ def test_a_page_that_hangs_in_a_thread_is_stopped_too(nlp, monkeypatch):
     assert not done.errors and done.rows["articles"]
 
 
+def test_only_a_worker_process_is_taken_down_by_a_stuck_page(monkeypatch):
+    """The run's own process (``--workers 1``) and a Dask worker in the driver's process
+    wait for a page stuck in C code: exiting would end the run itself."""
+    import time
+
+    with run._exit_if_stuck(0.01) as guard:
+        time.sleep(0.1)
+    assert not guard.armed and not run._STUCK_DEADLINES
+    monkeypatch.setattr(run, "_in_dask_worker", lambda: True)  # a worker in this process
+    with run._exit_if_stuck(0.01) as guard:
+        time.sleep(0.1)
+    assert not guard.armed
+
+
 def test_the_time_limit_leaves_a_callers_own_timer_running(nlp, monkeypatch):
     import signal
 
