@@ -1,4 +1,5 @@
 """The same rows from 1 worker, 2 worker processes and a Dask cluster of 2 workers."""
+import shutil
 import time
 
 import duckdb
@@ -10,6 +11,17 @@ from pipeline.bench import make_corpus, pages_per_copy
 from pipeline.schema import TABLES
 
 pytestmark = pytest.mark.slow
+
+
+def corpus_with(corpus, tmp_path, name: str, marker: bytes):
+    """A copy of ``corpus`` in ``tmp_path/raw`` and one page more, ``name``: a sample page
+    carrying ``marker``. Returns (the copy, the page)."""
+    raw = tmp_path / "raw"
+    shutil.copytree(corpus, raw)
+    sample = next(p for p in sorted(raw.rglob("*.html")))
+    page = raw / name
+    page.write_bytes(sample.read_bytes().replace(b"<body", marker + b"<body", 1))
+    return raw, page
 
 
 def dataset(out):
@@ -110,16 +122,10 @@ def test_with_one_worker_a_page_that_crashed_the_last_run_is_one_error_row(corpu
     (native code, the OOM killer) stops that run. The next run, seeing the marker the
     dead run left, sends its pages to one worker process: the page kills that process
     alone, is one error row, and the run gets past it instead of dying there every time."""
-    import shutil
-
     import crashing_worker
 
     corpus, n = corpus
-    raw = tmp_path / "raw"
-    shutil.copytree(corpus, raw)
-    sample = next(p for p in sorted(raw.rglob("*.html")))
-    killer = raw / "m-killer.html"
-    killer.write_bytes(sample.read_bytes().replace(b"<body", crashing_worker.MARKER + b"<body", 1))
+    raw, killer = corpus_with(corpus, tmp_path, "m-killer.html", crashing_worker.MARKER)
     monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch)
     out = tmp_path / "out"
     (out / ".state").mkdir(parents=True)
@@ -163,16 +169,10 @@ def test_a_page_that_kills_its_worker_is_one_error_and_the_run_goes_on(corpus, s
     loses every task in flight with the pool. Those pages are retried one by one in a
     new pool: the innocent ones give their rows, the page that kills its worker again
     is one error row, stage ``worker``, and the rest of the run goes on."""
-    import shutil
-
     import crashing_worker
 
     corpus, n = corpus
-    raw = tmp_path / "raw"
-    shutil.copytree(corpus, raw)
-    sample = next(p for p in sorted(raw.rglob("*.html")))
-    killer = raw / "m-killer.html"  # sorts among the others: tasks before and after it
-    killer.write_bytes(sample.read_bytes().replace(b"<body", crashing_worker.MARKER + b"<body", 1))
+    raw, killer = corpus_with(corpus, tmp_path, "m-killer.html", crashing_worker.MARKER)  # sorts among the others: tasks before and after it
     monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch)
     out = tmp_path / "out"
     summary = run.extract([raw], out, workers=2)
@@ -197,16 +197,10 @@ def test_a_page_stuck_in_c_code_takes_its_worker_down_and_is_one_error(corpus, s
     """A page stuck in C code that no signal reaches is still in hand after its time
     limit and the grace after it: its worker process exits, and the page, retried alone,
     is one error row, stage ``worker``, as a page that crashes its worker is."""
-    import shutil
-
     import crashing_worker
 
     corpus, n = corpus
-    raw = tmp_path / "raw"
-    shutil.copytree(corpus, raw)
-    sample = next(p for p in sorted(raw.rglob("*.html")))
-    stuck = raw / "m-stuck.html"
-    stuck.write_bytes(sample.read_bytes().replace(b"<body", crashing_worker.HANG_MARKER.encode() + b"<body", 1))
+    raw, stuck = corpus_with(corpus, tmp_path, "m-stuck.html", crashing_worker.HANG_MARKER)
     monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch_hangs_in_c)
     monkeypatch.setenv("PIPELINE_PAGE_SECONDS", "3")  # the workers inherit these
     monkeypatch.setenv("PIPELINE_PAGE_GRACE_SECONDS", "1")
@@ -244,18 +238,12 @@ def test_a_page_that_kills_its_dask_worker_is_one_error_and_the_run_goes_on(corp
     """On Dask the nanny restarts a dead worker and the scheduler retries its tasks, up
     to ``allowed-failures`` times, then gives up on a task with KilledWorker: its pages
     go again one per task, and the page alone in a task given up on is one error row."""
-    import shutil
-
     import crashing_worker
     import dask
     from distributed import LocalCluster
 
     corpus, n = corpus
-    raw = tmp_path / "raw"
-    shutil.copytree(corpus, raw)
-    sample = next(p for p in sorted(raw.rglob("*.html")))
-    killer = raw / "m-killer.html"
-    killer.write_bytes(sample.read_bytes().replace(b"<body", crashing_worker.MARKER + b"<body", 1))
+    raw, killer = corpus_with(corpus, tmp_path, "m-killer.html", crashing_worker.MARKER)
     monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch)
     out = tmp_path / "out"
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}):  # 2 deaths per task, not 4
@@ -275,18 +263,12 @@ def test_a_page_stuck_in_c_code_on_dask_is_one_error_and_the_run_goes_on(corpus,
     in C does not leave for the exception raised in it at the time limit. Still in hand
     ``PAGE_GRACE_SECONDS`` later, the page takes its worker process down; the nanny starts
     another, and the page ends as one error row, stage ``worker``, as a crash would."""
-    import shutil
-
     import crashing_worker
     import dask
     from distributed import LocalCluster
 
     corpus, n = corpus
-    raw = tmp_path / "raw"
-    shutil.copytree(corpus, raw)
-    sample = next(p for p in sorted(raw.rglob("*.html")))
-    stuck = raw / "m-stuck.html"
-    stuck.write_bytes(sample.read_bytes().replace(b"<body", crashing_worker.HANG_MARKER.encode() + b"<body", 1))
+    raw, stuck = corpus_with(corpus, tmp_path, "m-stuck.html", crashing_worker.HANG_MARKER)
     monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch_hangs_in_c)
     monkeypatch.setenv("PIPELINE_PAGE_SECONDS", "5")  # the workers inherit these
     monkeypatch.setenv("PIPELINE_PAGE_GRACE_SECONDS", "1")
