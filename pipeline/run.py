@@ -392,20 +392,20 @@ class _exit_if_stuck:
                 _arm_stuck_watchdog()
 
 
-def _arm_stuck_watchdog() -> bool:
+def _arm_stuck_watchdog() -> None:
     """Arm faulthandler's watchdog for the earliest deadline in ``_STUCK_DEADLINES``, or
-    cancel it when there is none; False when stderr is no file it can write to."""
+    cancel it when there is none. Without a stderr that has a file descriptor to write
+    the tracebacks to, faulthandler refuses: the process then waits for the page."""
     import faulthandler
 
     if not _STUCK_DEADLINES:
         faulthandler.cancel_dump_traceback_later()
-        return True
+        return
     seconds = max(min(_STUCK_DEADLINES.values()) - time.monotonic(), 0.001)
     try:
         faulthandler.dump_traceback_later(seconds, exit=True, file=sys.__stderr__)
-    except (AttributeError, OSError, ValueError, RuntimeError, TypeError):  # no stderr with a file descriptor
-        return False
-    return True
+    except (AttributeError, OSError, ValueError, RuntimeError, TypeError):
+        pass
 
 
 def _started_by_a_nanny() -> bool:
@@ -572,7 +572,7 @@ def _local_results(items: Iterator, workers: int, max_in_flight: int) -> Iterato
             pool.shutdown(wait=True, cancel_futures=True)
             lost = orphans[:]
             orphans.clear()
-            yield from _one_by_one(lost, new_pool)
+            yield from _one_by_one(lost, new_pool, limit)
             pool = new_pool(workers)
 
     try:
@@ -631,14 +631,13 @@ def _each_alone(items: list, run_alone: Callable, died: type[BaseException], wor
         yield from results
 
 
-def _one_by_one(items: list, new_pool) -> Iterator[PageResult]:
+def _one_by_one(items: list, new_pool, limit: TimeLimit) -> Iterator[PageResult]:
     """``items`` of tasks lost with a dead worker, each alone in a one-worker pool: the
     pages that did nothing wrong give their rows, a page that kills its worker again is
     one error row, and the run goes on (``_each_alone``)."""
     from concurrent.futures.process import BrokenProcessPool
 
     pool = new_pool(1)
-    limit = time_limit()
 
     def run_alone(item) -> list[PageResult]:
         nonlocal pool
