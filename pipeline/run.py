@@ -523,13 +523,26 @@ def start_fork_server():
     a second or so) while this process goes on; ``extract`` calls this first thing, so
     that the loading overlaps reading the input and its state. The server lives as long
     as this process; a later run of this process reuses it.
+
+    The server starts with Ctrl-C ignored (an ignored signal stays ignored across the
+    exec that starts it), and so do the workers it forks: Ctrl-C reaches the whole
+    process group, and the run stops its workers itself, where a server still importing
+    would print a KeyboardInterrupt traceback of its own.
     """
     import multiprocessing
     from multiprocessing import forkserver
 
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["pipeline.worker_preload"])
-    forkserver.ensure_running()
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: the server keeps Ctrl-C
+        previous = None
+    try:
+        forkserver.ensure_running()
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     return ctx
 
 

@@ -7,7 +7,7 @@ conversion, lazy imports: 0.3-1.3 s, by the machine's speed) is done once here,
 not in every worker.
 """
 
-import signal
+import sys
 
 WARM_UP_PAGE = """<html><head><title>Chi bộ khu phố 3 học tập nghị quyết</title>
 <meta property="article:published_time" content="2024-05-14T08:00:00+07:00"></head>
@@ -21,20 +21,28 @@ sinh hoạt định kỳ mỗi tháng một lần. Thứ hai, phân công đản
 
 WARMED = False  # True once the page ran without an error
 
-# Ctrl-C reaches the fork server too; while it loads, it would print a KeyboardInterrupt
-# traceback of its own (the run says what it stopped). The server ignores SIGINT itself
-# only once its preload is done.
-try:
-    _previous_sigint = signal.signal(signal.SIGINT, signal.SIG_IGN)
-except ValueError:  # imported outside the main thread: nothing to change
-    _previous_sigint = None
-try:
+try:  # the fork server ignores Ctrl-C from its start (``run.start_fork_server``)
     from pipeline import run
     from pipeline.sources import Page
 
     WARMED = not run.page_rows(Page(source="<warm-up>", data=WARM_UP_PAGE, kind="html"), run._worker_nlp()).errors
 except Exception:  # noqa: BLE001 - a worker then builds its own on its first page
     pass
-finally:
-    if _previous_sigint is not None:
-        signal.signal(signal.SIGINT, _previous_sigint)
+
+
+def _quiet_when_the_run_stopped(kind, value, tb, _default=sys.excepthook):
+    """The hook of the fork server's children: a worker forked while its run was stopping
+    (Ctrl-C) finds the run's semaphores already gone and cannot start. The run has said
+    what it stopped; the worker says nothing. Anything else is reported as before."""
+    import traceback
+
+    if issubclass(kind, FileNotFoundError) and any(
+        frame.name == "__setstate__" and frame.filename.endswith("synchronize.py")
+        for frame in traceback.extract_tb(tb)
+    ):
+        return
+    _default(kind, value, tb)
+
+
+# The fork server's children inherit it: the server calls it on a child's failure to start
+sys.excepthook = _quiet_when_the_run_stopped

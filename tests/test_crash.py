@@ -146,3 +146,27 @@ def test_ctrl_c_says_what_is_kept_and_the_same_command_goes_on(corpus, nlp, tmp_
     assert resumed.skipped >= 2 and resumed.processed + resumed.skipped == n
     run.extract([corpus], tmp_path / "ref", nlp=nlp)
     assert dataset(out) == dataset(tmp_path / "ref")
+
+
+def test_ctrl_c_early_in_the_run_prints_no_traceback(corpus, tmp_path):
+    """Ctrl-C while the fork server imports, or while it forks a worker whose run is
+    already stopping (its semaphores are gone), printed tracebacks of those processes."""
+    corpus, _n = corpus
+    for i, delay in enumerate((0.3, 0.7, 1.2)):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pipeline.cli", "extract", str(corpus), "--out", str(tmp_path / f"out{i}"),
+             "--workers", "2", "--batch-pages", "2"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+        try:
+            time.sleep(delay)
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGINT)
+            stderr = proc.communicate(timeout=120)[1]
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        assert proc.returncode in (0, 130), stderr
+        assert "Traceback" not in stderr, f"after {delay} s: {stderr}"

@@ -1,5 +1,6 @@
 """The same rows from 1 worker, 2 worker processes and a Dask cluster of 2 workers."""
 import shutil
+import signal
 import time
 
 import duckdb
@@ -322,6 +323,18 @@ def test_a_pool_broken_before_the_next_task_is_submitted(tmp_path, monkeypatch):
     assert [s for s, r in results.items() if r.errors] == ["p03.txt"]
     assert results["p03.txt"].errors[0]["stage"] == "worker" and results["p03.txt"].retry
     assert all(r.rows["articles"] for s, r in results.items() if s != "p03.txt")
+
+
+def test_the_fork_server_ignores_ctrl_c_from_its_start():
+    """Ctrl-C reaches the fork server too; started with it ignored, the server cannot be
+    stopped in the middle of its imports, which printed a KeyboardInterrupt traceback."""
+    from multiprocessing import forkserver
+
+    run.start_fork_server()
+    pid = forkserver._forkserver._forkserver_pid  # noqa: SLF001 - no public accessor
+    with open(f"/proc/{pid}/status") as fh:
+        ignored = int(next(line for line in fh if line.startswith("SigIgn:")).split()[1], 16)
+    assert ignored & (1 << (signal.SIGINT - 1))
 
 
 def test_workers_of_the_runs_own_dask_cluster_ignore_ctrl_c_even_after_a_restart():
