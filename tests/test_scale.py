@@ -25,6 +25,18 @@ def corpus_with(corpus, tmp_path, name: str, marker: bytes):
     return raw, page
 
 
+def assert_worker_error(got, raw, page):
+    """The errors are the corpus's unreadable page and ``page``, which its worker died on."""
+    assert [(e["source"], e["stage"]) for e in got["errors"]] == sorted(
+        [(str(raw / "broken.html.gz"), "read"), (str(page), "worker")]
+    )
+
+
+def assert_extractions(got, want):
+    for name in ("doc_refs", "dates", "counts", "solutions", "entities"):
+        assert got[name] == want[name], name
+
+
 def dataset(out):
     tables = {}
     for name in TABLES:
@@ -134,11 +146,8 @@ def test_with_one_worker_a_page_that_crashed_the_last_run_is_one_error_row(corpu
     summary = run.extract([raw], out, workers=1)
     assert summary.processed == n + 2 and summary.failed_sources == 2
     got = dataset(out)
-    assert [(e["source"], e["stage"]) for e in got["errors"]] == sorted(
-        [(str(raw / "broken.html.gz"), "read"), (str(killer), "worker")]
-    )
-    for name in ("doc_refs", "dates", "counts", "solutions", "entities"):
-        assert got[name] == sequential[name], name
+    assert_worker_error(got, raw, killer)
+    assert_extractions(got, sequential)
     assert not (out / ".state" / "running").exists()  # the next run stays in its own process
 
 
@@ -179,15 +188,12 @@ def test_a_page_that_kills_its_worker_is_one_error_and_the_run_goes_on(corpus, s
     summary = run.extract([raw], out, workers=2)
     assert summary.processed == n + 2 and summary.failed_sources == 2
     got = dataset(out)
-    assert [(e["source"], e["stage"]) for e in got["errors"]] == sorted(
-        [(str(raw / "broken.html.gz"), "read"), (str(killer), "worker")]
-    )
+    assert_worker_error(got, raw, killer)
     assert "died" in next(e["error"] for e in got["errors"] if e["stage"] == "worker")
     # every other page gave its rows, as in a run without the killer
     rename = lambda rows: [{**r, "source": r["source"].replace(str(corpus), str(raw))} if "source" in r else r for r in rows]  # noqa: E731
     assert got["articles"] == rename(sequential["articles"])
-    for name in ("doc_refs", "dates", "counts", "solutions", "entities"):
-        assert got[name] == sequential[name], name
+    assert_extractions(got, sequential)
     # what killed the worker may have been the machine: the next run tries the page again
     again = run.extract([raw], out, workers=2)
     assert (again.processed, again.failed_sources) == (2, 2)  # the killer and the unreadable page
@@ -203,17 +209,14 @@ def test_a_page_stuck_in_c_code_takes_its_worker_down_and_is_one_error(corpus, s
     corpus, n = corpus
     raw, stuck = corpus_with(corpus, tmp_path, "m-stuck.html", crashing_worker.HANG_MARKER)
     monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch_hangs_in_c)
-    monkeypatch.setenv("PIPELINE_PAGE_SECONDS", "3")  # the workers inherit these
+    monkeypatch.setenv("PIPELINE_PAGE_SECONDS", "3")  # read by the run, sent with each task
     monkeypatch.setenv("PIPELINE_PAGE_GRACE_SECONDS", "1")
     out = tmp_path / "out"
     summary = run.extract([raw], out, workers=2)
     assert summary.processed == n + 2 and summary.failed_sources == 2
     got = dataset(out)
-    assert [(e["source"], e["stage"]) for e in got["errors"]] == sorted(
-        [(str(raw / "broken.html.gz"), "read"), (str(stuck), "worker")]
-    )
-    for name in ("doc_refs", "dates", "counts", "solutions", "entities"):
-        assert got[name] == sequential[name], name
+    assert_worker_error(got, raw, stuck)
+    assert_extractions(got, sequential)
 
 
 def test_workers_dying_on_every_page_stop_the_run(corpus, tmp_path, monkeypatch):
@@ -252,11 +255,8 @@ def test_a_page_that_kills_its_dask_worker_is_one_error_and_the_run_goes_on(corp
             summary = run.extract([raw], out, engine="dask", scheduler=cluster.scheduler_address, workers=2)
     assert summary.processed == n + 2 and summary.failed_sources == 2
     got = dataset(out)
-    assert [(e["source"], e["stage"]) for e in got["errors"]] == sorted(
-        [(str(raw / "broken.html.gz"), "read"), (str(killer), "worker")]
-    )
-    for name in ("doc_refs", "dates", "counts", "solutions", "entities"):
-        assert got[name] == sequential[name], name
+    assert_worker_error(got, raw, killer)
+    assert_extractions(got, sequential)
 
 
 def test_a_page_stuck_in_c_code_on_dask_is_one_error_and_the_run_goes_on(corpus, sequential, tmp_path, monkeypatch):
@@ -271,7 +271,7 @@ def test_a_page_stuck_in_c_code_on_dask_is_one_error_and_the_run_goes_on(corpus,
     corpus, n = corpus
     raw, stuck = corpus_with(corpus, tmp_path, "m-stuck.html", crashing_worker.HANG_MARKER)
     monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch_hangs_in_c)
-    monkeypatch.setenv("PIPELINE_PAGE_SECONDS", "5")  # the workers inherit these
+    monkeypatch.setenv("PIPELINE_PAGE_SECONDS", "5")  # read by the run, sent with each task
     monkeypatch.setenv("PIPELINE_PAGE_GRACE_SECONDS", "1")
     out = tmp_path / "out"
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):  # give up on a task at its first death
@@ -279,12 +279,9 @@ def test_a_page_stuck_in_c_code_on_dask_is_one_error_and_the_run_goes_on(corpus,
             summary = run.extract([raw], out, engine="dask", scheduler=cluster.scheduler_address, workers=2)
     assert summary.processed == n + 2 and summary.failed_sources == 2
     got = dataset(out)
-    assert [(e["source"], e["stage"]) for e in got["errors"]] == sorted(
-        [(str(raw / "broken.html.gz"), "read"), (str(stuck), "worker")]
-    )
+    assert_worker_error(got, raw, stuck)
     assert "past the time limit" in next(e["error"] for e in got["errors"] if e["stage"] == "worker")
-    for name in ("doc_refs", "dates", "counts", "solutions", "entities"):
-        assert got[name] == sequential[name], name
+    assert_extractions(got, sequential)
 
 
 def test_dask_workers_dying_on_every_page_stop_the_run(corpus, tmp_path, monkeypatch):
