@@ -546,6 +546,24 @@ def start_fork_server():
     return ctx
 
 
+def _submit(pool, items: list, limit: TimeLimit):
+    """``pool.submit(work_batch, items, limit)``, whose pool may break meanwhile.
+
+    A worker's death marks the pool broken from the pool's own thread, which also closes
+    the reading end of its task queue; a submit racing with it can get past the check for
+    a broken pool and start a worker to replace one, whose task queue then cannot be
+    handed over: OSError "handle is closed" (Python 3.11). That is a broken pool too.
+    """
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return pool.submit(work_batch, items, limit)
+    except OSError as exc:
+        if getattr(pool, "_broken", False):
+            raise BrokenProcessPool(str(pool._broken)) from exc
+        raise
+
+
 def _local_results(items: Iterator, workers: int, max_in_flight: int) -> Iterator[PageResult]:
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
@@ -593,7 +611,7 @@ def _local_results(items: Iterator, workers: int, max_in_flight: int) -> Iterato
         # this process about a millisecond, which two busy workers feel on two cores
         for chunk in _chunks(items, LOCAL_TASK_PAGES, LOCAL_TASK_BYTES):
             try:
-                pending[pool.submit(work_batch, chunk, limit)] = chunk
+                pending[_submit(pool, chunk, limit)] = chunk
             except BrokenProcessPool:  # a worker died since the last results came in
                 orphans.extend(chunk)
             while len(pending) >= max_in_flight or orphans:
@@ -655,7 +673,7 @@ def _one_by_one(items: list, new_pool, limit: TimeLimit) -> Iterator[PageResult]
     def run_alone(item) -> list[PageResult]:
         nonlocal pool
         try:
-            return pool.submit(work_batch, [item], limit).result()
+            return _submit(pool, [item], limit).result()
         except BrokenProcessPool:
             pool.shutdown(wait=True)
             pool = new_pool(1)

@@ -322,6 +322,33 @@ def test_a_pool_broken_before_the_next_task_is_submitted(tmp_path, monkeypatch):
     assert all(r.rows["articles"] for s, r in results.items() if s != "p03.txt")
 
 
+def test_a_submit_racing_with_the_pool_breaking_is_a_broken_pool():
+    """Python 3.11: a submit that gets past the pool's check for being broken while the
+    pool's thread marks it so, and starts a worker, fails to hand over the task queue the
+    pool just closed: OSError "handle is closed", which stopped a run as an output error.
+    It is a broken pool; any other OSError is not."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    class RacingPool:
+        _broken = False
+
+        def submit(self, *args):
+            self._broken = "A child process terminated abruptly"  # as the pool's thread does
+            raise OSError("handle is closed")
+
+    with pytest.raises(BrokenProcessPool, match="terminated abruptly"):
+        run._submit(RacingPool(), [], run.time_limit())
+
+    class FullDisk:
+        _broken = False
+
+        def submit(self, *args):
+            raise OSError("No space left on device")
+
+    with pytest.raises(OSError, match="No space"):
+        run._submit(FullDisk(), [], run.time_limit())
+
+
 def test_the_fork_server_ignores_ctrl_c_from_its_start():
     """Ctrl-C reaches the fork server too; started with it ignored, the server cannot be
     stopped in the middle of its imports, which printed a KeyboardInterrupt traceback."""
