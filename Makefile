@@ -33,8 +33,15 @@ test: $(STAMP)
 eval: $(STAMP)
 	$(VENV)/bin/pipeline eval tests/gold data/raw --floors tests/gold/floors.json
 
+# the real pages of ../shared when present: the five seeds, then the development set (V=1 lists every miss)
 eval-shared: $(STAMP)
-	@if [ -d $(SHARED)/gold ]; then $(VENV)/bin/pipeline eval $(SHARED)/gold $(SHARED)/seeds; else echo "$(SHARED)/gold not found: skipped"; fi
+	@if [ -d $(SHARED)/gold ] && [ -d $(SHARED)/seeds ]; then \
+	  echo "== $(SHARED)/seeds"; $(VENV)/bin/pipeline eval $(SHARED)/gold $(SHARED)/seeds --floors tests/shared_floors/seeds.json $(if $(V),--verbose) || rc=1; \
+	else echo "$(SHARED)/seeds not found: skipped"; fi; \
+	if [ -d $(SHARED)/dev/gold ]; then \
+	  echo "== $(SHARED)/dev"; $(VENV)/bin/pipeline eval $(SHARED)/dev/gold $(SHARED)/dev/texts --floors tests/shared_floors/dev.json $(if $(V),--verbose) || rc=1; \
+	else echo "$(SHARED)/dev not found: skipped"; fi; \
+	exit $${rc:-0}
 
 eval-classify: $(STAMP)
 	$(PY) -m pipeline.classify.evaluate

@@ -145,6 +145,7 @@ def eval_(
     json_path: Path = typer.Option(None, "--json", help="Also write the scores as JSON here."),
     floors: Path = typer.Option(None, "--floors", help="JSON {field: minimum F1}; exit 1 below it."),
     field: list[str] = typer.Option(None, "--field", help="Score only these fields (repeatable)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List every miss and false positive by page."),
 ) -> None:
     """Score extracted fields against gold annotations."""
     from pipeline.evaluate import run_eval
@@ -153,7 +154,7 @@ def eval_(
         _usage_error(f"gold folder not found: {gold_dir}")
     if pages_dir is None and pred is None:
         _usage_error("give PAGES_DIR or --pred")
-    raise typer.Exit(run_eval(gold_dir, pages_dir, pred, json_path, floors, fields=field or None))
+    raise typer.Exit(run_eval(gold_dir, pages_dir, pred, json_path, floors, fields=field or None, verbose=verbose))
 
 
 @app.command()

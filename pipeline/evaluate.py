@@ -702,8 +702,8 @@ def predict(gold: list[dict], pages_dir: Path, out_dir: Path) -> list[str]:
     return missing
 
 
-def render(report: Report, out, failures: list[str] | None = None) -> None:
-    """The table, then every issue grouped by article, on ``out``."""
+def render(report: Report, out, failures: list[str] | None = None, verbose: bool = True) -> None:
+    """The table, then (``verbose``) every issue grouped by article, on ``out``."""
     from rich.console import Console
     from rich.table import Table
 
@@ -728,7 +728,7 @@ def render(report: Report, out, failures: list[str] | None = None) -> None:
         console.print(f"  error [{e.get('stage')}] {e.get('doc')}: {e.get('error')}", markup=False)
 
     by_doc: dict[str, list[dict]] = {}
-    for s in report.scores.values():
+    for s in report.scores.values() if verbose else ():
         for i in s.issues:
             by_doc.setdefault(i["doc"], []).append(i)
     if by_doc:
@@ -757,7 +757,7 @@ def _fmt(value: Any) -> str:
 
 def run_eval(gold_dir: Path, pages_dir: Path | None = None, pred_dir: Path | None = None,
              json_path: Path | None = None, floors_path: Path | None = None,
-             out=sys.stdout, fields: Iterable[str] | None = None) -> int:
+             out=sys.stdout, fields: Iterable[str] | None = None, verbose: bool = True) -> int:
     """Score a dataset (``pred_dir``) or a fresh run over ``pages_dir`` against ``gold_dir``.
 
     Returns 0, or 1 when a field is below its floor, or 2 when the gold set is
@@ -794,5 +794,5 @@ def run_eval(gold_dir: Path, pages_dir: Path | None = None, pred_dir: Path | Non
         data["floors"] = {"floors": floors, "failures": failures}
         Path(json_path).parent.mkdir(parents=True, exist_ok=True)
         Path(json_path).write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    render(report, out, failures)
+    render(report, out, failures, verbose)
     return 1 if failures else 0
