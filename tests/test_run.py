@@ -1,4 +1,5 @@
 """One page to rows; broken pages to exactly one error row each."""
+import pytest
 from pipeline import run
 from pipeline.run import article_id_for, process_page
 from pipeline.sources import Page
@@ -422,3 +423,30 @@ def test_the_runs_own_process_does_not_import_the_cleaners():
     code = "import sys, pipeline.run; print(sorted(m for m in ('trafilatura', 'pipeline.clean') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# each component's engine, by the module attribute its spaCy factory calls
+FAULTS = {
+    "doc_refs": ("pipeline.extract.doc_refs", "find_doc_refs"),
+    "dates": ("pipeline.extract.dates", "find_dates"),
+    "counts": ("pipeline.extract.counts", "find_counts"),
+    "solutions": ("pipeline.extract.solutions", "find_solution_lists"),
+    "entities": ("pipeline.extract.entities", "analyse"),
+    "classify": ("pipeline.classify.component", "classify_tokenized"),
+}
+
+
+@pytest.mark.parametrize("component", sorted(FAULTS))
+def test_a_failing_component_is_an_error_row_never_nothing_found(nlp, monkeypatch, component):
+    import importlib
+
+    module, name = FAULTS[component]
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("injected fault")
+
+    monkeypatch.setattr(importlib.import_module(module), name, broken)
+    result = process_page(Page(source="x/a.txt", data=DUMP.encode(), kind="txt"), nlp)
+    (error,) = result.errors
+    assert error["stage"] == "extract"
+    assert error["error"].startswith(f"{component}: RuntimeError: injected fault")

@@ -11,19 +11,17 @@ never tokenizes the article again; only the title (``doc._.meta["title"]``) gets
 one short ``pipeline.segment`` call, and weighs on the main topic. The model is the shipped ``model.skops``, loaded once per process
 from its inference bundle (numpy + json, no scikit-learn) when that matches it; a
 missing or incompatible model file raises ``ModelError`` with the fix
-(``make train``), while a text the model cannot handle gets ``khac`` with zero
-scores instead of an exception.
+(``make train``); any other failure raises too, and the pipeline makes it the
+page's error row.
 """
 from __future__ import annotations
 
-import logging
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.classify.model import classify_tokenized, default_model, empty_result, tokenize_title
+from pipeline.classify.model import classify_tokenized, default_model, tokenize_title
 
-log = logging.getLogger(__name__)
 
 
 @Language.component("classify")
@@ -31,11 +29,6 @@ def classify_component(doc: Doc) -> Doc:
     from pipeline.nlp import tokenized_text
 
     model = default_model()  # ModelError here is a deployment problem: let it be seen
-    try:
-        title = tokenize_title((doc._.meta or {}).get("title"))
-        result = classify_tokenized(tokenized_text(doc), model, title=title)
-    except Exception as e:  # noqa: BLE001 - bad input never raises out of a component
-        log.warning("classify failed on %r: %s", (doc._.meta or {}).get("article_id"), e)
-        result = empty_result()
-    doc._.classification = result
+    title = tokenize_title((doc._.meta or {}).get("title"))
+    doc._.classification = classify_tokenized(tokenized_text(doc), model, title=title)
     return doc

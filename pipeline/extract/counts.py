@@ -675,10 +675,6 @@ def _share_context(text: str, rows: list[Row], quals: list[_Qual | None]) -> Non
 def counts_component(doc: Doc) -> Doc:
     rows = doc._.rows if doc._.rows is not None else {}
     taken = list(rows.get("doc_refs") or ()) + [r for r in rows.get("dates") or () if r.get("start") is not None]
-    try:
-        found = find_counts(text_of(doc), taken_spans=taken)
-    except Exception:  # a component never raises on bad input
-        found = []
-    rows["counts"] = found
+    rows["counts"] = find_counts(text_of(doc), taken_spans=taken)
     doc._.rows = rows
     return doc

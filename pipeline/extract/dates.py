@@ -373,11 +373,7 @@ def find_dates(text: str, published: date | None = None, doc_ref_spans: Iterable
 def dates_component(doc: Doc) -> Doc:
     meta = doc._.meta or {}
     rows = doc._.rows if doc._.rows is not None else {}
-    try:
-        found = find_dates(text_of(doc), published=meta.get("published_date"),
-                           doc_ref_spans=rows.get("doc_refs") or ())
-    except Exception:  # a component never raises on bad input
-        found = []
-    rows["dates"] = found
+    rows["dates"] = find_dates(text_of(doc), published=meta.get("published_date"),
+                               doc_ref_spans=rows.get("doc_refs") or ())
     doc._.rows = rows
     return doc

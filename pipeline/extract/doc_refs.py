@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,7 +38,6 @@ from spacy.tokens import Doc
 
 from pipeline.nlp import text_of
 
-log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 DASHES = r"\-\u2010\u2011\u2012\u2013\u2014\u2212"  # for use inside [...]
@@ -508,12 +506,8 @@ def doc_refs_component(doc: Doc) -> Doc:
     published = meta.get("published_date")
     if not isinstance(published, dt.date):
         published = None
-    try:
-        rows = find_doc_refs(text_of(doc), published=published)
-        for row in rows:
-            row["sentence"] = sentence_of(doc, row["start"], row["end"])
-    except Exception:  # noqa: BLE001 - a component never raises on bad input
-        log.exception("doc_refs failed on article %s", meta.get("article_id"))
-        rows = []
+    rows = find_doc_refs(text_of(doc), published=published)
+    for row in rows:
+        row["sentence"] = sentence_of(doc, row["start"], row["end"])
     doc._.rows["doc_refs"] = rows
     return doc

@@ -39,7 +39,6 @@ Offsets are exact: ``text[row["start"]:row["end"]] == row["text"]``.
 from __future__ import annotations
 
 import bisect
-import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -51,7 +50,6 @@ from pipeline.nlp import text_of
 
 from pipeline.extract import list_markers as lm
 
-log = logging.getLogger(__name__)
 
 _KIND_ORDER = ("solution", "measure", "limitation", "other")
 
@@ -632,14 +630,6 @@ def find_solution_lists(text: str, sentences: list[tuple[int, int]] | None = Non
 def solutions_component(doc: Doc) -> Doc:
     if doc._.rows is None:
         doc._.rows = {}
-    try:
-        sentences = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else None
-    except Exception:  # noqa: BLE001 - no sentence boundaries: fall back to regex sentences
-        sentences = None
-    try:
-        rows = find_solution_lists(text_of(doc), sentences=sentences)
-    except Exception:  # noqa: BLE001 - bad input never stops the pipeline
-        log.exception("solutions: extraction failed")
-        rows = []
-    doc._.rows["solutions"] = rows
+    sentences = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else None
+    doc._.rows["solutions"] = find_solution_lists(text_of(doc), sentences=sentences)
     return doc
