@@ -19,7 +19,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 
 
 def _usage_error(message: str) -> None:
-    typer.echo(f"usage error: {message}", err=True)
+    from pipeline.decode import printable
+
+    typer.echo(f"usage error: {printable(message)}", err=True)
     raise typer.Exit(2)
 
 
@@ -30,7 +32,9 @@ def _os_error(exc: OSError) -> str:
 
 def _path_problem(exc: OSError) -> str:
     """``PATH: REASON`` of a failed read or write."""
-    where = exc.filename if exc.filename is not None else "output"
+    from pipeline.decode import printable
+
+    where = printable(os.fspath(exc.filename)) if exc.filename is not None else "output"
     if isinstance(exc, FileExistsError):  # mkdir(exist_ok=True) met a file
         reason = "is a file, not a folder"
     elif isinstance(exc, NotADirectoryError):
@@ -49,6 +53,7 @@ def extract(
     scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://HOST:PORT); default: a local cluster of --workers processes."),
     force: bool = typer.Option(False, "--force", help="Recompute every page, even those unchanged since the last run."),
     batch_pages: int = typer.Option(200, "--batch-pages", min=1, help="Pages per committed batch: a killed run redoes at most one batch plus the pages in flight."),
+    allow_shrink: bool = typer.Option(False, "--allow-shrink", help="Publish even when the input has far fewer pages than the last run's (their rows are deleted)."),
 ) -> None:
     """Process HTML pages, text dumps (.txt), their .gz variants and WARC archives into Parquet.
 
@@ -57,7 +62,7 @@ def extract(
     in the input lose their rows. A killed run resumes from its committed batches.
     """
     from pipeline.run import extract as run_extract
-    from pipeline.run import report_error
+    from pipeline.run import error_line, report_error
 
     paths = paths or [Path(settings.DEFAULT_RAW)]
     missing = [str(p) for p in paths if not p.exists()]
@@ -96,7 +101,7 @@ def extract(
     def on_result(result) -> None:
         for row in result.errors:
             if progress:
-                progress.console.print(f"error: {row['source']}: {row['stage']}: {row['error']}", style="red", markup=False)
+                progress.console.print(error_line(row), style="red", markup=False)
             else:
                 report_error(row)
         if progress and "#" not in result.source:
@@ -107,7 +112,7 @@ def extract(
             log["last"] = now
             typer.echo(f"progress: {log['done']} done (pages processed or unchanged) in {now - started:.0f} s", err=True)
 
-    from pipeline.run import WorkersDying
+    from pipeline.run import InputShrank, NoPages, WorkersDying
     from pipeline.store import StoreBusy
 
     failure: tuple[str, int] | None = None  # said once the progress bar is gone
@@ -115,7 +120,7 @@ def extract(
     try:
         summary = run_extract(
             paths, out, on_result=on_result, batch_pages=batch_pages,
-            workers=workers, engine=engine, scheduler=scheduler, force=force,
+            workers=workers, engine=engine, scheduler=scheduler, force=force, allow_shrink=allow_shrink,
         )
     except StoreBusy as exc:
         failure = (f"usage error: {exc}", 2)
@@ -125,11 +130,19 @@ def extract(
         failure = (f"{_os_error(exc)}\nnothing published; {kept}", 1)
     except WorkersDying as exc:
         failure = (f"error: {exc}\nnothing published; {kept}", 1)
+    except NoPages as exc:
+        for error in exc.errors:
+            report_error({"source": error.source, "stage": error.stage, "error": error.error})
+        failure = (f"error: {exc}", 1)
+    except InputShrank as exc:
+        failure = (f"error: {exc}", 1)
     finally:
         if progress:
             progress.stop()
     if failure:
-        typer.echo(failure[0], err=True)
+        from pipeline.decode import printable
+
+        typer.echo("\n".join(printable(line) for line in failure[0].split("\n")), err=True)
         raise typer.Exit(failure[1])
     for problem in summary.problems:
         typer.echo(f"invalid: {problem}", err=True)

@@ -137,6 +137,15 @@ def normalize(text: str) -> str:
     return _SYLLABLE.sub(lambda m: _tone_placement(m.group()), text)
 
 
+_TERMINAL_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe for one line of a terminal: control characters (a newline that
+    would forge a second message, an escape that retitles the terminal) as ``\\n``, ``\\x1b``."""
+    return _TERMINAL_CONTROL.sub(lambda m: repr(m.group())[1:-1], writable(text))
+
+
 def writable(text: str) -> str:
     """``text`` as valid UTF-8, which every Parquet and JSON writer takes. Lone surrogates
     standing for undecodable bytes (Python's ``surrogateescape``, as in a file name that is

@@ -27,7 +27,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pipeline import settings
-from pipeline.decode import DecodeError, decode, normalize, writable
+from pipeline.decode import DecodeError, decode, normalize, printable, writable
 from pipeline.schema import EXTRACTION_TABLES
 from pipeline.sources import Page, PageError, discover, iter_pages, pages_of, source_name
 
@@ -192,6 +192,7 @@ class RunSummary:
     publish_seconds: float = 0.0  # writing the canonical tables from the batches
     rows: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # value checks of the written tables
+    skipped_line: str = ""  # what the input held that is no page, by reason
     written_articles: set[str] = field(default_factory=set, repr=False)  # article_ids processed by this run
 
     @property
@@ -203,6 +204,7 @@ class RunSummary:
             f"pages read: {self.pages}, articles written: {self.articles}, "
             f"errors: {self.errors}, unchanged: {self.skipped}, seconds: {self.seconds:.1f}"
             + (f", duplicates left out: {self.duplicates}" if self.duplicates else "")
+            + (f", {self.skipped_line}" if self.skipped_line else "")
         )
 
 
@@ -636,6 +638,27 @@ WORKER_DIED = (
 WORKER_DEATHS_IN_A_ROW = 5
 
 
+class NoPages(RuntimeError):
+    """The input holds no page at all: nothing is processed, published or deleted."""
+
+    def __init__(self, paths, listing):
+        where = ", ".join(printable(os.fspath(p)) for p in paths)
+        found = [f"{len(listing.errors)} unreadable" if listing.errors else "", listing.skipped_line()]
+        super().__init__(f"no pages in {where}" + (f" ({'; '.join(x for x in found if x)})" if any(found) else "")
+                         + "; the dataset is left as it was")
+        self.errors = listing.errors
+
+
+class InputShrank(RuntimeError):
+    """The input has far fewer pages than the last run's: refused unless allowed."""
+
+    def __init__(self, before: int, now: int):
+        super().__init__(
+            f"the input has {now} pages, the last run had {before}: publishing would delete the rows of "
+            f"{before - now} pages; nothing published (give --allow-shrink if the pages were removed on purpose)"
+        )
+
+
 class WorkersDying(RuntimeError):
     """Worker processes die on every page: stop the run (committed pages are kept)."""
 
@@ -839,6 +862,7 @@ def extract(
     force: bool = False,
     partitioned: bool | None = None,
     validate: bool = True,
+    allow_shrink: bool = False,
 ) -> RunSummary:
     """Process ``paths`` into the Parquet tables of ``out_dir``.
 
@@ -855,7 +879,10 @@ def extract(
     sorted by path, WARC records in archive order, rows of a page in extraction
     order), so they are the same for 1 or N workers, the local or the Dask
     engine, a full, incremental or resumed run. Pages no longer in the input
-    lose their rows. ``engine="dask"`` runs ``work`` on a Dask cluster
+    lose their rows, unless the input shrank by more than
+    ``settings.MAX_INPUT_SHRINK`` of the last run's pages (``InputShrank``, unless
+    ``allow_shrink``); the pages of a folder that cannot be listed keep theirs, and an
+    input with no page at all (``NoPages``) changes nothing. ``engine="dask"`` runs ``work`` on a Dask cluster
     (``scheduler`` address, else a LocalCluster of ``workers`` processes) and
     also writes the partitioned dataset ``out_dir/dataset/<table>/``.
     """
@@ -864,6 +891,9 @@ def extract(
     if engine not in ("local", "dask"):
         raise ValueError(f"engine must be 'local' or 'dask', not {engine!r}")
     started = time.perf_counter()
+    listing = discover(paths)
+    if not listing.files:  # before the store is opened: the dataset stays as it is
+        raise NoPages(paths, listing)
     workers = max(1, int(workers or 1))
     if engine == "local" and workers > 1:
         start_fork_server()
@@ -871,7 +901,7 @@ def extract(
     store = PartStore(Path(out_dir))
     index = {} if force else store.index()
     key = code_key()
-    summary = RunSummary()
+    summary = RunSummary(skipped_line=listing.skipped_line())
     live: dict[str, list] = {}  # source -> [input order, batch, n_errors]
     hashes: dict[str, str | None] = {}  # content hash of pages in flight
 
@@ -894,10 +924,21 @@ def extract(
             return None
         return sources
 
+    def keep_under(folder: str) -> None:
+        """The pages of a folder that could not be listed keep their committed rows."""
+        prefix = folder.rstrip(os.sep) + os.sep
+        for source, prev in index.items():
+            if source.startswith(prefix) and source not in live and prev[0] is not None:
+                summary.pages += 1
+                skip(source, prev)
+        seen_files.update((f, v) for f, v in known_files.items() if f.startswith(prefix))
+
     def todo() -> Iterator[Page | PageError]:
-        files, errors = discover(paths)
-        yield from errors_first(errors)
-        for path in files:
+        yield from errors_first(listing.errors)
+        for error in listing.errors:
+            if error.folder:
+                keep_under(error.source)
+        for path in listing.files:
             try:
                 sig = file_signature(path)
             except OSError:
@@ -939,7 +980,8 @@ def extract(
             yield item
 
     try:
-        summary = _run(store, todo(), summary, live, hashes, key, started, on_result, nlp, batch_pages, workers, engine, scheduler, partitioned)
+        shrink = None if allow_shrink else _previous_pages(Path(out_dir))
+        summary = _run(store, todo(), summary, live, hashes, key, started, on_result, nlp, batch_pages, workers, engine, scheduler, partitioned, shrink)
         store.save_files(seen_files)  # after the publish: a run that died keeps the old memory
     finally:
         store.close()
@@ -973,7 +1015,22 @@ def _validate(out_dir: Path, summary: RunSummary, key: str) -> list[str]:
     return problems
 
 
-def _run(store, items, summary, live, hashes, key, started, on_result, nlp, batch_pages, workers, engine, scheduler, partitioned) -> RunSummary:
+def _previous_pages(out_dir: Path) -> int | None:
+    """The input pages of the last published run (``dataset.json``), when known."""
+    from pipeline.store import DATASET_FILE
+
+    try:
+        return int(json.loads((out_dir / DATASET_FILE).read_text(encoding="utf-8"))["input_pages"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _check_shrink(previous: int | None, pages: int) -> None:
+    if previous and pages < previous * (1 - settings.MAX_INPUT_SHRINK):
+        raise InputShrank(previous, pages)
+
+
+def _run(store, items, summary, live, hashes, key, started, on_result, nlp, batch_pages, workers, engine, scheduler, partitioned, previous_pages=None) -> RunSummary:
     """The body of ``extract``: process ``items`` in committed batches, then publish."""
     if engine == "local" and workers > 1 and not store.unfinished:
         # a few changed pages are done sooner here than by starting worker processes,
@@ -1031,11 +1088,19 @@ def _run(store, items, summary, live, hashes, key, started, on_result, nlp, batc
     if pages:
         commit()
 
+    _check_shrink(previous_pages, summary.pages)  # the batches stay committed: a re-run reuses them
     published = time.perf_counter()
     summary.rows = store.publish(
         [(src, order, batch) for src, (order, batch, _n) in live.items()],
         partitioned=engine == "dask" if partitioned is None else partitioned,
     )
+    from pipeline.store import write_dataset_record
+
+    write_dataset_record(store.out_dir, {
+        "pipeline_version": settings.PIPELINE_VERSION, "code_key": key,
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "input_pages": summary.pages, "rows": summary.rows, "errors": summary.rows.get("errors", 0),
+    })
     store.collect_garbage({batch for _o, batch, _n in live.values()})
     summary.articles = summary.rows.get("articles", 0)
     summary.duplicates = store.duplicates
@@ -1046,5 +1111,10 @@ def _run(store, items, summary, live, hashes, key, started, on_result, nlp, batc
     return summary
 
 
+def error_line(row: dict) -> str:
+    """``error: SOURCE: STAGE: MESSAGE`` on one line, whatever the file name holds."""
+    return f"error: {printable(row['source'])}: {row['stage']}: {printable(row['error'])}"
+
+
 def report_error(row: dict, stream=sys.stderr) -> None:
-    print(f"error: {row['source']}: {row['stage']}: {row['error']}", file=stream)
+    print(error_line(row), file=stream)

@@ -25,6 +25,11 @@ COMPONENTS = ("doc_refs", "dates", "counts", "solutions", "entities", "classify"
 # A page whose cleaned main text is shorter than this has "no main text".
 MIN_TEXT_CHARS = 200
 
+# A run whose input has fewer pages than this share of the last run's is refused
+# before publishing (a mistyped, unmounted or half-copied input would delete the
+# rows of every missing page); `extract --allow-shrink` publishes it anyway.
+MAX_INPUT_SHRINK = 0.5
+
 # Pages larger than this (bytes, after decompression) are refused.
 MAX_PAGE_BYTES = 20 * 1024 * 1024
 

@@ -167,6 +167,7 @@ class DatasetWriter:
 STATE_DIR = ".state"
 FILES = "files.json"  # the input files of the last completed run: signature and page sources
 RUNNING = "running"  # present while a run holds the folder; left behind by a run that died
+DATASET_FILE = "dataset.json"  # beside the tables: what made them (see ``write_dataset_record``)
 
 
 def file_signature(path: Path) -> list[int]:
@@ -413,6 +414,14 @@ class PartStore:
             os.rename(self.batches / b, trash)
             shutil.rmtree(trash, ignore_errors=True)
         return len(dead)
+
+
+def write_dataset_record(out_dir: Path, record: dict) -> None:
+    """``dataset.json`` beside the tables, replaced atomically: pipeline version, code
+    key, when, how many input pages, rows per table."""
+    tmp = out_dir / f".{DATASET_FILE}.tmp"
+    tmp.write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    os.replace(tmp, out_dir / DATASET_FILE)
 
 
 def _fsync_dir_files(folder: Path) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from pipeline.sources import Page, PageError, discover, iter_pages, source_name
+from pipeline.sources import Page, PageError, discover, iter_pages, pages_of, source_name
 
 HTML = "<html><body><p>Chi bộ thôn Bắc sinh hoạt chuyên đề.</p></body></html>".encode()
 
@@ -75,12 +75,13 @@ def test_missing_and_unsupported_paths(tmp_path):
     (tmp_path / "x.pdf").write_bytes(b"%PDF")
     files, errors = discover([tmp_path / "nope", tmp_path / "x.pdf"])
     assert files == []
-    assert [e.error.split(" ")[0] for e in errors] == ["no", "unsupported"]
+    assert [e.error for e in errors] == ["no such file or folder", "not a page (want HTML, text, their .gz, or WARC)"]
 
 
 def test_discover_walks_a_folder_as_rglob_would(tmp_path):
-    """Sorted part by part, hidden names and unsupported files left out, symlinked
-    files followed, symlinked folders not entered, broken links and fifos skipped."""
+    """Sorted part by part, hidden names and files that are no page left out and counted,
+    symlinked files followed, symlinked folders not entered; broken links and FIFOs are
+    errors, never silently gone."""
     import os
 
     root = tmp_path / "raw"
@@ -94,14 +95,81 @@ def test_discover_walks_a_folder_as_rglob_would(tmp_path):
     (root / "linked.html").symlink_to(outside / "h.html")
     (root / "linked-folder").symlink_to(outside, target_is_directory=True)
     (root / "broken.html").symlink_to(tmp_path / "missing.html")
+    (root / "loop.html").symlink_to(root / "loop.html")
     os.mkfifo(root / "pipe.html")
 
-    files, errors = discover([root])
+    listing = discover([root])
 
-    expected = sorted(
-        f for f in root.rglob("*")
-        if f.is_file() and f.suffix != ".pdf" and not any(p.startswith(".") for p in f.relative_to(root).parts)
-    )
-    assert errors == [] and files == expected
-    assert [str(f.relative_to(root)) for f in files] == [
+    assert [(Path(e.source).name, e.error) for e in listing.errors] == [
+        ("broken.html", "broken symbolic link"), ("loop.html", "symbolic link loop"),
+        ("pipe.html", "not a regular file (a FIFO, socket or device)")]
+    assert [str(f.relative_to(root)) for f in listing.files] == [
         "B.htm", "a/b.html", "a/c/d.txt.gz", "a-b.html", "linked.html", "sub dir/g.txt", "z.warc.gz"]
+    assert listing.skipped_line() == "skipped: 5 (not a page: 1 .pdf; 3 hidden; 1 symlinked folders (not entered))"
+
+
+MIRROR = {  # a wget/httrack mirror: pages under any name, and files that are no page
+    "tin/index.php": b"<!DOCTYPE html><html><head><title>T</title></head><body><p>Tin</p></body></html>",
+    "tin/bai.aspx": b"\n\n  <html lang='vi'><body>Chi b\xe1\xbb\x99</body></html>",
+    "tin/index.html?id=3": b"<html><body><p>x</p></body></html>",
+    "tin/page.shtml": b"<!-- mirrored --><div>x</div><body></body>",
+    "tin/12": "Đảng ủy xã tổ chức hội nghị sơ kết công tác xây dựng Đảng.".encode(),
+    "tin/dump.text.gz": __import__("gzip").compress("Chi bộ thôn họp định kỳ hằng tháng.".encode()),
+    "files/report.pdf": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n\x00\x00",
+    "files/a.json": b'{"id": 3, "items": [1, 2, 3]}',
+    "files/b.json": b"[]",
+    "files/logo.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+    "sitemap.xml": b'<?xml version="1.0" encoding="UTF-8"?><urlset><url><loc>x</loc></url></urlset>',
+}
+
+
+def test_pages_under_any_name_are_found_by_their_content(tmp_path):
+    for rel, data in MIRROR.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(data)
+    listing = discover([tmp_path])
+    assert sorted(str(f.relative_to(tmp_path)) for f in listing.files) == sorted(
+        ["tin/index.php", "tin/bai.aspx", "tin/index.html?id=3", "tin/page.shtml", "tin/12", "tin/dump.text.gz"])
+    assert listing.errors == []
+    assert listing.skipped_line() == "skipped: 5 (not a page: 2 .json, 1 .pdf, 1 .png, 1 .xml)"
+    kinds = {Path(p.source).name: p.kind for f in listing.files for p in pages_of(f)}
+    assert kinds == {"index.php": "html", "bai.aspx": "html", "index.html?id=3": "html", "page.shtml": "html",
+                     "12": "txt", "dump.text.gz": "txt"}
+
+
+def test_a_folder_nested_thousands_deep_is_walked(tmp_path):
+    import os
+
+    deep = tmp_path
+    for _ in range(1_500):  # deeper than Python's recursion limit
+        deep = deep / "d"
+        os.mkdir(deep)  # one level at a time: os.makedirs itself recurses
+    (deep / "p.txt").write_text("Chi bộ họp.", encoding="utf-8")
+    try:
+        assert [f.name for f in discover([tmp_path]).files] == ["p.txt"]
+    finally:  # bottom-up by hand: shutil.rmtree, which pytest cleans with, recurses
+        (deep / "p.txt").unlink()
+        while deep != tmp_path:
+            deep.rmdir()
+            deep = deep.parent
+
+
+def test_a_folder_that_cannot_be_listed_is_an_error(tmp_path, monkeypatch):
+    import os
+
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "ok" / "a.txt").write_text("x")
+    (tmp_path / "locked").mkdir()
+    real = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):  # chmod 000 does not stop root, who runs CI
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    listing = discover([tmp_path])
+    assert [f.name for f in listing.files] == ["a.txt"]
+    (error,) = listing.errors
+    assert error.source == str(tmp_path / "locked") and error.folder
+    assert error.error == "unreadable folder: Permission denied"

@@ -1,0 +1,109 @@
+"""A wrong, empty, shrunken or partly unreadable input never deletes published rows."""
+import json
+import os
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from pipeline import run
+
+BODY = (
+    "Chi bộ khu dân cư số {n} tổ chức sinh hoạt chuyên đề về nâng cao chất lượng đảng viên. "
+    "Chi bộ hiện có {m} đảng viên, trong năm kết nạp thêm 2 đảng viên mới. "
+    "Các đồng chí đảng viên thống nhất đăng ký thực hiện nhiều việc làm cụ thể trong quý tới."
+)
+
+
+def page(n: int) -> str:
+    return f"Chi bộ khu dân cư số {n} sinh hoạt chuyên đề\n\n{BODY.format(n=n, m=20 + n)}\n"
+
+
+def corpus(folder, names):
+    for name in names:
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page(len(name) * 7 + sum(map(ord, name)) % 50), encoding="utf-8")
+    return folder
+
+
+def sources(out):
+    return sorted(r[0] for r in duckdb.sql(f"select source from '{out}/articles.parquet'").fetchall())
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, timeout=600)
+
+
+def test_an_input_with_no_pages_changes_nothing(nlp, tmp_path):
+    raw = corpus(tmp_path / "raw", ["a.txt", "b.txt"])
+    out = tmp_path / "out"
+    run.extract([raw], out, nlp=nlp)
+    before = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.pdf").write_bytes(b"%PDF-1.7")
+    with pytest.raises(run.NoPages, match=r"no pages in .*empty \(skipped: 1 \(not a page: 1 \.pdf\)\)"):
+        run.extract([tmp_path / "empty"], out, nlp=nlp)
+    assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before
+
+
+def test_an_input_that_shrank_by_half_is_refused_unless_allowed(nlp, tmp_path):
+    raw = corpus(tmp_path / "raw", ["a.txt", "b.txt", "c.txt", "d.txt", "e.txt"])
+    out = tmp_path / "out"
+    run.extract([raw], out, nlp=nlp)
+    assert json.loads((out / "dataset.json").read_text())["input_pages"] == 5
+    for name in ("b.txt", "c.txt", "d.txt"):
+        (raw / name).unlink()
+    with pytest.raises(run.InputShrank, match="the input has 2 pages, the last run had 5"):
+        run.extract([raw], out, nlp=nlp)
+    assert len(sources(out)) == 5
+    run.extract([raw], out, nlp=nlp, allow_shrink=True)
+    assert sources(out) == [str(raw / "a.txt"), str(raw / "e.txt")]
+    (raw / "e.txt").unlink()  # 2 -> 1 is half: still allowed
+    assert run.extract([raw], out, nlp=nlp).articles == 1
+
+
+def test_a_folder_that_cannot_be_listed_keeps_its_pages_rows(nlp, tmp_path, monkeypatch):
+    raw = corpus(tmp_path / "raw", ["a.txt", "sub/b.txt", "sub/c.txt", "z.txt"])
+    out = tmp_path / "out"
+    run.extract([raw], out, nlp=nlp)
+    real = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("sub"):  # chmod 000 does not stop root, who runs CI
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    summary = run.extract([raw], out, nlp=nlp)
+    assert summary.exit_code == 1
+    assert sources(out) == sorted(str(raw / n) for n in ["a.txt", "sub/b.txt", "sub/c.txt", "z.txt"])
+    errors = duckdb.sql(f"select source, stage, error from '{out}/errors.parquet'").fetchall()
+    assert errors == [(str(raw / "sub"), "read", "unreadable folder: Permission denied")]
+    monkeypatch.setattr(os, "scandir", real)
+    assert run.extract([raw], out, nlp=nlp).exit_code == 0  # readable again: the error row goes
+
+
+@pytest.mark.slow
+def test_cli_says_why_in_one_line_and_leaves_the_dataset(tmp_path):
+    raw = corpus(tmp_path / "raw", ["a.txt", "b.txt", "c.txt"])
+    out = tmp_path / "out"
+    assert run_cli("extract", str(raw), "--out", str(out), "--workers", "1").returncode == 0
+    (tmp_path / "empty").mkdir()
+    proc = run_cli("extract", str(tmp_path / "empty"), "--out", str(out), "--workers", "1")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == f"error: no pages in {tmp_path / 'empty'}; the dataset is left as it was"
+    for name in ("b.txt", "c.txt"):
+        (raw / name).unlink()
+    proc = run_cli("extract", str(raw), "--out", str(out), "--workers", "1")
+    assert proc.returncode == 1 and "--allow-shrink" in proc.stderr and len(sources(out)) == 3
+    proc = run_cli("extract", str(raw), "--out", str(out), "--workers", "1", "--allow-shrink")
+    assert proc.returncode == 0 and len(sources(out)) == 1
+
+
+def test_file_names_cannot_forge_lines_or_control_the_terminal():
+    row = {"source": "raw/fake\nerror: x.txt\x1b]0;owned\x07", "stage": "clean", "error": "no main text"}
+    line = run.error_line(row)
+    assert "\n" not in line and "\x1b" not in line and "\x07" not in line
+    assert line == "error: raw/fake\\nerror: x.txt\\x1b]0;owned\\x07: clean: no main text"
