@@ -144,6 +144,8 @@ def extract(
 
         typer.echo("\n".join(printable(line) for line in failure[0].split("\n")), err=True)
         raise typer.Exit(failure[1])
+    for warning in summary.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     for problem in summary.problems:
         typer.echo(f"invalid: {problem}", err=True)
     typer.echo(summary.line(), err=True)

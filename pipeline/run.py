@@ -193,6 +193,7 @@ class RunSummary:
     rows: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # value checks of the written tables
     skipped_line: str = ""  # what the input held that is no page, by reason
+    warnings: list[str] = field(default_factory=list)  # damaged state dropped and redone
     written_articles: set[str] = field(default_factory=set, repr=False)  # article_ids processed by this run
 
     @property
@@ -901,7 +902,7 @@ def extract(
     store = PartStore(Path(out_dir))
     index = {} if force else store.index()
     key = code_key()
-    summary = RunSummary(skipped_line=listing.skipped_line())
+    summary = RunSummary(skipped_line=listing.skipped_line(), warnings=store.warnings)
     live: dict[str, list] = {}  # source -> [input order, batch, n_errors]
     hashes: dict[str, str | None] = {}  # content hash of pages in flight
 

@@ -256,6 +256,8 @@ class PartStore:
         self._seq = 0
         self._run = f"{time.time_ns():020d}-{os.getpid()}"
         self.duplicates = 0  # set by publish: pages left out because an earlier page gave their article
+        self.warnings: list[str] = []  # damaged state dropped, in a user's words
+        self._drop_damaged_batches()
 
     def close(self) -> None:
         """Release the folder's lock (the system releases it too when the process dies)."""
@@ -269,6 +271,19 @@ class PartStore:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+    def _drop_damaged_batches(self) -> None:
+        """A committed batch with a file that cannot be read (a disk that filled, a copy
+        cut short) is dropped with one warning: its pages are processed again."""
+        for batch in sorted(p.name for p in self.batches.iterdir()):
+            problem = _batch_problem(self.batches / batch)
+            if problem is None:
+                continue
+            trash = self.root / f"tmp-damaged-{batch}"
+            os.rename(self.batches / batch, trash)
+            shutil.rmtree(trash, ignore_errors=True)
+            self.warnings.append(
+                f"{self.batches / batch}: damaged committed batch ({problem}): dropped, its pages are processed again")
 
     # -- reading -----------------------------------------------------------
     def batch_ids(self) -> list[str]:
@@ -414,6 +429,29 @@ class PartStore:
             os.rename(self.batches / b, trash)
             shutil.rmtree(trash, ignore_errors=True)
         return len(dead)
+
+
+def _batch_problem(folder: Path) -> str | None:
+    """Why a committed batch cannot be used, or None: every file's Parquet footer and
+    schema are read (not its rows), and ``pages.parquet`` must be there."""
+    try:
+        names = sorted(p.name for p in folder.iterdir())
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    if "pages.parquet" not in names:
+        return "pages.parquet missing"
+    for name in names:
+        table = name.removesuffix(".parquet")
+        expected = PAGES if table == "pages" else part_schema(table) if table in TABLES else None
+        if expected is None:
+            return f"unexpected file {name}"
+        try:
+            schema = pq.read_schema(folder / name)
+        except (OSError, pa.ArrowException) as exc:
+            return f"{name}: {str(exc).splitlines()[0]}"
+        if not expected.equals(schema, check_metadata=False):
+            return f"{name}: not the schema of this pipeline"
+    return None
 
 
 def write_dataset_record(out_dir: Path, record: dict) -> None:

@@ -107,3 +107,34 @@ def test_file_names_cannot_forge_lines_or_control_the_terminal():
     line = run.error_line(row)
     assert "\n" not in line and "\x1b" not in line and "\x07" not in line
     assert line == "error: raw/fake\\nerror: x.txt\\x1b]0;owned\\x07: clean: no main text"
+
+
+def tables(out):
+    return {p.name: duckdb.sql(f"select * exclude (processed_at) from '{p}'").fetchall()
+            if "processed_at" in duckdb.sql(f"describe select * from '{p}'").df()["column_name"].tolist()
+            else duckdb.sql(f"select * from '{p}'").fetchall()
+            for p in sorted(out.glob("*.parquet"))}
+
+
+@pytest.mark.parametrize("damage", ["truncate", "empty", "delete pages", "garbage"])
+def test_a_damaged_committed_batch_is_dropped_and_redone(nlp, tmp_path, damage):
+    raw = corpus(tmp_path / "raw", ["a.txt", "b.txt", "c.txt", "d.txt"])
+    out = tmp_path / "out"
+    run.extract([raw], out, nlp=nlp, batch_pages=2)
+    clean = tables(out)
+    batch = sorted((out / ".state" / "batches").iterdir())[0]
+    target = batch / ("pages.parquet" if damage == "delete pages" else "articles.parquet")
+    if damage == "truncate":
+        target.write_bytes(target.read_bytes()[: target.stat().st_size // 2])
+    elif damage == "empty":
+        target.write_bytes(b"")
+    elif damage == "delete pages":
+        target.unlink()
+    else:
+        target.write_bytes(b"PAR1 not parquet at all")
+    summary = run.extract([raw], out, nlp=nlp, batch_pages=2)
+    (warning,) = summary.warnings
+    assert warning.startswith(f"{batch}: damaged committed batch (") and "processed again" in warning
+    assert summary.processed == 2 and summary.exit_code == 0
+    assert tables(out) == clean
+    assert run.extract([raw], out, nlp=nlp).warnings == []
