@@ -172,6 +172,10 @@ def process_page(page: Page, nlp, now: datetime | None = None) -> PageResult:
             "processed_at": now,
         }
     ]
+    n_rows = sum(len(doc._.rows.get(table, ())) for table in EXTRACTION_TABLES)
+    if n_rows > settings.MAX_ROWS_PER_PAGE:
+        message = f"{n_rows} extracted rows, over the limit of {settings.MAX_ROWS_PER_PAGE} a page (settings.MAX_ROWS_PER_PAGE)"
+        return PageResult(source=page.source, errors=[error_row(page.source, "extract", message, now)])
     for table in EXTRACTION_TABLES:
         result.rows[table] = [{"article_id": article_id, **row} for row in doc._.rows.get(table, [])]
     return result

@@ -30,6 +30,15 @@ MIN_TEXT_CHARS = 200
 # rows of every missing page); `extract --allow-shrink` publishes it anyway.
 MAX_INPUT_SHRINK = 0.5
 
+# A page whose extractors yield more rows than this (all tables but articles) becomes
+# one error row instead: a list of the same number repeated ten thousand times is no
+# article, and its rows would crowd out every other page's at publishing.
+MAX_ROWS_PER_PAGE = 5_000
+
+# The quoted sentence of a row (doc_refs.sentence) is cut to a window of this many
+# characters around the mention when the sentence is longer (a run-on list, a table).
+SENTENCE_MAX_CHARS = 600
+
 # Pages larger than this (bytes, after decompression) are refused.
 MAX_PAGE_BYTES = 20 * 1024 * 1024
 

@@ -138,3 +138,29 @@ def test_a_damaged_committed_batch_is_dropped_and_redone(nlp, tmp_path, damage):
     assert summary.processed == 2 and summary.exit_code == 0
     assert tables(out) == clean
     assert run.extract([raw], out, nlp=nlp).warnings == []
+
+
+def test_a_row_quotes_at_most_a_window_of_a_long_sentence(nlp):
+    from pipeline import settings
+    from pipeline.nlp import annotate
+
+    listed = ", ".join(f"{n}-CT/TW" for n in range(1, 400))
+    doc = annotate(nlp, f"Các chỉ thị {listed} được quán triệt đầy đủ.", {"article_id": "a"})
+    rows = doc._.rows["doc_refs"]
+    assert len(rows) > 300
+    assert max(len(r["sentence"]) for r in rows) <= settings.SENTENCE_MAX_CHARS + 2
+    middle = rows[len(rows) // 2]
+    assert middle["text"] in middle["sentence"] and middle["sentence"].startswith("…") and middle["sentence"].endswith("…")
+
+
+def test_a_page_over_the_row_limit_is_one_error_row_and_the_others_publish(nlp, tmp_path, monkeypatch):
+    from pipeline import settings
+
+    raw = corpus(tmp_path / "raw", ["a.txt", "c.txt"])
+    listed = ", ".join(f"{n}-CT/TW" for n in range(1, 120))
+    (raw / "b.txt").write_text(f"Danh mục chỉ thị\n\n{BODY.format(n=5, m=9)} Các chỉ thị {listed} vẫn còn hiệu lực.\n", "utf-8")
+    monkeypatch.setattr(settings, "MAX_ROWS_PER_PAGE", 100)
+    summary = run.extract([raw], tmp_path / "out", nlp=nlp)
+    assert summary.exit_code == 1 and summary.articles == 2
+    (error,) = duckdb.sql(f"select source, stage, error from '{tmp_path / 'out'}/errors.parquet'").fetchall()
+    assert error[:2] == (str(raw / "b.txt"), "extract") and "over the limit of 100 a page" in error[2]
