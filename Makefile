@@ -72,4 +72,4 @@ validate: $(STAMP)
 	$(VENV)/bin/pipeline validate $(PROCESSED)
 
 clean-processed:
-	rm -rf $(PROCESSED)/*.parquet $(PROCESSED)/.state $(PROCESSED)/dataset
+	rm -rf $(PROCESSED)/*.parquet $(PROCESSED)/dataset.json $(PROCESSED)/current $(PROCESSED)/.versions $(PROCESSED)/.state $(PROCESSED)/dataset

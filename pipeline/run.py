@@ -1098,14 +1098,9 @@ def _run(store, items, summary, live, hashes, key, started, on_result, nlp, batc
     summary.rows = store.publish(
         [(src, order, batch) for src, (order, batch, _n) in live.items()],
         partitioned=engine == "dask" if partitioned is None else partitioned,
+        record={"pipeline_version": settings.PIPELINE_VERSION, "code_key": key,
+                "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "input_pages": summary.pages},
     )
-    from pipeline.store import write_dataset_record
-
-    write_dataset_record(store.out_dir, {
-        "pipeline_version": settings.PIPELINE_VERSION, "code_key": key,
-        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "input_pages": summary.pages, "rows": summary.rows, "errors": summary.rows.get("errors", 0),
-    })
     store.collect_garbage({batch for _o, batch, _n in live.values()})
     summary.articles = summary.rows.get("articles", 0)
     summary.duplicates = store.duplicates

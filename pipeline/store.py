@@ -2,9 +2,9 @@
 
 ``PartStore`` is what ``pipeline extract`` writes with: page results committed in
 batches under ``<out>/.state`` (a killed run keeps every committed batch), then
-published as one canonical file per table, ``<out>/<table>.parquet``, rewritten
-atomically (temporary file, then rename) so a reader never sees a half-written
-file. See the layout below. ``write_table`` writes one whole table atomically;
+published as one canonical file per table, ``<out>/<table>.parquet``, all tables
+of a run switched at once (one rename), so a reader never sees a half-written file
+nor tables of two runs side by side. See the layout below. ``write_table`` writes one whole table atomically;
 ``DatasetWriter`` streams one temporary file per table and renames them all at
 ``close()`` (kept for callers that write a dataset in one pass).
 """
@@ -140,9 +140,11 @@ class DatasetWriter:
 #
 # Layout of an output folder (``data/processed``):
 #
-#     <table>.parquet                    the canonical dataset, one file per table,
-#                                        rewritten by ``publish``: every table into a
-#                                        temporary file first, then all renamed
+#     <table>.parquet, dataset.json      the canonical dataset, one file per table and
+#                                        its record: links to current/<file>
+#     current                            link to .versions/<id>, replaced in one rename
+#     .versions/<id>/                    the published version (``publish`` writes a new
+#                                        one in .state/tmp-version-*, then switches)
 #     .state/batches/<batch>/            one committed batch of pages:
 #         pages.parquet                  source, content_hash, key of every page in it
 #         <table>.parquet                its rows, plus _source, _batch, _row
@@ -167,7 +169,9 @@ class DatasetWriter:
 STATE_DIR = ".state"
 FILES = "files.json"  # the input files of the last completed run: signature and page sources
 RUNNING = "running"  # present while a run holds the folder; left behind by a run that died
-DATASET_FILE = "dataset.json"  # beside the tables: what made them (see ``write_dataset_record``)
+DATASET_FILE = "dataset.json"  # beside the tables: pipeline version, code key, when, input pages, rows
+VERSIONS = ".versions"  # published versions of the dataset; only the current one is kept
+CURRENT = "current"  # the link to the current version, switched in one rename
 
 
 def file_signature(path: Path) -> list[int]:
@@ -340,10 +344,12 @@ class PartStore:
         return batch
 
     # -- publishing ----------------------------------------------------------
-    def publish(self, live: list[tuple[str, int, str]], partitioned: bool = False) -> dict[str, int]:
-        """Write the canonical tables from the batches of the ``live`` pages.
+    def publish(self, live: list[tuple[str, int, str]], partitioned: bool = False, record: dict | None = None) -> dict[str, int]:
+        """Write the canonical tables from the batches of the ``live`` pages, as one new
+        version of the dataset that readers see all at once (``_switch_to``).
 
-        ``live``: (source, input order, batch) of every page of the current input.
+        ``live``: (source, input order, batch) of every page of the current input;
+        ``record``: what ``dataset.json`` says of this version (rows per table are added).
         Returns rows per table. Memory stays bounded: DuckDB joins and sorts
         (spilling to ``.state/duckdb.tmp``) and rows stream into the writer.
         """
@@ -397,7 +403,8 @@ class PartStore:
             con.execute("CREATE TEMP TABLE winners (_source VARCHAR)")
             self.duplicates = 0
         counts: dict[str, int] = {}
-        written: dict[str, str] = {}  # every table is written first, then all are renamed
+        version = self.root / f"tmp-version-{self._run}"  # every table first, then one switch
+        version.mkdir()
         try:
             for name, schema in TABLES.items():
                 where = "" if name == "errors" else "WHERE _source IN (SELECT _source FROM winners)"
@@ -407,18 +414,37 @@ class PartStore:
                     for part in slices
                     if files(name, part[2])
                 )
-                written[name], counts[name] = _stream_to_tmp(results, schema, self.out_dir / f"{name}.parquet")
-            for name, tmp in written.items():
-                os.replace(tmp, self.out_dir / f"{name}.parquet")
+                tmp, counts[name] = _stream_to_tmp(results, schema, version / f"{name}.parquet")
+                os.rename(tmp, version / f"{name}.parquet")
+            record = {**(record or {}), "rows": counts, "errors": counts.get("errors", 0)}
+            (version / DATASET_FILE).write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str), "utf-8")
+            _fsync_dir_files(version)
+            self._switch_to(version)
         finally:
-            for tmp in written.values():
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
+            shutil.rmtree(version, ignore_errors=True)
         if partitioned:
             write_partitioned(self.out_dir, con)
         con.close()
         shutil.rmtree(tmpdir, ignore_errors=True)
         return counts
+
+    def _switch_to(self, folder: Path) -> None:
+        """Make ``folder`` the published version: renamed under ``.versions/``, then the
+        one symbolic link ``current`` replaced atomically. ``<table>.parquet`` and
+        ``dataset.json`` are fixed links into ``current/``, so a reader opening any of
+        them after the switch sees the new version, and before it the old one, whole."""
+        versions = self.out_dir / VERSIONS
+        versions.mkdir(exist_ok=True)
+        name = f"{time.time_ns():020d}"
+        os.rename(folder, versions / name)
+        _replace_link(self.out_dir / CURRENT, f"{VERSIONS}/{name}")
+        for file in [*(f"{t}.parquet" for t in TABLES), DATASET_FILE]:
+            link, wanted = self.out_dir / file, f"{CURRENT}/{file}"
+            if not (link.is_symlink() and os.readlink(link) == wanted):
+                _replace_link(link, wanted)  # once, or over a file of an older layout
+        for old in versions.iterdir():
+            if old.name != name:
+                shutil.rmtree(old, ignore_errors=True)  # a reader that has a file open keeps reading it
 
     def collect_garbage(self, live_batches: set[str]) -> int:
         """Delete committed batches that no page of the current input uses."""
@@ -454,12 +480,12 @@ def _batch_problem(folder: Path) -> str | None:
     return None
 
 
-def write_dataset_record(out_dir: Path, record: dict) -> None:
-    """``dataset.json`` beside the tables, replaced atomically: pipeline version, code
-    key, when, how many input pages, rows per table."""
-    tmp = out_dir / f".{DATASET_FILE}.tmp"
-    tmp.write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    os.replace(tmp, out_dir / DATASET_FILE)
+def _replace_link(link: Path, target: str) -> None:
+    """Point the symbolic link ``link`` at ``target`` in one rename (never missing)."""
+    tmp = link.parent / f".{link.name}.link.tmp"
+    tmp.unlink(missing_ok=True)
+    os.symlink(target, tmp)
+    os.replace(tmp, link)
 
 
 def _fsync_dir_files(folder: Path) -> None:

@@ -164,3 +164,70 @@ def test_a_page_over_the_row_limit_is_one_error_row_and_the_others_publish(nlp, 
     assert summary.exit_code == 1 and summary.articles == 2
     (error,) = duckdb.sql(f"select source, stage, error from '{tmp_path / 'out'}/errors.parquet'").fetchall()
     assert error[:2] == (str(raw / "b.txt"), "extract") and "over the limit of 100 a page" in error[2]
+
+
+def test_a_publish_that_dies_midway_leaves_the_old_version_whole(nlp, tmp_path, monkeypatch):
+    from pipeline import store
+
+    raw = corpus(tmp_path / "raw", ["a.txt", "b.txt"])
+    out = tmp_path / "out"
+    run.extract([raw], out, nlp=nlp)
+    before = tables(out)
+    corpus(raw, ["c.txt"])
+    real, written = store._stream_to_tmp, []
+
+    def dies_at_the_fourth_table(results, schema, path, *a):
+        written.append(path.name)
+        if len(written) == 4:
+            raise OSError(28, "No space left on device", str(path))
+        return real(results, schema, path, *a)
+
+    monkeypatch.setattr(store, "_stream_to_tmp", dies_at_the_fourth_table)
+    with pytest.raises(OSError):
+        run.extract([raw], out, nlp=nlp)
+    assert tables(out) == before  # not three new tables beside four old ones
+    monkeypatch.setattr(store, "_stream_to_tmp", real)
+    assert run.extract([raw], out, nlp=nlp).articles == 3
+
+
+def test_a_kill_between_two_renames_cannot_mix_versions(nlp, tmp_path, monkeypatch):
+    """Publishing switches versions in one rename: dying at any later rename of the
+    publish (here: the second) leaves one whole version, old or new."""
+    from pipeline import store
+
+    raw = corpus(tmp_path / "raw", ["a.txt", "b.txt"])
+    out = tmp_path / "out"
+    run.extract([raw], out, nlp=nlp)
+    (raw / "b.txt").unlink()  # the new version has a's rows only
+    real, calls = os.replace, []
+
+    def killed_at_the_second_rename(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # as SIGKILL would stop it, mid-publish
+        return real(src, dst)
+
+    monkeypatch.setattr(store.os, "replace", killed_at_the_second_rename)
+    try:
+        run.extract([raw], out, nlp=nlp, validate=False)
+    except KeyboardInterrupt:
+        pass
+    monkeypatch.setattr(store.os, "replace", real)
+    ids = {r[0] for r in duckdb.sql(f"select article_id from '{out}/articles.parquet'").fetchall()}
+    for table in ("doc_refs", "dates", "counts", "solutions", "entities"):
+        assert {r[0] for r in duckdb.sql(f"select article_id from '{out}/{table}.parquet'").fetchall()} <= ids
+    assert len(ids) in (1, 2)
+
+
+def test_tables_are_links_into_the_one_current_version(nlp, tmp_path):
+    from pipeline.schema import TABLES
+
+    raw = corpus(tmp_path / "raw", ["a.txt"])
+    out = tmp_path / "out"
+    for _ in range(2):
+        run.extract([raw], out, nlp=nlp, force=True)
+    for name in [*(f"{t}.parquet" for t in TABLES), "dataset.json"]:
+        assert os.readlink(out / name) == f"current/{name}"
+    (version,) = (out / ".versions").iterdir()
+    assert os.readlink(out / "current") == f".versions/{version.name}"
+    assert sorted(p.name for p in out.iterdir() if not p.is_symlink()) == [".state", ".versions"]
