@@ -141,6 +141,16 @@ ERRORS = pa.schema(
     ]
 )
 
+# pages of the input left out because an earlier page gave the same article
+DUPLICATES = pa.schema(
+    [
+        ("source", pa.string()),  # the page left out
+        ("article_id", pa.string()),  # the article it would have given, kept from source_kept
+        ("source_kept", pa.string()),
+        ("reason", pa.string()),  # same URL | same text
+    ]
+)
+
 # table name -> schema; the file is data/processed/<name>.parquet
 TABLES: dict[str, pa.Schema] = {
     "articles": ARTICLES,
@@ -150,7 +160,14 @@ TABLES: dict[str, pa.Schema] = {
     "solutions": SOLUTIONS,
     "entities": ENTITIES,
     "errors": ERRORS,
+    "duplicates": DUPLICATES,
 }
+
+# Tables written at publishing from the articles of the input, not by pages
+PUBLISH_TABLES = ("duplicates",)
+
+# Tables of pages rather than articles: one file each, left out of the partitioned dataset
+PAGE_TABLES = ("errors", "duplicates")
 
 # Tables whose rows come from a component over the article's Doc, in run order.
 EXTRACTION_TABLES = ("doc_refs", "dates", "counts", "solutions", "entities")

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import settings
-from pipeline.schema import TABLES
+from pipeline.schema import PAGE_TABLES, PUBLISH_TABLES, TABLES
 
 # Columns that may never be null, per table (pyarrow schemas alone allow nulls).
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -34,6 +34,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "solutions": ("article_id", "list_id", "item_index", "text", "start", "end"),
     "entities": ("article_id", "kind", "text", "start", "end"),
     "errors": ("source", "stage", "error"),
+    "duplicates": ("source", "article_id", "source_kept", "reason"),
 }
 
 
@@ -392,16 +393,20 @@ class PartStore:
 
         if files("articles"):
             con.execute(
-                f"CREATE TEMP TABLE winners AS SELECT _source FROM {scan('articles')} "
+                f"CREATE TEMP TABLE firsts AS SELECT _source, _ord, article_id, url FROM {scan('articles')} "
                 "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY _ord) = 1"
             )
-            # pages whose article an earlier page of the input gave: left out, counted
-            self.duplicates = con.sql(
-                f"SELECT count(*) FROM {scan('articles')} WHERE _source NOT IN (SELECT _source FROM winners)"
-            ).fetchall()[0][0]
+            # pages whose article an earlier page of the input gave: left out, one row each
+            con.execute(
+                f"CREATE TEMP TABLE duplicates AS SELECT d._source AS source, d.article_id, f._source AS source_kept, "
+                "CASE WHEN d.url IS NOT NULL AND d.url = f.url THEN 'same URL' ELSE 'same text' END AS reason, d._ord "
+                f"FROM {scan('articles')} d JOIN firsts f ON d.article_id = f.article_id WHERE d._source <> f._source"
+            )
         else:
-            con.execute("CREATE TEMP TABLE winners (_source VARCHAR)")
-            self.duplicates = 0
+            con.execute("CREATE TEMP TABLE firsts (_source VARCHAR)")
+            con.execute("CREATE TEMP TABLE duplicates (source VARCHAR, article_id VARCHAR, source_kept VARCHAR, reason VARCHAR, _ord BIGINT)")
+        con.execute("CREATE TEMP TABLE winners AS SELECT _source FROM firsts")
+        self.duplicates = con.sql("SELECT count(*) FROM duplicates").fetchall()[0][0]
         counts: dict[str, int] = {}
         version = self.root / f"tmp-version-{self._run}"  # every table first, then one switch
         version.mkdir()
@@ -410,9 +415,9 @@ class PartStore:
                 where = "" if name == "errors" else "WHERE _source IN (SELECT _source FROM winners)"
                 cols = ", ".join(f'"{c}"' for c in schema.names)
                 results = (
-                    con.sql(f"SELECT {cols} FROM {scan(name, part)} {where} ORDER BY _ord, _row")
-                    for part in slices
-                    if files(name, part[2])
+                    [con.sql(f"SELECT {cols} FROM {name} ORDER BY _ord")] if name in PUBLISH_TABLES else
+                    (con.sql(f"SELECT {cols} FROM {scan(name, part)} {where} ORDER BY _ord, _row")
+                     for part in slices if files(name, part[2]))
                 )
                 tmp, counts[name] = _stream_to_tmp(results, schema, version / f"{name}.parquet")
                 os.rename(tmp, version / f"{name}.parquet")
@@ -563,8 +568,8 @@ def write_partitioned(out_dir: Path, con=None) -> Path:
         f"CREATE OR REPLACE TEMP TABLE part_keys AS SELECT a.article_id, {PARTITION_KEYS_SQL} FROM read_parquet('{art}') a"
     )
     for name, schema in TABLES.items():
-        if name == "errors":
-            continue  # errors have no article: they stay in errors.parquet
+        if name in PAGE_TABLES:
+            continue  # rows of pages, not articles: they stay in their one file
         src = str(out_dir / f"{name}.parquet").replace("'", "''")
         if name == "articles":
             sql = f"SELECT a.*, {PARTITION_KEYS_SQL} FROM read_parquet('{src}') a"

@@ -146,6 +146,7 @@ CHECKS: list[Check] = [
     _one_of("entities", "kind", ("organisation", "person"), nullable=False),
     _one_of("entities", "level", ("central", "province", "district", "commune", "grassroots")),
     _one_of("errors", "stage", ("read", "decode", "clean", "tokenize", "nlp", "extract", "classify", "write", "worker"), nullable=False),
+    _one_of("duplicates", "reason", ("same URL", "same text"), nullable=False),
     *[check for table in SPAN_TABLES for check in _spans(table)],
 ]
 

@@ -231,3 +231,15 @@ def test_tables_are_links_into_the_one_current_version(nlp, tmp_path):
     (version,) = (out / ".versions").iterdir()
     assert os.readlink(out / "current") == f".versions/{version.name}"
     assert sorted(p.name for p in out.iterdir() if not p.is_symlink()) == [".state", ".versions"]
+
+
+def test_every_page_left_out_as_a_duplicate_is_a_row(nlp, tmp_path):
+    raw = corpus(tmp_path / "raw", ["a.txt", "b.txt"])
+    (raw / "copy").mkdir()
+    (raw / "copy" / "a.txt").write_bytes((raw / "a.txt").read_bytes())
+    out = tmp_path / "out"
+    summary = run.extract([raw], out, nlp=nlp)
+    assert (summary.articles, summary.duplicates) == (2, 1)
+    rows = duckdb.sql(f"select source, article_id, source_kept, reason from '{out}/duplicates.parquet'").fetchall()
+    (kept_id,) = duckdb.sql(f"select article_id from '{out}/articles.parquet' where source = '{raw / 'a.txt'}'").fetchall()[0]
+    assert rows == [(str(raw / "copy" / "a.txt"), kept_id, str(raw / "a.txt"), "same text")]  # the first page wins

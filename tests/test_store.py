@@ -112,7 +112,7 @@ def test_publish_selects_live_pages_in_input_order(tmp_path):
     b2 = store.commit(*page_batch(("c", "C", 1, None), ("b", "B", 3, None), ("e", None, 0, "broken")))
     # input order c, b, a, e; "gone" left the input; b's live version is the one of b2
     counts = store.publish([("c", 1, b2), ("b", 2, b2), ("a", 3, b1), ("e", 4, b2)])
-    assert counts == {"articles": 3, "doc_refs": 0, "dates": 5, "counts": 0, "solutions": 0, "entities": 0, "errors": 1}
+    assert counts == {"articles": 3, "doc_refs": 0, "dates": 5, "counts": 0, "solutions": 0, "entities": 0, "errors": 1, "duplicates": 0}
     assert read(tmp_path, "articles", "article_id") == [("C",), ("B",), ("A",)]
     assert read(tmp_path, "dates", "article_id, start") == [("C", 0), ("B", 0), ("B", 1), ("B", 2), ("A", 0)]
     assert read(tmp_path, "errors", "source") == [("e",)]
