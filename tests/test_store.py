@@ -199,7 +199,7 @@ def test_partition_folders_are_ascii_so_every_reader_sees_the_same_site(tmp_path
 
 def test_pub_year_compared_with_a_string_works_whether_or_not_an_article_is_undated(tmp_path):
     """Readers type pub_year from the folder names: BIGINT when every article is dated,
-    VARCHAR beside a pub_year=unknown folder. The README's `pub_year = '2023'` holds for both."""
+    VARCHAR beside a pub_year=unknown folder. docs/scale.md's `pub_year = '2023'` holds for both."""
     for undated in (False, True):
         out = tmp_path / str(undated)
         store = PartStore(out)
