@@ -207,6 +207,23 @@ def event_lead(lead: str | None) -> bool:
     return False
 
 
+# An official document or a Q&A page (``bai_viet``) prints at least two lines that
+# open with these: "Căn cứ ...", "Điều 1.", "Chương II", "Hỏi:", "Trả lời:".
+DOC_LINE = re.compile(r"^\s*[-–]?\s*(?:căn cứ|điều \d+|chương [ivxlc\d]+\b|hỏi\s*:|trả lời\s*:|câu hỏi\s*:)", re.M)
+MIN_DOC_LINES = 2
+
+
+def genre_cue(text: str) -> str | None:
+    """``tin`` when one of the first lines dates an event (whatever the text's length),
+    ``bai_viet`` for a document or Q&A layout, else None (the genre head decides)."""
+    lines = [ln for ln in text.split("\n") if len(ln.split()) > 3]
+    if event_lead("\n".join(lines[:LEAD_SENTENCES])):
+        return "tin"
+    if len(DOC_LINE.findall(text.replace("_", " "))) >= MIN_DOC_LINES:
+        return "bai_viet"
+    return None
+
+
 def tokenize_title(title: str | None) -> str:
     """The title segmented like the Doc's words (``pipeline.segment``, word_tokenize's output).
 
@@ -1270,6 +1287,9 @@ class Classifier:
             x = X[row]
             if x.nnz == 0:  # nothing the model knows (e.g. text in another script)
                 continue
+            cue = genre_cue(texts[i])
+            if cue in genre_classes:
+                genre_p[row] = [float(g == cue) for g in genre_classes]
             out[i] = self._one(x, topic_p[row], main_p[row], float(pb_p[row]), genre_classes, genre_p[row])
         return out
 

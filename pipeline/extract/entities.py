@@ -876,6 +876,16 @@ _DISTRICT_HEAD = re.compile(
 )
 
 
+# "xã Hữu Lũng", "phường Mường Thanh", "thị trấn Thứa" (communes.csv: names of one province)
+_COMMUNE_HEAD = re.compile(r"(?<!\w)(?:xã|phường|thị trấn)\s+((?:[^\W\d_][\w'’]*(?:\s+|-)?){1,4})", re.IGNORECASE)
+# "Đăk Hà", "Đắc Hà" and "Đắk Hà" are one name
+_DAK = re.compile(r"\b(?:đăk|đắc|đac|dak|đak)\b")
+
+
+def _place_key(name: str) -> str:
+    return _DAK.sub("đắk", _norm_phrase(name))
+
+
 @lru_cache(maxsize=1)
 def districts() -> dict[str, tuple[str, str, Province]]:
     """Normalised unambiguous district name -> (name, kind, province as named then)."""
@@ -885,26 +895,86 @@ def districts() -> dict[str, tuple[str, str, Province]]:
         prov = by_key.get(_norm_phrase(r["province"]))
         if prov is None or r["ambiguous"]:
             continue
-        out[_norm_phrase(r["name"])] = (r["name"], r["kind"], prov)
+        out[_place_key(r["name"])] = (r["name"], r["kind"], prov)
     return out
 
 
-def district_mentions(text: str) -> list[tuple[int, Province, str]]:
-    """(offset, province, evidence) for each district-level unit the text names."""
-    table = districts()
+@lru_cache(maxsize=1)
+def communes() -> dict[str, tuple[str, str, Province]]:
+    """Normalised commune name -> (name, kind, province as named then)."""
+    by_key = _province_key()
+    return {_place_key(r["name"]): (r["name"], r["kind"], by_key[_norm_phrase(r["province"])])
+            for r in _read_csv("communes.csv")}
+
+
+def _unit_mentions(text: str, head: re.Pattern, table: dict) -> list[tuple[int, Province, str]]:
     found = []
-    for m in _DISTRICT_HEAD.finditer(text):
+    for m in head.finditer(text):
         words = m.group(1).split()
-        if not words or not words[0][:1].isupper():
+        if not words or not words[0][:1].isupper() or not m.group(0)[:1].isalpha():
             continue
         for n in range(min(4, len(words)), 0, -1):  # the longest known name
-            if not all(w[:1].isupper() for w in words[:n]):
+            if not all(w[:1].isupper() and not w.isupper() for w in words[:n]):
                 continue
-            hit = table.get(_norm_phrase(" ".join(words[:n]).rstrip("-")))
+            hit = table.get(_place_key(" ".join(words[:n]).rstrip("-")))
             if hit:
                 found.append((m.start(), hit[2], re.sub(r"\s+", " ", text[m.start() : m.start(1)]) + hit[0]))
                 break
     return found
+
+
+def district_mentions(text: str) -> list[tuple[int, Province, str]]:
+    """(offset, province, evidence) for each district-level unit the text names."""
+    return _unit_mentions(text, _DISTRICT_HEAD, districts())
+
+
+def commune_mentions(text: str) -> list[tuple[int, Province, str]]:
+    """(offset, province, evidence) for each commune of one province the text names."""
+    return _unit_mentions(text, _COMMUNE_HEAD, communes())
+
+
+# alone, these name a person: "tư tưởng Hồ Chí Minh" is not the city
+_NOT_BARE = frozenset({"hồ chí minh"})
+
+
+def bare_mentions(text: str) -> list[tuple[int, Province, str]]:
+    """A province named alone ("xã Tam Sơn, Hà Nội", "Điện Biên: ..."), not inside a longer
+    capitalised name ("Nguyễn Hải Dương")."""
+    sent = _prepare(text)
+    found = []
+    for i in range(sent.n):
+        m = sent.best(i, "prov")
+        if not m or not sent.cap(i) or m[0] - i < 2:
+            continue
+        a, b = sent.spans[i][0], sent.spans[m[0] - 1][1]
+        if _norm_phrase(text[a:b]) in _NOT_BARE:
+            continue
+        if i > 0 and sent.cap(i - 1) and not text[sent.spans[i - 1][1] : a].strip():
+            continue
+        if m[0] < sent.n and sent.cap(m[0]) and not text[b : sent.spans[m[0]][0]].strip():
+            continue
+        found.append((a, m[1].value, text[a:b]))  # type: ignore[arg-type]
+    return found
+
+
+# "(QNO) - ", "(Baonghean.vn) – ": the source tag before a paper's first sentence
+_SOURCE_TAG = re.compile(r"^\s*\(\s*([^\s()]{2,40})\s*\)\s*[-–—]")
+
+
+def province_of_tag(text: str) -> tuple[Province, str] | None:
+    """The paper's province from the source tag opening one of the first lines."""
+    for line in text.lstrip().split("\n", 4)[:4]:
+        m = _SOURCE_TAG.match(line)
+        if not m:
+            continue
+        tag = m.group(1)
+        if "." in tag:
+            prov = province_of_site(tag.lower())
+        else:
+            prov = next((p for match, pat, p in sites() if match == "tag" and pat == tag), None)
+        if prov is not None:
+            return prov, f"tag:{tag}"
+    return None
 
 
 def find_province(
@@ -926,18 +996,31 @@ def find_province(
         hit = _site_name_province(site)
         if hit:
             return _result(hit[0], published, f"site:{site.strip()}")
+    hit = province_of_tag(text or "")
+    if hit:
+        return _result(hit[0], published, hit[1])
     if found is None:
         found = _analyse(text, None, published)[1] if text else []
     hits = [(-1, p, f"title:{e}") for _, p, e in (_analyse(title, None, published)[1] if title else [])]
     w = _winner(hits + [(o, p, f"text:{e}") for o, p, e in found], published)
     if w is None:
-        # no province named: the districts the title and text name (before the 2025 reform)
-        places = [(-1, p, f"district:{e}") for _, p, e in district_mentions(title or "")]
-        places += [(o, p, f"district:{e}") for o, p, e in district_mentions(text or "")]
-        w = _winner(places, published)
+        w = _weak_winner(text or "", title or "", published)
     if w is None:
         return none
     return _result(w[0], published, w[1])
+
+
+def _weak_winner(text: str, title: str, published: dt.date | None) -> tuple[Province, str] | None:
+    """No province named with its head word: districts, communes (before the 2025 reform)
+    and provinces named alone, in the title and the text."""
+    places = []
+    for kind, finder in (("district", district_mentions), ("commune", commune_mentions), ("name", bare_mentions)):
+        places += [(-1, p, f"{kind}:{e}") for _, p, e in finder(title)]
+        places += [(o, p, f"{kind}:{e}") for o, p, e in finder(text)]
+    counts = Counter(p.at(published) for _, p, _ in places).most_common(2)
+    if len(counts) > 1 and counts[0][1] == counts[1][1]:
+        return None  # "các tỉnh từ Nghệ An đến Đà Nẵng": no one province
+    return _winner(sorted(places, key=lambda f: f[0]), published)
 
 
 def _result(prov: Province, published: dt.date | None, evidence: str) -> dict:

@@ -306,3 +306,21 @@ def test_classify_tokenized_with_odd_titles(clf):
     for title in [None, "", "!!!", "Hello world", "東京"]:
         got = M.classify_tokenized(CASES[0][0], clf, title=title)
         assert got["topic"] == "sinh_hoat_chi_bo"
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        # a short report that dates its event: tin, however short
+        ("chi_bộ thôn 5 có 22 đảng_viên .\nsáng 4/3 , chi_bộ tổ_chức lễ kết_nạp hai đảng_viên mới .", "tin"),
+        # a document's layout: two "căn cứ" / "điều" lines
+        ("căn_cứ điều_lệ đảng ;\ncăn_cứ quy_chế làm_việc của tỉnh_ủy ;\nđiều 1 . ban_hành quy_định kèm theo .", "bai_viet"),
+        ("hỏi : đảng_viên bị kiểm_tra có quyền gì ?\ntrả_lời : đảng_viên được trình_bày ý_kiến của mình .", "bai_viet"),
+        # one "căn cứ" line before a dated meeting: the event wins
+        ("căn_cứ quy_định số 45 của ban chấp_hành trung_ương về thi_hành điều_lệ ;\n"
+         "ngày 3/5 , ban tổ_chức họp xét hồ_sơ kết_nạp đảng_viên .", "tin"),
+        ("thời_gian qua , đảng_ủy khối đã lãnh_đạo các chi_bộ thực_hiện nghị_quyết .", None),
+    ],
+)
+def test_genre_cue(text, want):
+    assert M.genre_cue(text) == want

@@ -244,6 +244,8 @@ SITES = [
     ("https://dangcongsan.vn/xay-dung-dang/a.html", None, None),
     ("https://tuoitre.vn/a.htm", None, None),
     ("https://gov.vn.example.com/a", None, None),
+    ("https://thanhuytphcm.vn/a", None, "Hồ Chí Minh"),
+    ("https://kontumtv.vn/a", None, "Kon Tum"),
 ]
 
 
@@ -269,6 +271,21 @@ PROVINCE_TEXTS = [
     ("Huyện ủy Châu Thành tổ chức hội nghị.", None, None),  # the name of districts in five provinces
     ("Các huyện, thị xã và thành phố đều có chi bộ.", None, None),
     ("huyện đoàn Krông Pắc", None, None),  # not a district head before the name
+    ("Huyện ủy Đăk Glei họp bàn công tác cán bộ.", "Kon Tum", "district:Huyện ủy Đắk Glei"),  # Đăk = Đắk
+    # communes of one province (communes.csv) when no province is named
+    ("Chi bộ thôn 3, xã Hữu Liên tổ chức lễ kết nạp.", "Lạng Sơn", "commune:xã Hữu Liên"),
+    ("Đảng ủy phường Mường Thanh sơ kết quý I.", "Điện Biên", "commune:phường Mường Thanh"),
+    ("Chi bộ xã Tân Hiệp họp thường kỳ.", None, None),  # a commune name of several provinces
+    # a province named alone, not inside a longer capitalised name
+    ("Chi bộ thôn Đông, xã Tam Hưng, Hà Nội họp lúc 19 giờ.", "Hà Nội", "name:Hà Nội"),
+    ("Công ty Du lịch Đồng Tháp có 25 đảng viên.", "Đồng Tháp", "name:Đồng Tháp"),
+    ("Đồng chí Nguyễn Hải Dương phát biểu.", None, None),
+    ("Học tập và làm theo tấm gương đạo đức Hồ Chí Minh.", None, None),  # the President, not the city
+    ("Áp thấp có thể gây mưa lớn ở các tỉnh từ Quảng Bình đến Quảng Ngãi.", None, None),  # no one province
+    # the paper's source tag before the first sentence (sites.csv)
+    ("(QNO) - Sáng 4/5, Huyện ủy họp.", "Quảng Nam", "tag:QNO"),
+    ("(Baothanhhoa.vn) – Chiều 2/3, Tỉnh ủy họp.", "Thanh Hóa", "tag:Baothanhhoa.vn"),
+    ("(TTXVN) - Sáng 4/5, tại Hà Nội, Ban Bí thư họp.", "Hà Nội", "name:Hà Nội"),  # national agency: no tag
 ]
 
 
