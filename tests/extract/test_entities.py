@@ -273,7 +273,7 @@ PROVINCE_TEXTS = [
     ("huyện đoàn Krông Pắc", None, None),  # not a district head before the name
     ("Huyện ủy Đăk Glei họp bàn công tác cán bộ.", "Kon Tum", "district:Huyện ủy Đắk Glei"),  # Đăk = Đắk
     # communes of one province (communes.csv) when no province is named
-    ("Chi bộ thôn 3, xã Hữu Liên tổ chức lễ kết nạp.", "Lạng Sơn", "commune:xã Hữu Liên"),
+    ("Chi bộ thôn 3, xã Bắc Xa họp xét đề nghị kết nạp.", "Lạng Sơn", "commune:xã Bắc Xa"),
     ("Đảng ủy phường Mường Thanh sơ kết quý I.", "Điện Biên", "commune:phường Mường Thanh"),
     ("Chi bộ xã Tân Hiệp họp thường kỳ.", None, None),  # a commune name of several provinces
     # a province named alone, not inside a longer capitalised name
