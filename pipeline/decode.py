@@ -119,7 +119,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\
 # The words underthesea's token_normalize can change: those with a non-ASCII letter,
 # and "qui" (-> "quy"), the one ASCII entry of its table. Every other word is left as is,
 # so matching only these is the same as normalising every word, and faster.
-_SYLLABLE = re.compile(r"\w*[^\W\x00-\x7f]\w*|(?<!\w)(?:qui|Qui|QUI)(?!\w)")
+# Matched from word starts only: without the look-behind a long ASCII run (digits, base64)
+# was scanned again from each of its characters, quadratic in its length.
+_SYLLABLE = re.compile(r"(?<!\w)(?:\w*[^\W\x00-\x7f]\w*|(?:qui|Qui|QUI)(?!\w))")
 
 
 @lru_cache(maxsize=65536)

@@ -99,3 +99,17 @@ def test_writable_escapes_lone_surrogates_and_keeps_valid_text():
     assert writable(os.fsdecode(b"b\xe0i.html")) == "b\\xe0i.html"  # an undecodable byte, as ls -b shows it
     assert writable("x\ud800y") == "x\\ud800y"  # a stray surrogate from elsewhere
     assert writable(os.fsdecode(b"\xff") + "\ud800").encode("utf-8")  # both at once: still writable
+
+
+@pytest.mark.parametrize("shape", ["digits", "ascii word", "base64", "vietnamese word"])
+def test_normalize_is_linear_in_one_long_token(shape):
+    """A 1 MB token (an inline image, minified data, a digit run) is normalised in one
+    pass; a quadratic pattern would run for hours, so a subprocess with a generous
+    bound stands for 'finishes' without timing anything."""
+    import subprocess
+    import sys
+
+    make = {"digits": "'7' * 1_000_000", "ascii word": "'a' * 1_000_000",
+            "base64": "'iVBORw0KGgoAAAANSUhEUgAA' * 40_000", "vietnamese word": "'x' * 999_999 + 'á'"}[shape]
+    code = f"from pipeline.decode import normalize; t = {make}; assert len(normalize(t)) == len(t)"
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
