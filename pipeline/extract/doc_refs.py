@@ -494,14 +494,6 @@ def _finish(text: str, row: dict, printed_name: str | None, published) -> dict:
     return row
 
 
-def _names_same(partial: dict, full: dict) -> bool:
-    """"Quy định 213" after 213-QĐ/TW on the page: a short mention of that document, not a partial
-    reference (one printed before the full number is read as a reference of its own)."""
-    if _num_key(partial["number"]) is None or _num_key(partial["number"]) != _num_key(full["number"]):
-        return False
-    return partial["doc_type"] == full["doc_type"] or partial["doc_type_name"] == full["doc_type_name"]
-
-
 def _overlaps(a: dict, b: dict) -> bool:
     return a["start"] < b["end"] and b["start"] < a["end"]
 
@@ -523,8 +515,7 @@ def find_doc_refs(text: str, published: dt.date | None = None) -> list[dict]:
     for r in full:  # a name-extended span never swallows another number, but be safe
         if not any(_overlaps(r, k) and r["canonical"] == k["canonical"] for k in kept):
             kept.append(r)
-    partial = [p for p in _partial_refs(text, windows, published)
-               if not any(_overlaps(p, f) or (_names_same(p, f) and f["start"] < p["start"]) for f in kept)]
+    partial = [p for p in _partial_refs(text, windows, published) if not any(_overlaps(p, f) for f in kept)]
     seen = set()
     out = []
     for r in sorted(kept + partial, key=lambda r: (r["start"], r["end"])):

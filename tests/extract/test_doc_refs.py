@@ -199,13 +199,6 @@ def test_partial_with_issue_date_and_regulation_code():
     assert (r["partial"], r["doc_type"], r["doc_type_name"]) == (True, "QĐ", "Quy định")
 
 
-def test_short_mention_after_the_full_number_is_not_partial():
-    rows = refs("Quy định số 205-QĐ/TW của Bộ Chính trị (gọi tắt là Quy định 205) được quán triệt.")
-    assert [(r["partial"], r["canonical"]) for r in rows] == [(False, "205-QĐ/TW")]
-    rows = refs("Học tập Kết luận số 14 của Bộ Chính trị. Kết luận số 14-KL/TW nêu rõ yêu cầu.")
-    assert [(r["partial"], r["number"]) for r in rows] == [(True, "14"), (False, "14")]
-
-
 def test_partial_two_names():
     rows = refs("thực hiện Kết luận 21 và Nghị quyết 35 trong chi bộ")
     assert [(r["doc_type"], r["number"], r["catalog_id"]) for r in rows] == [
