@@ -6,7 +6,8 @@ Two kinds of checks, both as data:
   types (pyarrow), and the columns ``store.REQUIRED`` names have no nulls;
 * values: ``CHECKS`` below, one SQL query per rule that selects the rows breaking
   it (DuckDB over the Parquet files, or over in-memory Arrow tables): offsets
-  inside the article and ``text[start:end] == text``, dates in 1900..2100,
+  inside the article and ``text[start:end] == text``, dates in 1900..2100 (calendar
+  mentions from 1000: articles cite history, ``19/5/1890``),
   counts non-negative and percentages at most 100, every ``article_id`` known
   to ``articles``, ``article_id`` unique, enumerated columns inside their sets.
 
@@ -28,6 +29,7 @@ from pipeline.schema import TABLES
 from pipeline.store import REQUIRED
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
+HISTORY_MIN = 1000  # a date an article mentions may be historical (a birth in 1890)
 SPAN_TABLES = ("doc_refs", "dates", "counts", "solutions", "entities")
 EXAMPLES = 3  # example rows quoted per problem
 
@@ -46,12 +48,12 @@ class Check:
     per_row: bool = True
 
 
-def _date_range(table: str, column: str) -> Check:
+def _date_range(table: str, column: str, low: int = YEAR_MIN) -> Check:
     return Check(
         table,
-        f"{column} outside {YEAR_MIN}..{YEAR_MAX}",
+        f"{column} outside {low}..{YEAR_MAX}",
         f'select article_id, "{column}" from {table} '
-        f'where "{column}" is not null and (year("{column}") < {YEAR_MIN} or year("{column}") > {YEAR_MAX})',
+        f'where "{column}" is not null and (year("{column}") < {low} or year("{column}") > {YEAR_MAX})',
     )
 
 
@@ -125,8 +127,8 @@ CHECKS: list[Check] = [
     _date_range("doc_refs", "issued_date"),
     _year_range("doc_refs", "year"),
     _one_of("doc_refs", "system", ("party", "state")),
-    _date_range("dates", "date"),
-    _date_range("dates", "date_end"),
+    _date_range("dates", "date", HISTORY_MIN),
+    _date_range("dates", "date_end", HISTORY_MIN),
     Check("dates", "date_end before date", 'select article_id, "date", date_end from dates where date_end < "date"'),
     _one_of("dates", "precision", ("day", "month", "quarter", "year", "year_range", "day_range"), nullable=False),
     _one_of("dates", "role", ("published", "issued", "mentioned"), nullable=False),

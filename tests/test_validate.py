@@ -24,6 +24,12 @@ def test_valid_tables_have_no_problem():
     assert validate_tables(_tables(analyst_dataset.rows())) == []
 
 
+def test_historical_dates_are_valid():
+    # an article recalls a birth in 1890: a calendar mention, not a broken row
+    rows = _break(analyst_dataset.rows(), "dates", 0, date=date(1890, 5, 19))
+    assert validate_tables(_tables(rows)) == []
+
+
 def _break(rows, table, index, **changes):
     rows = copy.deepcopy(rows)
     rows[table][index].update(changes)
@@ -41,7 +47,7 @@ BROKEN = [
     ("span past the end", lambda r: _break(r, "doc_refs", 0, end=10_000), "doc_refs: offsets outside the article text"),
     ("negative start", lambda r: _break(r, "solutions", 0, start=-1), "solutions: offsets outside"),
     ("end before start", lambda r: _break(r, "entities", 0, end=0, start=5), "entities: offsets outside"),
-    ("date in 1800", lambda r: _break(r, "dates", 0, date=date(1800, 1, 1)), "dates: date outside 1900..2100"),
+    ("date in 999", lambda r: _break(r, "dates", 0, date=date(999, 1, 1)), "dates: date outside 1000..2100"),
     ("date_end before date", lambda r: _break(r, "dates", 2, date_end=date(2022, 1, 1)), "dates: date_end before date"),
     ("issued in 2150", lambda r: _break(r, "doc_refs", 2, issued_date=date(2150, 1, 1)), "doc_refs: issued_date outside"),
     ("published in 1850", lambda r: _break(r, "articles", 1, published_date=date(1850, 1, 1)), "articles: published_date outside"),
@@ -93,7 +99,7 @@ def test_rows_broken_in_several_slices_are_added_up(tmp_path, monkeypatch):
     rows = analyst_dataset.rows()
     broken = [i for i, d in enumerate(rows["dates"]) if d["article_id"] in ("a1", "a2")]
     for i in broken:
-        rows = _break(rows, "dates", i, date=date(1800, 1, 1))
+        rows = _break(rows, "dates", i, date=date(999, 1, 1))
     data = analyst_dataset.write_dataset(tmp_path, rows)
     whole = validate_dataset(data)
     assert len(whole) == 1 and f"({len(broken)} rows)" in whole[0] and len({rows["dates"][i]["article_id"] for i in broken}) == 2

@@ -6,15 +6,16 @@ the valid candidates and resolves overlaps (longest span first, then the order
 of ``PATTERNS``). Day before month, always; impossible dates (``31/2/2022``) are
 dropped, not repaired.
 
-    value      ISO text at its precision: 2022-06-16 | 2022-06 | 2021-Q1 | 2022 |
-               2020/2025 | 1954-05-07/2024-05-07
+    value      ISO text at its precision: 2022-06-16 | 2022-06 | 2021-Q1 | 2022 | 2020/2025
     date       first day of the period, date_end its last day
-    precision  day | month | quarter | year | year_range | day_range
+    precision  day | month | quarter | year | year_range (a range of days is its two
+               ends, two day rows: "19/5/1890 – 19/5/2025" names two anniversaries)
     role       issued (inside a doc_refs span) | mentioned | published (the page date)
     relative   True for "năm qua", "năm nay", "tháng trước", ... resolved against
                the publication date (no row when there is none); also for a day
-               without a year ("Sáng 20/7", "ngày 2-9"), which takes the year that puts
-               it nearest the publication date
+               without a year ("Sáng 20/7", "ngày 2-9", "tháng 9", "quý I"), which takes
+               the year that puts it nearest the publication date or, when the page shows
+               none, nearest the latest day the text prints in full (not an issue date)
 """
 from __future__ import annotations
 
@@ -106,21 +107,25 @@ def _b_day_words(m: re.Match, text: str, pub) -> Iterator[Row]:
     yield _row(v, a, b, "day", text, m.start(), m.end())
 
 
+def _two_days(a: date, b: date, text: str, s1: int, e1: int, s2: int, e2: int) -> Iterator[Row]:
+    """A range of days is its two ends, each a day ("19/5/1890 – 19/5/2025" is two anniversaries)."""
+    if not a < b:
+        raise ValueError("empty range")
+    yield _row(a.isoformat(), a, a, "day", text, s1, e1)
+    yield _row(b.isoformat(), b, b, "day", text, s2, e2)
+
+
 def _b_day_range(m: re.Match, text: str, pub) -> Iterator[Row]:
     a = date(int(m["y1"]), int(m["m1"]), int(m["d1"]))
     b = date(int(m["y2"]), int(m["m2"]), int(m["d2"]))
-    if not a < b:
-        raise ValueError("empty range")
-    yield _row(f"{a.isoformat()}/{b.isoformat()}", a, b, "day_range", text, m.start(), m.end())
+    yield from _two_days(a, b, text, m.start(), m.end("y1"), m.start("d2"), m.end())
 
 
 def _b_day_range_short(m: re.Match, text: str, pub) -> Iterator[Row]:
     y = int(m["y"])
     b = date(y, int(m["m2"]), int(m["d2"]))
     a = date(y, int(m["m1"] or m["m2"]), int(m["d1"]))
-    if not a < b:
-        raise ValueError("empty range")
-    yield _row(f"{a.isoformat()}/{b.isoformat()}", a, b, "day_range", text, m.start(), m.end())
+    yield from _two_days(a, b, text, m.start(), m.end("m1") if m["m1"] else m.end("d1"), m.start("d2"), m.end())
 
 
 def _b_month(m: re.Match, text: str, pub) -> Iterator[Row]:
@@ -219,6 +224,41 @@ def _b_season(m: re.Match, text: str, pub) -> Iterator[Row]:
     yield _row(v, a, b, "year", text, m.start(), m.end())
 
 
+def _nearest_year(pub: date, month: int, day: int = 1) -> int:
+    """The year that puts day/month nearest ``pub`` (at most _DAY_AHEAD_DAYS ahead of it)."""
+    try:
+        ahead = (date(pub.year, month, day) - pub).days > _DAY_AHEAD_DAYS
+    except ValueError:  # 29/2 outside a leap year
+        ahead = True
+    return pub.year - 1 if ahead else pub.year
+
+
+def _b_day_words_no_year(m: re.Match, text: str, pub) -> Iterator[Row]:
+    """"ngày 2 tháng 9" without a year."""
+    if pub is None:
+        return
+    d, mo = int(m["d"]), int(m["m"])
+    v, a, b = _period("day", _nearest_year(pub, mo, d), mo, d)
+    yield _row(v, a, b, "day", text, m.start(), m.end(), relative=True)
+
+
+def _b_month_no_year(m: re.Match, text: str, pub) -> Iterator[Row]:
+    """"sinh hoạt chi bộ tháng 9": the month nearest the publication date."""
+    if pub is None:
+        return
+    mo = int(m["m"])
+    v, a, b = _period("month", _nearest_year(pub, mo), mo)
+    yield _row(v, a, b, "month", text, m.start(), m.end(), relative=True)
+
+
+def _b_quarter_no_year(m: re.Match, text: str, pub) -> Iterator[Row]:
+    """"Trong quý I, ...": a quarter of the publication year."""
+    if pub is None:
+        return
+    v, a, b = _period("quarter", pub.year, q=_quarter(m["q"]))
+    yield _row(v, a, b, "quarter", text, m.start(), m.end(), relative=True)
+
+
 def _b_month_this_year(m: re.Match, text: str, pub) -> Iterator[Row]:
     if pub is None:
         return
@@ -276,7 +316,7 @@ PATTERNS: list[tuple[str, str, Builder]] = [
     ),
     (
         "year_context",
-        rf"(?=[đtscgvh])\b(?:đến|tới|từ|trước|sau|cuối|đầu|giữa|vào|hết|tầm\s+nhìn)\s+(?P<y>{_Y}){_R}{_NUMWORD_GUARD}",
+        rf"(?=[đtscgvh])\b(?:đến|tới|từ|trước|sau|cuối|đầu|giữa|vào|hết|tầm\s+nhìn|sn)\s+(?P<y>{_Y}){_R}{_NUMWORD_GUARD}",
         _b_year_context,
     ),
     (
@@ -291,13 +331,28 @@ PATTERNS: list[tuple[str, str, Builder]] = [
         _b_day_month,
     ),
     (
+        "day_words_no_year",
+        rf"\bngày\s+(?P<d>{_D})\s+tháng\s+(?P<m>{_M}){_R}(?!\s*[,/\-.]?\s*(?:năm\s+)?\d)",
+        _b_day_words_no_year,
+    ),
+    (
+        "month_no_year",
+        rf"(?<!\d\s)(?<!mạng\s)\btháng\s+(?P<m>{_M}){_R}(?!\s*[/\-.,]?\s*(?:năm\s+)?\d)(?!\s+(?:năm|tới|sau|trước|nay|này|qua)\b)",
+        _b_month_no_year,
+    ),
+    (
+        "quarter_no_year",
+        rf"\bqu[ýí]\s+(?P<q>{_Q}){_R}(?!\s*[/\-.,]?\s*(?:năm\s+)?\d)(?!\s+(?:năm|tới|sau|trước|nay|này|qua)\b)",
+        _b_quarter_no_year,
+    ),
+    (
         "month_this_year",
         rf"\btháng\s+(?P<m>{_M})\s+(?:năm\s+)?(?:nay|này)\b",
         _b_month_this_year,
     ),
     (
         "relative",
-        r"(?=[ntq])\b(?P<unit>năm|tháng|qu[ýí])\s+(?P<rel>vừa\s+qua|qua|nay|này|trước|ngoái|tới|sau)\b(?!\s+(?:đó|nữa))",
+        r"(?=[ntq])\b(?P<unit>năm|tháng|qu[ýí])\s+(?P<rel>vừa\s+qua|qua|nay|này|trước|ngoái|tới|sau)\b(?!\s+(?:đó|nữa|liền))",
         _b_relative,
     ),
 ]
@@ -307,19 +362,46 @@ _COMPILED = [(name, re.compile(rx, re.IGNORECASE), build) for name, rx, build in
 _QUARTER_START = re.compile(r"qu[ýí]\s", re.IGNORECASE)
 
 
-def _candidates(text: str, published: date | None) -> list[tuple[int, int, int, list[Row]]]:
+# a day or month printed without its year takes it from the publication date or, when the
+# page shows none, from the latest date the text prints in full
+_ANCHORED = frozenset({"day_month", "day_words_no_year", "month_no_year", "quarter_no_year"})
+
+
+def _candidates(text: str, published: date | None, anchor: date | None) -> list[tuple[int, int, int, list[Row]]]:
     out = []
     for order, (name, rx, build) in enumerate(_COMPILED):
         for m in rx.finditer(text):
             if name == "quarter" and not _QUARTER_START.match(m.group()):
                 continue
             try:
-                rows = list(build(m, text, published))
+                rows = list(build(m, text, anchor if name in _ANCHORED else published))
             except (ValueError, OverflowError):
                 continue
             if rows:
                 out.append((m.start(), m.end(), order, rows))
     return out
+
+
+def _resolve(cands: list[tuple[int, int, int, list[Row]]]) -> list[Row]:
+    """Overlapping candidates: the longest span wins, then the order of PATTERNS."""
+    cands.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
+    taken: list[tuple[int, int]] = []
+    rows: list[Row] = []
+    for s, e, _order, group in cands:
+        if any(s < te and ts < e for ts, te in taken):
+            continue
+        taken.append((s, e))
+        rows.extend(group)
+    return rows
+
+
+def _text_anchor(rows: list[Row], refs: list[tuple[int, int]]) -> date | None:
+    """The article's time when the page shows no date: the latest day or month the text prints
+    with its year (a bare year is too often a birth or a target). A date inside or just after a
+    document reference (its issue date) does not count."""
+    days = [r["date"] for r in rows if r["precision"] in ("day", "month") and not r["relative"]
+            and not any(s <= r["start"] and r["start"] - e <= 12 for s, e in refs)]
+    return max(days) if days else None
 
 
 def find_dates(text: str, published: date | None = None, doc_ref_spans: Iterable = ()) -> list[Row]:
@@ -347,15 +429,11 @@ def find_dates(text: str, published: date | None = None, doc_ref_spans: Iterable
         except (KeyError, IndexError, TypeError, ValueError):
             continue
 
-    cands = _candidates(text, published)
-    cands.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
-    taken: list[tuple[int, int]] = []
-    rows: list[Row] = []
-    for s, e, _order, group in cands:
-        if any(s < te and ts < e for ts, te in taken):
-            continue
-        taken.append((s, e))
-        rows.extend(group)
+    rows = _resolve(_candidates(text, published, published))
+    if published is None:
+        anchor = _text_anchor(rows, refs)
+        if anchor is not None:
+            rows = _resolve(_candidates(text, None, anchor))
     for r in rows:
         if any(rs <= r["start"] and r["end"] <= re_ for rs, re_ in refs):
             r["role"] = "issued"

@@ -43,7 +43,7 @@ HERE = Path(__file__).resolve().parent
 DASHES = r"\-\u2010\u2011\u2012\u2013\u2014\u2212"  # for use inside [...]
 D = f"[{DASHES}]"
 UP = "A-ZĐÐ"  # Ð (U+00D0) is a frequent look-alike typed for Đ
-ISSUER_CHARS = "A-Za-zĐđÐ"
+ISSUER_CHARS = "A-Za-zĐđÐƯ"  # Ư: "TƯ" is printed for TW
 
 # Plenum numbers written as words ("lần thứ tư"); longest first in the regex.
 WORD_NUMBERS = {
@@ -143,7 +143,7 @@ class Patterns:
 def patterns() -> Patterns:
     party = re.compile(
         _BEFORE_NUMBER
-        + rf"(?P<num>\d{{1,4}})\s*{D}\s*(?P<type>{_type_alternation('party')})"
+        + rf"(?P<num>\d{{1,4}})(?:\s*{D}\s*|\s+)(?P<type>{_type_alternation('party')})"
         + rf"\s*/\s*(?P<issuer>[{UP}][{ISSUER_CHARS}]{{0,11}})(?!\w)"
     )
     state = re.compile(
@@ -183,10 +183,16 @@ def patterns() -> Patterns:
     return Patterns(party, state, name_before, partial_num, partial_plenum, anchors, partial_names)
 
 
-_DATE_AFTER = re.compile(
-    rf"\s*,?\s*ngày\s+(?P<d>\d{{1,2}})\s*(?:[/.{DASHES}]\s*(?P<m>\d{{1,2}})\s*[/.{DASHES}]\s*(?P<y>\d{{4}})"
-    r"|\s+tháng\s+(?P<m2>\d{1,2})\s*,?\s*năm\s+(?P<y2>\d{4}))(?!\d)"
+_DMY_TAIL = (
+    rf"(?P<d>\d{{1,2}})\s*(?:[/.{DASHES}]\s*(?P<m>\d{{1,2}})\s*[/.{DASHES}]\s*(?P<y>\d{{4}})"
+    r"|\s+(?i:tháng)\s+(?P<m2>\d{1,2})\s*,?\s*(?i:năm)\s+(?P<y2>\d{4}))(?!\d)"
 )
+# ", ngày 16/6/2022", "ngày30-3-2013", "(ngày 9/5/2024)", "ngày 02 tháng 3 năm 2012"
+_DATE_AFTER = re.compile(rf"\s*[,(]?\s*(?i:ngày)\s*{_DMY_TAIL}\)?")
+# a document header: the number's line, then "<Place>, ngày ..." on a line of its own
+_PLACE = rf"[{UP}][\w.]*(?:[ \t\n]+[{UP}][\w.]*){{0,4}}"
+_HEADER_DATE_AFTER = re.compile(rf"[ \t|*]*\n[\s|*]*{_PLACE}\s*,\s*(?i:ngày)\s*{_DMY_TAIL}")
+_HEADER_DATE_BEFORE = re.compile(rf"(?:^|\n)[ \t|*]*{_PLACE}\s*,\s*(?i:ngày)\s*{_DMY_TAIL}[ \t|*]*\n[\s|*]*(?i:số)\s*:?\s*$")
 _TERM_AFTER = re.compile(r"\s*[,(]?\s*(?:[Kk]hóa|[Kk]hoá|KHÓA|KHOÁ)\s+(?P<term>[IVXL]+)(?!\w)")
 _OF = re.compile(r"\s*,?\s*của\s+")
 _PLENUM_IN_ISSUER = re.compile(
@@ -219,11 +225,30 @@ def _date(d: str, m: str, y: str) -> dt.date | None:
 
 
 def _date_after(text: str, pos: int) -> tuple[dt.date | None, int]:
-    m = _DATE_AFTER.match(text, pos)
+    m = _DATE_AFTER.match(text, pos) or _HEADER_DATE_AFTER.match(text, pos)
     if not m:
         return None, pos
     date = _date(m["d"], m["m"] or m["m2"], m["y"] or m["y2"])
     return (date, m.end()) if date else (None, pos)
+
+
+def _header_date_before(text: str, start: int) -> dt.date | None:
+    """The header's "<Place>, ngày ..." line printed just above a "Số: N-HD/..." line."""
+    m = _HEADER_DATE_BEFORE.search(text, max(0, start - 120), start)
+    return _date(m["d"], m["m"] or m["m2"], m["y"] or m["y2"]) if m else None
+
+
+def _issuer_code(printed: str) -> str:
+    return printed.replace("Ð", "Đ").replace("TƯ", "TW")
+
+
+def _printed_type_name(printed: str | None, code: str, system: str) -> str | None:
+    """The type name printed before the number when the code allows it (QĐ: Quy định or Quyết định)."""
+    if printed:
+        name = re.sub(r"\s+", " ", printed).capitalize()
+        if any(t.code == code and t.system == system and t.name == name for t in doc_types()):
+            return name
+    return _type_name(code, system)
 
 
 def _issuer_after(text: str, pos: int) -> tuple[str | None, int, int]:
@@ -378,7 +403,7 @@ def _full_refs(text: str, windows, published) -> list[dict]:
         for ws, we in windows:
             for m in pat.finditer(text, ws, we):
                 code = _official_code(m["type"], system)
-                number, issuer = m["num"], m["issuer"].replace("Ð", "Đ")
+                number, issuer = m["num"], _issuer_code(m["issuer"])
                 year = m["year"] if system == "state" else None
                 if system == "party":
                     canonical = f"{number}-{code}/{issuer}"
@@ -390,9 +415,11 @@ def _full_refs(text: str, windows, published) -> list[dict]:
                 if nb:
                     start, printed_name = nb.start(), nb["name"]
                 issued, end = _date_after(text, m.end())
+                if issued is None:
+                    issued = _header_date_before(text, m.start())
                 issuer_text, term, plenum, _ = _context_after(text, end)
                 row = _row(
-                    canonical=canonical, doc_type=code, doc_type_name=_type_name(code, system),
+                    canonical=canonical, doc_type=code, doc_type_name=_printed_type_name(printed_name, code, system),
                     number=number, year=int(year) if year else None, issuer_code=issuer,
                     system=system, issued_date=issued, issuer_text=issuer_text, term=term,
                     plenum=plenum, start=start, end=end,
@@ -401,9 +428,15 @@ def _full_refs(text: str, windows, published) -> list[dict]:
     return rows
 
 
+# "Hướng dẫn 12 ngày 6/7/2018": a unit word that opens a date is the issue date, not a quantity
+_DATE_OPENER = re.compile(rf"\s*(?:ngày|tháng|năm)\s*\d{{1,4}}\s*(?:[/.{DASHES}]\s*\d|tháng|năm)", re.IGNORECASE)
+
+
 def _followed_by_unit(text: str, pos: int) -> bool:
     m = re.match(r"\s*(%|[^\W\d_]+)", text[pos : pos + 30])
-    return bool(m) and (m.group(1) == "%" or m.group(1).lower() in UNIT_WORDS)
+    if not m or _DATE_OPENER.match(text, pos):
+        return False
+    return m.group(1) == "%" or m.group(1).lower() in UNIT_WORDS
 
 
 def _partial_refs(text: str, windows, published) -> list[dict]:

@@ -69,9 +69,15 @@ CASES = [
     ("năm học 2023–2024", [("2023/2024", "year_range", "năm học 2023–2024")]),
     ("từ năm 2015 đến năm 2020", [("2015/2020", "year_range", "từ năm 2015 đến năm 2020")]),
     ("giai đoạn 2025-2020", []),  # backwards
-    ("kỷ niệm (7/5/1954 - 7/5/2024)", [("1954-05-07/2024-05-07", "day_range", "7/5/1954 - 7/5/2024")]),
-    ("từ ngày 5-7/6/2023", [("2023-06-05/2023-06-07", "day_range", "từ ngày 5-7/6/2023")]),
-    ("từ ngày 10/3/2022 đến ngày 15/3/2022", [("2022-03-10/2022-03-15", "day_range", "từ ngày 10/3/2022 đến ngày 15/3/2022")]),
+    # a range of days is its two ends, each a day (an anniversary names two dates)
+    ("kỷ niệm (7/5/1954 - 7/5/2024)", [("1954-05-07", "day", "7/5/1954"), ("2024-05-07", "day", "7/5/2024")]),
+    ("Ngày sinh (12/3/1885 – 12/3/2025)", [("1885-03-12", "day", "12/3/1885"), ("2025-03-12", "day", "12/3/2025")]),
+    ("từ ngày 5-7/6/2023", [("2023-06-05", "day", "từ ngày 5"), ("2023-06-07", "day", "7/6/2023")]),
+    ("từ ngày 3/5 đến 9/6/2023", [("2023-05-03", "day", "từ ngày 3/5"), ("2023-06-09", "day", "9/6/2023")]),
+    ("từ ngày 10/3/2022 đến ngày 15/3/2022", [("2022-03-10", "day", "từ ngày 10/3/2022"), ("2022-03-15", "day", "15/3/2022")]),
+    ("giai đoạn (10/3/2022 - 5/3/2022)", [("2022-03-10", "day", "10/3/2022"), ("2022-03-05", "day", "5/3/2022")]),  # backwards: no range, two days
+    ("năm 2020 - 2025", [("2020/2025", "year_range", "năm 2020 - 2025")]),
+    ("chị Trần Thị B. (SN 1987) cho biết", [("1987", "year", "1987")]),
     # crop seasons: a season with one year is that year; with two it is a range
     ("thu hoạch lúa vụ Thu Đông 2021 đạt", [("2021", "year", "vụ Thu Đông 2021")]),
     ("gieo sạ vụ mùa năm 2022", [("2022", "year", "vụ mùa năm 2022")]),
@@ -127,6 +133,32 @@ def test_day_without_year_takes_the_publication_year(text, pub, expected):
     rows = [r for r in find_dates(text, pub) if r["role"] != "published"]
     assert [(r["value"], r["text"]) for r in rows] == expected
     assert all(r["relative"] for r in rows if r["precision"] == "day" and "/20" not in r["text"])
+
+
+# printed without a year: the publication date's, or the latest full date the text prints
+NO_YEAR = [
+    ("Trong quý II, tỉnh đón nhiều khách.", PUB, [("2023-Q2", "quarter", "quý II")]),
+    ("chuẩn bị buổi sinh hoạt chi bộ định kỳ tháng 9.", PUB, [("2023-09", "month", "tháng 9")]),
+    ("lễ kỷ niệm ngày 2 tháng 9 tại quảng trường", PUB, [("2023-09-02", "day", "ngày 2 tháng 9")]),
+    ("Cách mạng tháng 8 thành công", PUB, []),  # an event's name
+    ("trong 6 tháng đầu năm", PUB, []),
+    ("đóng theo lương của tháng trước liền kề", PUB, []),  # a rule, not a month
+    ("mỗi quý một lần", PUB, []),
+    # no publication date: the latest day the text prints with its year sets the year
+    ("Ngày 14/3/2021 chi bộ họp. Sáng 20/3, chi bộ kết nạp đảng viên.", None,
+     [("2021-03-14", "day", "14/3/2021"), ("2021-03-20", "day", "20/3")]),
+    # ... but not a document's issue date
+    ("Theo Kết luận số 9, ngày 5/6/2019 của Bộ Chính trị. Sáng 20/3, chi bộ họp.", None,
+     [("2019-06-05", "day", "5/6/2019")]),
+]
+
+
+@pytest.mark.parametrize("text,pub,expected", NO_YEAR, ids=[c[0][:30] for c in NO_YEAR])
+def test_no_year_takes_the_publication_or_the_text_year(text, pub, expected):
+    from pipeline.extract.doc_refs import find_doc_refs
+
+    rows = [r for r in find_dates(text, pub, find_doc_refs(text)) if r["role"] != "published"]
+    assert [(r["value"], r["precision"], r["text"]) for r in rows] == expected
 
 
 def test_relative_needs_a_published_date():

@@ -53,7 +53,45 @@ PARTY = [
     ("Theo Hướng dẫn số 12-HD/BTCTW ngày 31/02/2018 (ngày sai) của Ban Tổ chức Trung ương.",
      "12-HD/BTCTW", None, "Hướng dẫn số 12-HD/BTCTW"),
     ("nghị quyết số 5-NQ/HU của Huyện ủy", "5-NQ/HU", None, "nghị quyết số 5-NQ/HU"),
+    # loosely printed numbers and dates
+    ("Thực hiện Chỉ thị số 07-CT/TƯ ngày 3-4-2019 của Ban Bí thư.",  # Ư printed for W
+     "07-CT/TW", dt.date(2019, 4, 3), "Chỉ thị số 07-CT/TƯ ngày 3-4-2019"),
+    ("theo Hướng dẫn số 03- HD/TW, ngày 11-2-2021 của Ban Bí thư",
+     "03-HD/TW", dt.date(2021, 2, 11), "Hướng dẫn số 03- HD/TW, ngày 11-2-2021"),
+    ("QUY ĐỊNH SỐ 215- QĐ/TW NGÀY14-6-2019 CỦA BỘ CHÍNH TRỊ",
+     "215-QĐ/TW", dt.date(2019, 6, 14), "QUY ĐỊNH SỐ 215- QĐ/TW NGÀY14-6-2019"),
+    ("Đảng ủy ban hành Kế hoạch Số 17 KH/ĐU về phát triển đảng viên.",  # no dash at all
+     "17-KH/ĐU", None, "Kế hoạch Số 17 KH/ĐU"),
+    ("Kế hoạch số 28-KH/HU\nngày 12/3/2022 của Huyện ủy", "28-KH/HU", dt.date(2022, 3, 12),
+     "Kế hoạch số 28-KH/HU\nngày 12/3/2022"),
+    ("Quyết định số 66-QĐ/TU (ngày 7/8/2020) của Tỉnh ủy", "66-QĐ/TU", dt.date(2020, 8, 7),
+     "Quyết định số 66-QĐ/TU (ngày 7/8/2020)"),
+    ("Căn cứ Nghị quyết số 12-NQ/HU ngày 02 tháng 3 năm 2012 của Huyện ủy", "12-NQ/HU", dt.date(2012, 3, 2),
+     "Nghị quyết số 12-NQ/HU ngày 02 tháng 3 năm 2012"),
+    # a document page's header: the place-and-date line below the number, or just above it
+    ("ĐẢNG ỦY XÃ AN PHÚ\nSố: 14-KH/ĐU\n\nAn Phú, ngày 08 tháng 02 năm 2024\n\nKẾ HOẠCH", "14-KH/ĐU",
+     dt.date(2024, 2, 8), "14-KH/ĐU\n\nAn Phú, ngày 08 tháng 02 năm 2024"),
+    ("Số:\n31-HD/BTCTU\n|\nTP.Cần\nThơ, ngày 5 tháng 9 năm 2023", "31-HD/BTCTU",
+     dt.date(2023, 9, 5), "31-HD/BTCTU\n|\nTP.Cần\nThơ, ngày 5 tháng 9 năm 2023"),
+    ("* Cần Thơ, ngày 21 tháng 9 năm 2023\nSố 07-HD/BTCTU\n\nHƯỚNG DẪN", "07-HD/BTCTU",
+     dt.date(2023, 9, 21), "07-HD/BTCTU"),
+    # a date printed before the number, outside a header, is not its issue date
+    ("Ngày 5/3/2022, Tỉnh ủy ban hành Kế hoạch số 9-KH/TU.", "9-KH/TU", None, "Kế hoạch số 9-KH/TU"),
 ]
+
+
+def test_date_after_a_second_number_is_the_second_ones():
+    rows = refs("Nghị quyết số 3-NQ/TU và Kế hoạch số 4-KH/TU ngày 1/2/2023 của Tỉnh ủy")
+    assert [(r["canonical"], r["issued_date"]) for r in rows] == [
+        ("3-NQ/TU", None), ("4-KH/TU", dt.date(2023, 2, 1))]
+
+
+def test_printed_name_tells_regulation_from_decision():
+    # central regulations and decisions share the code QĐ; the words before the number decide
+    assert one("Quy định số 55-QĐ/TW của Bộ Chính trị")["doc_type_name"] == "Quy định"
+    assert one("Quyết định số 55-QĐ/TW của Bộ Chính trị")["doc_type_name"] == "Quyết định"
+    assert one("văn bản 55-QĐ/TW")["doc_type_name"] == "Quyết định"
+    assert one("Chỉ thị số 55-QĐ/TW")["doc_type_name"] == "Quyết định"  # a name the code cannot be
 
 NOT_DOCS = [
     "Điện thoại: 0294 3866409   Email: banbientap@tinhuy.vn",
@@ -152,6 +190,13 @@ def test_partial_refs(text, expected, span):
     rows = refs(text)
     assert [(r["number"], r["plenum"], r["catalog_id"]) for r in rows] == expected
     assert all(r["partial"] and r["canonical"] is None and r["text"] == span for r in rows)
+
+
+def test_partial_with_issue_date_and_regulation_code():
+    r = one("thực hiện Hướng dẫn 08 ngày 4/9/2019 của Ban Tổ chức Trung ương")
+    assert (r["partial"], r["doc_type"], r["number"]) == (True, "HD", "08")
+    r = one("Bộ Chính trị ban hành Quy định số 888 về chế độ công tác")
+    assert (r["partial"], r["doc_type"], r["doc_type_name"]) == (True, "QĐ", "Quy định")
 
 
 def test_partial_two_names():
