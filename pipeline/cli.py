@@ -226,6 +226,8 @@ def report(
 
     if not data.is_dir():
         _usage_error(f"dataset folder not found: {data}")
+    if not (data / "articles.parquet").is_file():
+        _usage_error(f"{data} is not a dataset (no articles.parquet): make one with pipeline extract PAGES --out {data}")
     path = write_report(data, output or data / "report.html")
     typer.echo(str(path))
 

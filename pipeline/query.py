@@ -153,6 +153,9 @@ def run_query(sql: str, data_dir: Path, fmt: str = "table", output: Path | None 
     if not sql.strip():
         print("usage error: empty query", file=sys.stderr)
         return 2
+    if _NAME.match(sql.strip()) and sql.strip() not in saved_queries():  # one word is no SQL statement
+        print(f"usage error: no saved query named {sql.strip()!r}; saved queries: {', '.join(saved_queries())}", file=sys.stderr)
+        return 2
     con = connect(Path(data_dir))
     try:
         rel = con.sql(resolve_sql(sql))

@@ -174,3 +174,20 @@ def test_cli_query(data):
     result = CliRunner().invoke(app, ["query", "select count(*) as n from articles", "--data", str(data), "--format", "csv"])
     assert result.exit_code == 0
     assert result.stdout.splitlines()[-1] == "3"
+
+
+def test_an_unknown_saved_query_says_so_and_lists_them(data, capsys):
+    assert run_query("most_cited_documentz", data, "table", None) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage error: no saved query named 'most_cited_documentz'; saved queries: ")
+    assert "most_cited_documents" in err and err.count("\n") == 1
+
+
+def test_report_refuses_a_folder_that_is_not_a_dataset(tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    result = CliRunner().invoke(app, ["report", "--data", str(tmp_path)])
+    assert result.exit_code == 2 and "is not a dataset (no articles.parquet)" in result.output
+    assert not (tmp_path / "report.html").exists()
