@@ -26,8 +26,10 @@ that phrase inside its span.
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -494,8 +496,17 @@ def _finish(text: str, row: dict, printed_name: str | None, published) -> dict:
     return row
 
 
-def _overlaps(a: dict, b: dict) -> bool:
-    return a["start"] < b["end"] and b["start"] < a["end"]
+class _Cover:
+    """Whether [start, end) overlaps any of some spans, in O(log n) a question."""
+
+    def __init__(self, spans: list[dict]):
+        spans = sorted(spans, key=lambda r: r["start"])
+        self.starts = [r["start"] for r in spans]
+        self.reach = list(itertools.accumulate((r["end"] for r in spans), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end)  # spans starting before ``end``
+        return i > 0 and self.reach[i - 1] > start
 
 
 def find_doc_refs(text: str, published: dt.date | None = None) -> list[dict]:
@@ -512,10 +523,13 @@ def find_doc_refs(text: str, published: dt.date | None = None) -> list[dict]:
     full = _full_refs(text, windows, published)
     full.sort(key=lambda r: (r["start"], -r["end"]))
     kept: list[dict] = []
+    reach: dict[str, int] = {}  # canonical -> end of its furthest kept span (spans sorted by start)
     for r in full:  # a name-extended span never swallows another number, but be safe
-        if not any(_overlaps(r, k) and r["canonical"] == k["canonical"] for k in kept):
+        if reach.get(r["canonical"], -1) <= r["start"]:
             kept.append(r)
-    partial = [p for p in _partial_refs(text, windows, published) if not any(_overlaps(p, f) for f in kept)]
+            reach[r["canonical"]] = max(reach.get(r["canonical"], -1), r["end"])
+    covered = _Cover(kept)
+    partial = [p for p in _partial_refs(text, windows, published) if not covered.overlaps(p["start"], p["end"])]
     seen = set()
     out = []
     for r in sorted(kept + partial, key=lambda r: (r["start"], r["end"])):
