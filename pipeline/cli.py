@@ -182,11 +182,13 @@ def crawl(
     since: str = typer.Option(None, "--since", help="Skip articles last modified before this date (YYYY-MM-DD)."),
     refresh: bool = typer.Option(False, "--refresh", help="Revalidate stored URLs (If-Modified-Since / ETag)."),
     allow_private: bool = typer.Option(False, "--allow-private", help="Follow links into loopback/private addresses."),
+    max_seconds: int = typer.Option(None, "--max-seconds", min=1, help="Stop the crawl after this many seconds (what is stored is kept)."),
+    set_: list[str] = typer.Option(None, "--set", help="A Scrapy or crawl setting, NAME=VALUE (repeatable; VALUE read as JSON when it parses)."),
 ) -> None:
     """Crawl sites politely into WARC files that `pipeline extract` reads."""
     from datetime import date
 
-    from pipeline.crawl import run_crawl
+    from pipeline.crawl import _coerce, run_crawl
 
     if not urls and seeds is None:
         _usage_error("give start URLs or --seeds FILE")
@@ -196,7 +198,16 @@ def crawl(
         since_date = date.fromisoformat(since) if since else None
     except ValueError:
         _usage_error(f"--since wants YYYY-MM-DD, got {since!r}")
-    raise typer.Exit(run_crawl(list(urls or []), seeds, out, max_pages, list(allow_domain or []), since_date, refresh, allow_private))
+    overrides = {}
+    for item in set_ or []:
+        name, eq, value = item.partition("=")
+        if not eq or not name.strip():
+            _usage_error(f"--set wants NAME=VALUE, got {item!r}")
+        overrides[name.strip()] = _coerce(value)
+    if max_seconds is not None:
+        overrides["CLOSESPIDER_TIMEOUT"] = max_seconds
+    raise typer.Exit(run_crawl(list(urls or []), seeds, out, max_pages, list(allow_domain or []), since_date, refresh,
+                               allow_private, overrides=overrides))
 
 
 @app.command()

@@ -121,14 +121,15 @@ def run_crawl(urls: list[str], seeds_file: Path | None, out: Path, max_pages: in
     stats = crawler.stats.get_stats() if crawler.stats else {}
     reason = stats.get("finish_reason")
     stored = int(stats.get("warc/stored", 0))
-    complete = reason in ("finished", "closespider_itemcount")
+    complete = reason in ("finished", "closespider_itemcount", "closespider_timeout")
+    failed = int(stats.get("retry/max_reached", 0))  # URLs given up on after every retry
     if complete:
         shutil.rmtree(jobdir, ignore_errors=True)  # next crawl rediscovers; the WARC index skips the stored
     state.update(running=False, finished=datetime.now(timezone.utc).isoformat(), finish_reason=reason,
                  stored=stored, warc_files=[p.name for p in store.written])
     state_file.write_text(json.dumps(state, indent=1, default=str), encoding="utf-8")
     print(f"crawl: {stored} new pages stored in {len(store.written)} WARC file(s) under {out} "
-          f"({before} already stored; finish reason: {reason})", file=sys.stderr)
+          f"({before} already stored; {failed} URLs given up after retries; finish reason: {reason})", file=sys.stderr)
     lock.close()
     return 0 if complete else 1
 

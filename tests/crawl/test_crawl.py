@@ -278,3 +278,29 @@ def test_gracefully_stopped_crawl_resumes_from_jobdir(site, full, tmp_path):
     assert sorted(paths) == sorted(stored_paths(full[0])) and len(paths) == len(set(paths))
     assert not [p for p in paths_of(log) if p.startswith("/noi-bo/")]  # robots.txt still obeyed on resume
     assert not (out / ".crawl" / "job").exists()  # a finished crawl leaves no queue behind
+
+
+def test_failures_are_counted_and_the_pipeline_cli_takes_settings_and_a_time_limit(site, tmp_path):
+    """`pipeline crawl` (not only `python -m pipeline.crawl`) takes --set and --max-seconds;
+    the last line counts the URLs given up after their retries (the slow page)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    cmd = [sys.executable, "-m", "pipeline.cli", "crawl", *seeds(site), "--out", str(tmp_path), "--allow-private",
+           "--max-seconds", "60"]
+    for s in FAST:
+        cmd += ["--set", s]
+    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    last = proc.stderr.strip().splitlines()[-1]
+    assert "URLs given up after retries" in last and not last.startswith("crawl: 0 new")
+    bad = subprocess.run([sys.executable, "-m", "pipeline.cli", "crawl", site.base, "--set", "NOEQUALS"],
+                         cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "--set wants NAME=VALUE" in bad.stderr
+
+
+def test_max_seconds_stops_a_crawl_that_would_go_on(site, tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    cmd = crawl_cmd(site, tmp_path) + ["--set", "DOWNLOAD_DELAY=5", "--set", "AUTOTHROTTLE_ENABLED=false",
+                                       "--set", "CLOSESPIDER_TIMEOUT=3"]
+    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "finish reason: closespider_timeout" in proc.stderr
