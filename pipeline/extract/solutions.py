@@ -184,7 +184,7 @@ def _key(fam: lm.Family, raw: str) -> object:
         return lm.word_value(lm.THU_WORDS, raw)
     if fam.name == "la":
         return lm.word_value(lm.LA_WORDS, raw)
-    if fam.name == "roman":
+    if fam.name in ("roman", "paren_roman"):
         return lm.word_value(_ROMAN_LOWER, raw)
     if raw.isdigit():  # 1. 1) (1)
         return int(raw)
@@ -466,8 +466,8 @@ def _kind(lead: str, context: str, items: list[str]) -> str:
                 if rx.search(text):
                     scores[kind] += 1
                     break
-    if not scores:
-        return "other"
+    if not scores:  # no cue: an uncommented list (a regulation's provisions) states tasks
+        return "solution"
     best = max(scores.values())
     return next(k for k in _KIND_ORDER if scores.get(k) == best)
 

@@ -117,8 +117,18 @@ FAMILY_CASES = [
         "c. Thông báo cho đảng viên trước ba ngày.\n",
         ["a.", "b.", "c."],
         ["Chi ủy họp", "Bí thư chi bộ", "Thông báo cho"],
-        "other",
+        "solution",
         id="letter-dot",
+    ),
+    pytest.param(
+        "Kế hoạch đặt ra các nội dung sau:\n"
+        "(i) Rà soát hồ sơ đảng viên ở các chi bộ;\n"
+        "(ii) Kiện toàn cấp ủy cơ sở;\n"
+        "(iii) Tổ chức thực hiện.\n",
+        ["(i)", "(ii)", "(iii)"],
+        ["Rà soát hồ sơ", "Kiện toàn cấp ủy", "Tổ chức thực hiện"],
+        "solution",
+        id="paren-roman",
     ),
     pytest.param(
         "Tuy nhiên, công tác phát triển đảng viên ở xã vẫn còn một số hạn chế:\n"
