@@ -331,3 +331,14 @@ ITEM_CUES: tuple[tuple[str, str], ...] = (
     (r"^[^.;]{0,60}\b(?:chưa|còn hạn chế|thiếu)\b", "limitation"),
     (TASK_START.pattern, "solution"),  # an imperative verb opens the item
 )
+
+
+# Items that make a block no solution list when most of its items open with them: the
+# grounds of a decision ("- Căn cứ Điều lệ Đảng;", "- Xét đề nghị của ...").
+NOT_ITEM_STARTS: tuple[str, ...] = (
+    r"căn cứ\b",
+    r"xét (?:đề nghị|tờ trình|đề xuất)\b",
+)
+
+# A list of people ("1. Đ/c Lê Văn An, Bí thư ..."): a title then a capitalised name.
+PERSON_ITEM = r"(?:đ/c|đồng chí|ông|bà)\s+(\w+)\s+(\w+)"

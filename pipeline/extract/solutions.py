@@ -68,6 +68,8 @@ _INLINE_RX = [(fam, _compile(fam, True)) for fam in lm.FAMILIES if fam.inline]
 _FAMILY = {fam.name: fam for fam in lm.FAMILIES}
 _KIND_RX = [(re.compile(rx, re.IGNORECASE), kind, w) for rx, kind, w in lm.KIND_CUES]
 _ITEM_RX = [(re.compile(rx, re.IGNORECASE), kind) for rx, kind in lm.ITEM_CUES]
+_NOT_ITEM_RX = [re.compile(rx, re.IGNORECASE) for rx in lm.NOT_ITEM_STARTS]
+_PERSON_RX = re.compile(lm.PERSON_ITEM, re.IGNORECASE)
 _ROMAN_LOWER = {v: tuple(w.lower() for w in ws) for v, ws in lm.ROMAN_WORDS.items()}
 
 
@@ -518,7 +520,7 @@ def _marked_lists(t: _Text, cands: list[_Cand]) -> list[dict]:
         if (not sequenced or _FAMILY[chain[0].family].colon_lead) and not colon:
             continue  # "TÀI LIỆU THAM KHẢO / - ... / - ..." or a page menu, not a list
         items = _items(t, chain, start_cands, sequenced)
-        if len(items) < 2:
+        if len(items) < 2 or _not_solutions(t, items):
             continue
         if not lead:
             lead, context = _trailing_lead(t, items[-1]["end"]), ""
@@ -526,6 +528,17 @@ def _marked_lists(t: _Text, cands: list[_Cand]) -> list[dict]:
         found.append({"lead": lead, "kind": kind, "unmarked": False, "items": items,
                       "span": (chain[0].pos, items[-1]["end"])})
     return found
+
+
+def _not_solutions(t: _Text, items: list[dict]) -> bool:
+    """Most items are grounds of a decision ("Căn cứ ...") or people ("Đ/c Lê Văn An")."""
+    def other(it: dict) -> bool:
+        text = t.text[it["start"]:it["end"]].lstrip()
+        if any(rx.match(text) for rx in _NOT_ITEM_RX):
+            return True
+        m = _PERSON_RX.match(text)
+        return bool(m) and m.group(1)[0].isupper() and m.group(2)[0].isupper()
+    return 2 * sum(map(other, items)) > len(items)
 
 
 # ------------------------------------------------------------------ unmarked task sections

@@ -763,3 +763,13 @@ def test_gold_seed_lists(name):
             assert r["text"].startswith(it["starts_with"])
         if gl.get("lead"):
             assert lst[0]["lead"].startswith(gl["lead"])
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("Ban Thường vụ Huyện ủy quyết định:\n- Căn cứ Điều lệ Đảng;\n"
+                 "- Căn cứ Quy chế làm việc của Huyện ủy;\n- Xét đề nghị của Ban Tổ chức,\n", id="grounds"),
+    pytest.param("Danh sách khen thưởng gồm:\n1. Đ/c Lê Văn An, Bí thư chi bộ.\n"
+                 "2. Đ/c Phạm Thị Bình, Phó Bí thư.\n3. Đồng chí Hồ Minh Châu, đảng viên.\n", id="people"),
+])
+def test_not_a_solution_list(text):
+    assert find_solution_lists(text) == []
