@@ -293,7 +293,7 @@ def _sequenced_chains(cands: list[_Cand]) -> list[list[_Cand]]:
             elif cur and _follows(cur[-1].key, c.key):
                 cur.append(c)
         chains.append(cur)
-    return [ch for ch in chains if len(ch) >= 2]
+    return [ch for ch in chains if len(ch) >= 2 or (ch and not ch[0].inline)]  # 1: see _cut_list
 
 
 def _symbol_runs(t: _Text, start_cands: dict[int, _Cand]) -> list[list[_Cand]]:
@@ -520,7 +520,7 @@ def _marked_lists(t: _Text, cands: list[_Cand]) -> list[dict]:
         if (not sequenced or _FAMILY[chain[0].family].colon_lead) and not colon:
             continue  # "TÀI LIỆU THAM KHẢO / - ... / - ..." or a page menu, not a list
         items = _items(t, chain, start_cands, sequenced)
-        if len(items) < 2 or _not_solutions(t, items):
+        if (len(items) < 2 and not _cut_list(t, chain, items, sequenced)) or _not_solutions(t, items):
             continue
         if not lead:
             lead, context = _trailing_lead(t, items[-1]["end"]), ""
@@ -528,6 +528,13 @@ def _marked_lists(t: _Text, cands: list[_Cand]) -> list[dict]:
         found.append({"lead": lead, "kind": kind, "unmarked": False, "items": items,
                       "span": (chain[0].pos, items[-1]["end"])})
     return found
+
+
+def _cut_list(t: _Text, chain: list[_Cand], items: list[dict], sequenced: bool) -> bool:
+    """A first item running to the end of a text cut mid-sentence: the rest of its list is lost."""
+    tail = t.text.rstrip().rstrip("\"”’)»")
+    return (sequenced and len(items) == 1 and _is_first(chain[0].key)
+            and not t.text[items[0]["end"]:].strip() and not tail.endswith((".", "!", "?", "…")))
 
 
 def _not_solutions(t: _Text, items: list[dict]) -> bool:
