@@ -533,7 +533,8 @@ def _marked_lists(t: _Text, cands: list[_Cand]) -> list[dict]:
 def _cut_list(t: _Text, chain: list[_Cand], items: list[dict], sequenced: bool) -> bool:
     """A first item running to the end of a text cut mid-sentence: the rest of its list is lost."""
     tail = t.text.rstrip().rstrip("\"”’)»")
-    return (sequenced and len(items) == 1 and _is_first(chain[0].key)
+    first = t.content(t.paras[chain[0].para])  # a short "1. Đặt vấn đề" is a section heading
+    return (sequenced and len(items) == 1 and _is_first(chain[0].key) and len(first.split()) > 6
             and not t.text[items[0]["end"]:].strip() and not tail.endswith((".", "!", "?", "…")))
 
 

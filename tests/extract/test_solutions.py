@@ -782,3 +782,7 @@ def test_first_item_of_a_cut_text_is_a_list():
 
 def test_lone_first_item_before_more_text_is_no_list():
     assert find_solution_lists("Một là, cấp ủy phải nắm chắc tình hình.\nĐoạn sau bàn việc khác.") == []
+
+
+def test_short_first_heading_of_a_cut_text_is_no_list():
+    assert find_solution_lists("Tóm tắt bài viết.\n1. Mở đầu\nTrong những năm gần đây, chi bộ đã chú trọng") == []
