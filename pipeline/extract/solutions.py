@@ -143,6 +143,8 @@ class _Text:
 
     def __init__(self, text: str, sentences: list[tuple[int, int]] | None):
         self.text = text
+        self.body_end = len(text.rstrip())
+        self.cut = not text.rstrip().rstrip("\"”’)»").endswith((".", "!", "?", "…"))  # ends mid-sentence
         self.paras = _paragraphs(text)
         self.para_starts = [p.start for p in self.paras]
         sents = sorted((int(s), int(e)) for s, e in (sentences or []) if 0 <= s < e <= len(text))
@@ -293,7 +295,8 @@ def _sequenced_chains(cands: list[_Cand]) -> list[list[_Cand]]:
             elif cur and _follows(cur[-1].key, c.key):
                 cur.append(c)
         chains.append(cur)
-    return [ch for ch in chains if len(ch) >= 2 or (ch and not ch[0].inline)]  # 1: see _cut_list
+    last = max((ch for ch in chains if ch), key=lambda ch: ch[-1].pos, default=None)
+    return [ch for ch in chains if len(ch) >= 2 or (ch is last and not ch[0].inline)]  # see _cut_list
 
 
 def _symbol_runs(t: _Text, start_cands: dict[int, _Cand]) -> list[list[_Cand]]:
@@ -532,10 +535,10 @@ def _marked_lists(t: _Text, cands: list[_Cand]) -> list[dict]:
 
 def _cut_list(t: _Text, chain: list[_Cand], items: list[dict], sequenced: bool) -> bool:
     """A first item running to the end of a text cut mid-sentence: the rest of its list is lost."""
-    tail = t.text.rstrip().rstrip("\"”’)»")
+    if not (t.cut and sequenced and len(items) == 1 and items[0]["end"] >= t.body_end):
+        return False
     first = t.content(t.paras[chain[0].para])  # a short "1. Đặt vấn đề" is a section heading
-    return (sequenced and len(items) == 1 and _is_first(chain[0].key) and len(first.split()) > 6
-            and not t.text[items[0]["end"]:].strip() and not tail.endswith((".", "!", "?", "…")))
+    return _is_first(chain[0].key) and len(first.split()) > 6
 
 
 def _not_solutions(t: _Text, items: list[dict]) -> bool:
