@@ -123,6 +123,15 @@ FAMILIES: tuple[Family, ...] = (
         inline_before=PAREN_INLINE_BEFORE,
         footnotes=True,
     ),
+    # "(i) ...; (ii) ...; (iii) ...": lower-case roman numerals in brackets (before
+    # the letters, so "(i)" opens a roman chain).
+    Family(
+        "paren_roman",
+        r"(?P<marker>\((?P<key>xx|x{0,1}(?:ix|iv|v?i{0,3}))\))(?P<sep>\s*)(?=[^\W\d_])",
+        sequenced=True,
+        inline=True,
+        inline_before=PAREN_INLINE_BEFORE,
+    ),
     Family(
         "paren_letter",
         r"(?P<marker>\((?P<key>[a-zđ])\))(?P<sep>\s*)(?=[^\W\d_])",
@@ -284,7 +293,7 @@ MIN_TASK_CHARS = 60
 # (regex, kind, weight). A cue in the lead sentence counts twice, and twice more in
 # its main clause (after its last comma: "Thực hiện Nghị quyết ..., chi bộ đã triển
 # khai nhiều cách làm:"); the sentences before the lead in its paragraph count once.
-# The kind with the highest score wins, "other" on no cue.
+# The kind with the highest score wins, "solution" on no cue.
 KIND_CUES: tuple[tuple[str, str, int], ...] = (
     # solution: proposed for the future
     (r"\bgiải pháp\b", "solution", 2),
@@ -322,3 +331,14 @@ ITEM_CUES: tuple[tuple[str, str], ...] = (
     (r"^[^.;]{0,60}\b(?:chưa|còn hạn chế|thiếu)\b", "limitation"),
     (TASK_START.pattern, "solution"),  # an imperative verb opens the item
 )
+
+
+# Items that make a block no solution list when most of its items open with them: the
+# grounds of a decision ("- Căn cứ Điều lệ Đảng;", "- Xét đề nghị của ...").
+NOT_ITEM_STARTS: tuple[str, ...] = (
+    r"căn cứ\b",
+    r"xét (?:đề nghị|tờ trình|đề xuất)\b",
+)
+
+# A list of people ("1. Đ/c Lê Văn An, Bí thư ..."): a title then a capitalised name.
+PERSON_ITEM = r"(?:đ/c|đồng chí|ông|bà)\s+(\w+)\s+(\w+)"

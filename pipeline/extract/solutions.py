@@ -68,6 +68,8 @@ _INLINE_RX = [(fam, _compile(fam, True)) for fam in lm.FAMILIES if fam.inline]
 _FAMILY = {fam.name: fam for fam in lm.FAMILIES}
 _KIND_RX = [(re.compile(rx, re.IGNORECASE), kind, w) for rx, kind, w in lm.KIND_CUES]
 _ITEM_RX = [(re.compile(rx, re.IGNORECASE), kind) for rx, kind in lm.ITEM_CUES]
+_NOT_ITEM_RX = [re.compile(rx, re.IGNORECASE) for rx in lm.NOT_ITEM_STARTS]
+_PERSON_RX = re.compile(lm.PERSON_ITEM, re.IGNORECASE)
 _ROMAN_LOWER = {v: tuple(w.lower() for w in ws) for v, ws in lm.ROMAN_WORDS.items()}
 
 
@@ -141,6 +143,8 @@ class _Text:
 
     def __init__(self, text: str, sentences: list[tuple[int, int]] | None):
         self.text = text
+        self.body_end = len(text.rstrip())
+        self.cut = not text.rstrip().rstrip("\"”’)»").endswith((".", "!", "?", "…"))  # ends mid-sentence
         self.paras = _paragraphs(text)
         self.para_starts = [p.start for p in self.paras]
         sents = sorted((int(s), int(e)) for s, e in (sentences or []) if 0 <= s < e <= len(text))
@@ -184,7 +188,7 @@ def _key(fam: lm.Family, raw: str) -> object:
         return lm.word_value(lm.THU_WORDS, raw)
     if fam.name == "la":
         return lm.word_value(lm.LA_WORDS, raw)
-    if fam.name == "roman":
+    if fam.name in ("roman", "paren_roman"):
         return lm.word_value(_ROMAN_LOWER, raw)
     if raw.isdigit():  # 1. 1) (1)
         return int(raw)
@@ -291,7 +295,8 @@ def _sequenced_chains(cands: list[_Cand]) -> list[list[_Cand]]:
             elif cur and _follows(cur[-1].key, c.key):
                 cur.append(c)
         chains.append(cur)
-    return [ch for ch in chains if len(ch) >= 2]
+    last = max((ch for ch in chains if ch), key=lambda ch: ch[-1].pos, default=None)
+    return [ch for ch in chains if len(ch) >= 2 or (ch is last and not ch[0].inline)]  # see _cut_list
 
 
 def _symbol_runs(t: _Text, start_cands: dict[int, _Cand]) -> list[list[_Cand]]:
@@ -466,8 +471,8 @@ def _kind(lead: str, context: str, items: list[str]) -> str:
                 if rx.search(text):
                     scores[kind] += 1
                     break
-    if not scores:
-        return "other"
+    if not scores:  # no cue: an uncommented list (a regulation's provisions) states tasks
+        return "solution"
     best = max(scores.values())
     return next(k for k in _KIND_ORDER if scores.get(k) == best)
 
@@ -518,7 +523,7 @@ def _marked_lists(t: _Text, cands: list[_Cand]) -> list[dict]:
         if (not sequenced or _FAMILY[chain[0].family].colon_lead) and not colon:
             continue  # "TÀI LIỆU THAM KHẢO / - ... / - ..." or a page menu, not a list
         items = _items(t, chain, start_cands, sequenced)
-        if len(items) < 2:
+        if (len(items) < 2 and not _cut_list(t, chain, items, sequenced)) or _not_solutions(t, items):
             continue
         if not lead:
             lead, context = _trailing_lead(t, items[-1]["end"]), ""
@@ -526,6 +531,25 @@ def _marked_lists(t: _Text, cands: list[_Cand]) -> list[dict]:
         found.append({"lead": lead, "kind": kind, "unmarked": False, "items": items,
                       "span": (chain[0].pos, items[-1]["end"])})
     return found
+
+
+def _cut_list(t: _Text, chain: list[_Cand], items: list[dict], sequenced: bool) -> bool:
+    """A first item running to the end of a text cut mid-sentence: the rest of its list is lost."""
+    if not (t.cut and sequenced and len(items) == 1 and items[0]["end"] >= t.body_end):
+        return False
+    first = t.content(t.paras[chain[0].para])  # a short "1. Đặt vấn đề" is a section heading
+    return _is_first(chain[0].key) and len(first.split()) > 6
+
+
+def _not_solutions(t: _Text, items: list[dict]) -> bool:
+    """Most items are grounds of a decision ("Căn cứ ...") or people ("Đ/c Lê Văn An")."""
+    def other(it: dict) -> bool:
+        text = t.text[it["start"]:it["end"]].lstrip()
+        if any(rx.match(text) for rx in _NOT_ITEM_RX):
+            return True
+        m = _PERSON_RX.match(text)
+        return bool(m) and m.group(1)[0].isupper() and m.group(2)[0].isupper()
+    return 2 * sum(map(other, items)) > len(items)
 
 
 # ------------------------------------------------------------------ unmarked task sections
