@@ -7,6 +7,7 @@ import duckdb
 import pytest
 
 from pipeline.schema import TABLES
+import analyst_dataset  # tests/fixtures, on sys.path through conftest.py
 
 BODY = (
     "Ban Thường vụ Huyện ủy Tân Châu tổ chức hội nghị quán triệt Nghị quyết số 21-NQ/TW ngày 16/6/2022 "
@@ -107,8 +108,7 @@ def test_unwritable_outputs_are_one_line_errors(tmp_path):
     """An output path that runs through a file: one line naming the path, no traceback."""
     afile = tmp_path / "afile"
     afile.write_text("not a folder")
-    data = tmp_path / "data"  # an empty dataset folder: enough for report and query
-    data.mkdir()
+    data = analyst_dataset.write_dataset(tmp_path / "data")  # a small dataset for report and query
     proc = run_cli("extract", str(data), "--out", str(afile / "out"))
     assert proc.returncode == 2, proc.stderr
     assert f"--out {afile / 'out'} cannot be created" in proc.stderr and "Traceback" not in proc.stderr
