@@ -248,11 +248,16 @@ def test_catalogue_is_sound():
                  "35-NQ/TW:2018", "04-NQ/TW:2016", "01-KL/TW:2021", "21-KL/TW:2021"):
         assert must in ids
     for r in rows:
+        if not r["canonical"]:
+            assert "number unconfirmed" in r["source"], r  # kept, but never linked by number
+            continue
         m = patterns().party.fullmatch(r["canonical"])
         assert m and m["type"] == r["doc_type"] and m["num"] == r["number"], r
         if r["issued_date"]:
             dt.date.fromisoformat(r["issued_date"])
         assert r["source"]
+        if not r["issued_date"]:
+            continue
         one_ref = one(f"{r['canonical']} ngày {r['issued_date'][8:]}/{r['issued_date'][5:7]}/{r['issued_date'][:4]}")
         assert one_ref["catalog_id"] == r["catalog_id"]
 
