@@ -201,3 +201,45 @@ def test_closing_byline_with_unit(last_line, author, text_ends):
     assert cleaned.author == author
     assert cleaned.text.endswith(text_ends)
     assert cleaned.text.startswith(_PARA)
+
+
+BODY_A = ("Chiều 14/3, Đảng ủy xã Tân Hòa tổ chức hội nghị sơ kết công tác xây dựng Đảng quý I, "
+          "đánh giá kết quả lãnh đạo thực hiện nhiệm vụ chính trị của địa phương.")
+BODY_B = ("Theo báo cáo, các chi bộ trực thuộc duy trì nền nếp sinh hoạt định kỳ, nội dung sinh hoạt "
+          "được đổi mới, gắn với những vấn đề thiết thực ở khu dân cư.")
+TITLE = "Đảng ủy xã Tân Hòa sơ kết công tác xây dựng Đảng quý I"
+
+# (dump, title, published, author, first words, last words, fragments that must be gone)
+DUMPS = {
+    "byline under the headline, clock date line": (
+        f"Trang chủ | Tin tức\n{TITLE}\nMINH KHANG |\n16:05, Thứ Ba, 18/03/2025 (GMT+7)\n{BODY_A}\n{BODY_B}\n"
+        "Từ khóa: chi bộ; sinh hoạt\nGửi bình luận\n",
+        TITLE, date(2025, 3, 18), "Minh Khang", "Chiều 14/3", "ở khu dân cư.", ["Từ khóa", "Gửi bình luận", "MINH KHANG"]),
+    "signature with a unit at the end, caption without credit": (
+        f"{TITLE}\nCập nhật lúc 09:30 ngày 19/03/2025\n{BODY_A}\nQuang cảnh hội nghị.\n{BODY_B}\n"
+        "Thanh Tâm (Trung tâm Chính trị huyện)\nTin liên quan\nMột tin khác ở xã bên\n",
+        TITLE, date(2025, 3, 19), "Thanh Tâm", "Chiều 14/3", "ở khu dân cư.",
+        ["Quang cảnh hội nghị.", "Tin liên quan", "Trung tâm Chính trị huyện"]),
+    "official document with its header": (
+        "ĐẢNG BỘ TỈNH AN PHÚ\nĐẢNG ỦY XÃ TÂN HÒA\n*\nSố 07-KH/ĐU\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+        "Tân Hòa, ngày 02 tháng 4 năm 2025\nKẾ HOẠCH\nthực hiện chuyên đề sinh hoạt chi bộ năm 2025\n"
+        "Căn cứ Điều lệ Đảng và hướng dẫn của cấp trên, Đảng ủy xã xây dựng kế hoạch như sau:\n"
+        f"{BODY_B}\nT/M ĐẢNG ỦY\nBÍ THƯ\n",
+        None, date(2025, 4, 2), None, "Căn cứ Điều lệ Đảng", "ở khu dân cư.", ["T/M ĐẢNG ỦY", "ĐẢNG BỘ TỈNH AN PHÚ"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DUMPS))
+def test_text_dump_shapes(case):
+    dump, title, published, author, first, last, gone = DUMPS[case]
+    cleaned = clean_text_dump(dump)
+    if title is not None:
+        assert cleaned.title == title
+    else:
+        assert cleaned.title and "kế hoạch" in cleaned.title.lower()
+    assert cleaned.published_date == published
+    assert cleaned.author == author
+    assert cleaned.text.startswith(first), cleaned.text[:80]
+    assert cleaned.text.endswith(last), cleaned.text[-80:]
+    for fragment in gone:
+        assert fragment not in cleaned.text
