@@ -19,6 +19,10 @@ _DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)
 # "ngày 16 tháng 6 năm 2022", "08 Tháng 3 2023" (Joomla), "16 tháng 6, 2022"
 _WORDS = re.compile(r"(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:năm\s+|,\s*)?(\d{4})(?!\d)", re.IGNORECASE)
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# "30 May 2022", "May 30, 2022" (English-language page templates)
+_EN_DMY = re.compile(r"(?<!\d)(\d{1,2})\s+(%s)[a-z]*\.?,?\s+(\d{4})(?!\d)" % "|".join(_MONTHS), re.IGNORECASE)
+_EN_MDY = re.compile(r"\b(%s)[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})(?!\d)" % "|".join(_MONTHS), re.IGNORECASE)
 _VIEWS = re.compile(
     r"(?:lượt xem|đã xem|số lượt xem|lượt đọc|views?)\s*:?\s*([\d.,]+)|([\d.,]+)\s*lượt\s+(?:xem|đọc)",
     re.IGNORECASE,
@@ -60,6 +64,12 @@ def parse_date(text: str | None) -> date | None:
             found = valid_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
             if found:
                 return found
+    m = _EN_DMY.search(text)
+    if m:
+        return valid_date(int(m.group(3)), _MONTHS.index(m.group(2).lower()[:3]) + 1, int(m.group(1)))
+    m = _EN_MDY.search(text)
+    if m:
+        return valid_date(int(m.group(3)), _MONTHS.index(m.group(1).lower()[:3]) + 1, int(m.group(2)))
     return None
 
 
@@ -84,13 +94,15 @@ def looks_like_name(line: str) -> bool:
     return sum(len(w) for w in words) <= 40
 
 
-def name_in_signature(line: str) -> str | None:
+def name_in_signature(line: str, vouched: bool = False) -> str | None:
     """The name of a byline: ``Minh Tâm - Trung tâm Dịch vụ nông nghiệp``, ``Hà An (CTV)``,
-    ``Đại tá Hoàng Văn Thắng, Chính ủy ...``, ``HOÀI THƯƠNG``."""
+    ``Đại tá Hoàng Văn Thắng, Chính ủy ...``, ``HOÀI THƯƠNG``. ``vouched``: a signature
+    prefix ("Tin, ảnh:") already says a name follows, so an upper-case name made of
+    common words (``ĐĂNG KHOA``) is taken too."""
     line = NAME_PREFIX.sub("", BYLINE_PREFIX.sub("", line.strip()))
-    head = re.split(r"\s+[-–—]\s+|\s*\(|\s*,\s*", line, maxsplit=1)[0].strip(" .")
+    head = re.split(r"\s*[-–—]\s+|\s+[-–—]\s*|\s*\(|\s*,\s*|\s*\|", line, maxsplit=1)[0].strip(" .")
     if head.isupper():
-        return head.title() if _upper_name(head) else None
+        return head.title() if _upper_name(head, vouched) else None
     return head if looks_like_name(head) else None
 
 
@@ -149,15 +161,17 @@ def _surnames() -> frozenset[str]:
         return frozenset(r["name"] for r in rows if r.get("kind") == "surname")
 
 
-def _upper_name(value: str) -> bool:
+def _upper_name(value: str, vouched: bool = False) -> bool:
     """``HOÀI THƯƠNG`` is a name; ``CÁC TIN ĐÃ ĐĂNG`` is not: an upper-case byline must
     look like a name once title-cased and not be a run of common words."""
     titled = value.title()
     words = titled.split()
-    return looks_like_name(titled) and (words[0] in _surnames() or len(words) == 2) and not _COMMON_UPPER.intersection(words)
+    if not looks_like_name(titled) or not (words[0] in _surnames() or len(words) == 2):
+        return False
+    return vouched or not _COMMON_UPPER.intersection(words)
 
 
-_COMMON_UPPER = frozenset("Các Tin Bài Đã Đăng Trang Chủ Mới Khác Xem Nhiều Tài Liệu Tham Khảo Giới Thiệu Liên Hệ".split())
+_COMMON_UPPER = frozenset("Các Tin Bài Đã Đăng Trang Chủ Mới Khác Xem Nhiều Tài Liệu Tham Khảo Giới Thiệu Liên Hệ Thêm Ủy Ban Tỉnh Huyện Thành Phố Xã Phường Quận".split())
 
 
 def clean_author(value: str | None) -> str | None:

@@ -25,7 +25,7 @@ _F = re.IGNORECASE
 LINE_PATTERNS: list[tuple[str, str, str]] = [
     # --- end of the article: what follows is never body text
     ("news_by_date", "stop", r"(các\s+)?tin\s+đã\s+đưa\s+ngày.*|xem\s+tin\s+theo\s+ngày.*"),
-    ("related_news", "stop", r"(các\s+|những\s+)?(tin\s+bài|tin|bài)\s+(liên quan|khác|cùng chuyên mục|đã đưa|đã đăng|mới hơn|cũ hơn|xem nhiều|nổi bật|mới)\b.*"),
+    ("related_news", "stop", r"(các\s+|những\s+)?(tin\s+bài|bài\s+viết|tin\s+tức|tin|bài)\s+(liên quan|khác|cùng chuyên mục|đã đưa|đã đăng|mới hơn|cũ hơn|xem nhiều|nổi bật|mới)\b.*"),
     ("references", "stop", r"tài liệu tham khảo:?"),
     ("visitor_stats", "stop", r"(thống kê|số lượt|lượt)\s+truy cập.*|số lần xem.*|truy cập hiện tại"),
     ("responsible", "stop", r"chịu trách nhiệm (chính|xuất bản|nội dung).*"),
@@ -33,21 +33,39 @@ LINE_PATTERNS: list[tuple[str, str, str]] = [
     ("rule", "stop", r"[-_=*.]{6,}"),
     ("pagination", "stop", r"(\d+\s+){2,}\d*\s*(\.\.\.|…)?\s*(trang\s+(sau|cuối)|»|>>)?\s*"),
     ("listing_total", "stop", r"tổng\s+số\s*:\s*\d+.*"),
+    # comment forms, rating widgets and back links under the article
+    ("comment_form", "stop",
+     r"trả lời|email của bạn sẽ không được hiển thị.*|(gửi|viết|để lại)\s+(bình luận|ý kiến|phản hồi).*"
+     r"|bình luận\s*\(\s*\d*\s*\).*|bình luận của bạn.*|ý kiến\s*\(\s*\d*\s*\)|ý kiến của bạn.*|bài viết hay\?.*|(hãy\s+)?đánh giá bài viết.*"
+     r"|<+\s*(trở về|quay lại|quay về).*|(trở về|quay lại|quay về)\s+(trang trước|đầu trang)\s*>*"),
     # --- header metadata
     ("posted_at", "meta", r"^(đăng|cập nhật|ngày đăng|ngày cập nhật|thời gian đăng|thời gian|đăng ngày|ngày xuất bản)\s*(lúc)?\s*:?\s*.*\d{1,2}[/.-]\d{1,2}[/.-]\d{4}.*"),
     ("weekday_date", "meta", r"^(thứ\s+(hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)\s*,?\s*(ngày\s*)?\d{1,2}[/.-]\d{1,2}[/.-]\d{4}.*"),
-    ("bare_date", "meta", r"(\d{1,2}:\d{2}(:\d{2})?\s*)?\d{1,2}[/.-]\d{1,2}[/.-]\d{4}(\s*[-,|]?\s*\d{1,2}:\d{2}(:\d{2})?)?(\s*\(?GMT[+-]\d+\)?)?"),
-    ("views", "meta", r"(lượt xem|đã xem|số lượt xem|lượt đọc|views?)\s*:?\s*[\d.,]+|[\d.,]+\s*lượt\s+(xem|đọc)"),
+    ("weekday_digit_date", "meta", r"^thứ\s+[2-7]\s*,?\s*(ngày\s*)?\d{1,2}[/.-]\d{1,2}[/.-]\d{4}.*"),
+    ("bare_date", "meta", r"(\d{1,2}:\d{2}(:\d{2})?\s*)?\d{1,2}[/.-]\d{1,2}[/.-]\d{4}(\s*[-,|]?\s*\d{1,2}:\d{2}(:\d{2})?\s*(SA|CH|AM|PM)?)?(\s*[(\[]?\s*GMT\s*[+-]\s*\d+\s*[)\]]?)?"),
+    ("english_date", "meta",
+     r"((mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?(\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}"
+     r"|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4})(\s*[-,|]?\s*\d{1,2}:\d{2}.*)?"),
+    ("views", "meta", r"(lượt xem|đã xem|số lượt xem|lượt đọc|views?|view count)\s*:?\s*[\d.,]+|[\d.,]+\s*lượt\s+(xem|đọc)"),
     # --- boilerplate anywhere
     ("welcome_banner", "drop", r"^(nhiệt liệt\s+)?chào mừng\b.*"),
     ("no_title", "drop", r"(no title\.*\s*)+"),
     ("sign_in", "drop", r"sign in|sign out|đăng nhập|đăng ký|đăng xuất|login|tìm kiếm|search"),
     ("online_now", "drop", r"(đang có\s+\d+.*online.*)|(.*khách và (không|\d+) thành viên.*)|(đang\s+)?online\s*:?\s*[\d.,]*|đang truy cập\s*:?\s*[\d.,]*"),
-    ("counter", "drop", r"(hôm nay|hôm qua|tuần này|tuần trước|tháng này|tháng trước|trong tuần|trong tháng|năm nay|tất cả|tổng cộng|tổng số lượt)\s*:\s*[\d.,]*"),
+    ("counter", "drop", r"[-•]?\s*(hôm nay|hôm qua|tuần này|tuần trước|tháng này|tháng trước|tháng hiện tại|trong tuần|trong tháng|năm nay|tất cả|tổng cộng|tổng số lượt|tổng lượt truy cập|đang truy cập)\s*:?\s*[\d.,]+"),
     ("bare_number", "drop", r"[\d.,\s]+"),
+    # "Từ khóa: a; b; c", a pager, a skip link, a site name with its domain
+    ("hashtags", "drop", r"#[^#\s][^#]*(#[^#\s][^#]*)+"),
+    ("keywords", "drop", r"(từ khóa|từ khoá|tags?|thẻ)\s*:.*"),
+    ("pager", "drop", r"you are on page.*|trang\s+\d+\s*(/|trên|of)\s*\d+"),
+    ("skip_link", "drop", r"skip to (main )?content\b.*|bỏ qua (nội dung|để đến nội dung).*"),
+    ("site_domain", "drop", r"[\w-]+\.(vn|com|net|org|info)(\.vn)?\s+[-–|:]\s+[^.!?]{3,60}"),
+    ("source_url", "drop", r"(nguồn|theo)\b[^:]{0,40}:?\s*https?://\S+"),
     ("image_file", "drop", r"\S+\.(png|jpe?g|gif|webp|bmp|svg)"),
-    ("caption_photo", "drop", r".{0,300}[(\[]?\s*(ảnh|ảnh minh họa|nguồn ảnh|photo)\s*:\s*[^.]{0,80}[)\]]?\.?"),
+    ("caption_photo", "drop", r".{0,300}[(\[]?\s*(ảnh|ảnh minh họa|nguồn ảnh|photo)\s*:\s*([^.]|\.(?=\w)){0,80}[)\]]?\.?"),
+    ("caption_source", "drop", r".{10,300}[._(\[]\s*nguồn\s*:\s*[^.\s][^\s]*(\s[^\s.]+){0,8}\s*[)\]]?\.?"),
     ("contact", "drop", r"^(địa chỉ|điện thoại|đt|tel|fax|email|e-mail|hotline|website|cơ quan chủ quản|cơ quan thường trực|cơ quan trường trực|giấy phép|ghi rõ nguồn)\s*[:.].*"),
+    ("share_buttons", "drop", r"(chia sẻ|share)\b.{0,120}\b(facebook|twitter|zalo|zing|email|bạn bè|in bài)\b.*"),
     ("share", "drop", r"(chia sẻ|share|in bài|in trang|gửi email|lưu bài|bình luận|phản hồi|ý kiến bạn đọc|tweet|like|facebook|zalo)(\s*[|/]\s*\S+)*\s*:?"),
     ("breadcrumb", "drop", r"(trang chủ|home)\s*([>»/|›]\s*[^>»/|›]+)+"),
     ("menu_pipes", "drop", r"([^|]{1,40}\|){2,}[^|]{0,40}"),
@@ -113,3 +131,65 @@ CLAUSE_WORDS = re.compile(
 
 # Sentence-final punctuation: a line ending so is running text, not a caption.
 SENTENCE_END = re.compile(r"""[.!?…:;)"”’'»]\s*(\(\d+\))?\s*$""")
+
+# --- text dumps: the shapes of the lines around an article (``pipeline.clean.text``)
+
+# A date stub a crawler printed before the page: "date 2025-09-12 ", "date 2022-11 ".
+DATE_STUB = re.compile(r"^date\s+(\d{4})-(\d{2})(?:-(\d{2}))?\b\s*")
+# A time and date glued before the first paragraph: "14:49 25/09/2024 Tự diễn biến ...".
+GLUED_DATE = re.compile(r"^(?:\d{1,2}:\d{2}(?::\d{2})?\s+)?(\d{1,2}/\d{1,2}/\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s+(?=\S)")
+# Buttons glued to the end of a headline: "... giai đoạn mới In trang".
+TITLE_TAIL = re.compile(r"\s+(?:In trang|In bài(?: viết)?|Gửi bài|Chia sẻ|Lưu bài)\s*$")
+# A date in parentheses after a headline: "... nơi cư trú (14/11/2025)".
+TITLE_DATE = re.compile(r"\s*\((\d{1,2}/\d{1,2}/\d{4})\)\s*$")
+
+# Official documents: the header above a party or state document.
+DOC_MOTTO = re.compile(
+    r"[*\s]*(?:ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    r"|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc)[*\s]*"
+)
+DOC_NUMBER = re.compile(r"[*\s]*Số\s*:?(?:\s*[\w.\s]{0,12}[-/]\s*[\w/Đđ.-]{1,30})?\s*|\d{1,5}\s*[-/]\s*[A-ZĐ][\w/Đđ-]{1,30}")
+DOC_PLACE_DATE = re.compile(
+    r"[*\s]*(?:[^\d,]{0,40},?\s*)?ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})\s*", re.IGNORECASE
+)
+DOC_TYPES = (
+    "QUYẾT ĐỊNH|HƯỚNG DẪN|QUY ĐỊNH|KẾ HOẠCH|NGHỊ QUYẾT|CHỈ THỊ|KẾT LUẬN|THÔNG BÁO|BÁO CÁO|TỜ TRÌNH"
+    "|CÔNG VĂN|CHƯƠNG TRÌNH|ĐỀ ÁN|QUY CHẾ|THÔNG TRI|LỜI KÊU GỌI|NGHỊ ĐỊNH|THÔNG TƯ|PHƯƠNG ÁN|ĐIỀU LỆ"
+)
+DOC_TYPE_LINE = re.compile(rf"(?:{DOC_TYPES})(?:\s.*)?")
+# Lines that open a document's text: "Căn cứ ...", "- Xét đề nghị ...", "Thực hiện ...".
+DOC_PREAMBLE = re.compile(r"^[-–•*]?\s*(?:Căn cứ|Thực hiện|Xét|Theo đề nghị|Nhằm|Để|Điều\s+1\b)")
+# "T/M BỘ CHÍNH TRỊ", "TM. BAN THƯỜNG VỤ", "K/T BÍ THƯ", "THAY MẶT ĐẢNG ỦY": the signature of a document.
+DOC_SIGNATURE = re.compile(r"(?:T/M|TM\.|K/T|KT\.|Q\.|THAY MẶT)\s*[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ\s,.-]{2,80}")
+DOC_SIGNER_ROLE = re.compile(r"(?:PHÓ\s+)?(?:TỔNG BÍ THƯ|BÍ THƯ|CHỦ NHIỆM|CHỦ TỊCH|TRƯỞNG BAN|THƯỜNG TRỰC|GIÁM ĐỐC|CHÁNH VĂN PHÒNG)[A-ZĐÀ-Ỹ\s]*|\(?(?:Đã ký|đã ký)\)?")
+
+# A section heading that opens the body: "1. Nhận thức về ...", "I. MỞ ĐẦU", "Đặt vấn đề".
+SECTION_HEADING = re.compile(r"(?:(?:\d{1,2}|[IVX]{1,5})[.)]\s+\S.{2,120}|(?:chương|mục|phần)\s+[\dIVXLC]{1,6}\b.{0,120}|đặt vấn đề|mở đầu|dẫn nhập|tóm tắt)", re.IGNORECASE)
+# Lines that open the body whatever their length: a question, a document's preamble.
+BODY_OPENER = re.compile(r"^(?:Hỏi|Câu hỏi|Trả lời)\s*:\s*\S")
+# Series markers and rubrics under a headline: "Bài 2: ...", "Kỳ 1: ...".
+SERIES_LINE = re.compile(r"(?:bài|kỳ|phần)\s+\d{1,2}\s*[:.–-].*", re.IGNORECASE)
+# Banners that frame a page: a slogan with a date range, "Chào mừng ...", "Kỷ niệm ...".
+BANNER_DATE_RANGE = re.compile(r"\(\s*\d{1,2}/\d{1,2}/\d{4}\s*[-–]\s*\d{1,2}/\d{1,2}/\d{4}\s*\)?")
+BANNER_WORDS = re.compile(r"^(?:chủ đề|chào mừng|kỷ niệm|nhiệt liệt|mừng đảng|mừng xuân)\b", re.IGNORECASE)
+
+# Photo captions printed without a credit: "Quang cảnh hội nghị.", "Ông ..., Phó Cục trưởng ...
+# phát biểu khai mạc Diễn đàn." A caption names who does what in one short sentence.
+CAPTION_OPENING = re.compile(r"^(?:toàn cảnh|quang cảnh|các đại biểu|đại biểu|ảnh minh họa|ảnh:)\b", re.IGNORECASE)
+CAPTION_ACTION = re.compile(
+    r"\b(?:phát biểu(?:\s+(?:chỉ đạo|kết luận|khai mạc|bế mạc|tại|tham luận|chúc mừng))?|chủ trì|trao|tặng|"
+    r"chụp ảnh|thăm|tham quan|kiểm tra|trao đổi|chúc mừng|gắn huy hiệu|dự)\b"
+)
+CAPTION_SUBJECT = re.compile(
+    r"^(?:ông|bà|đồng chí|đ/c|lãnh đạo|thủ tướng|tổng bí thư|chủ tịch|phó chủ tịch|bí thư|phó bí thư|bộ trưởng|"
+    r"thứ trưởng|giám đốc|trưởng ban|phó trưởng ban|cục trưởng|phó cục trưởng)\b",
+    re.IGNORECASE,
+)
+# Initials that sign an article: "TM", "H.H", "PV", "BBT", "N.Mai".
+SIGNATURE_INITIALS = re.compile(r"[A-ZĐ]{2,4}|[A-ZĐ]\.\s?[A-ZĐ]\.?|[A-ZĐ]\.\s?[A-ZĐ][a-zà-ỹđ]+(?:\s[A-ZĐ][a-zà-ỹđ]+)?")
+# A collaborator's or reporter's tag before a name: "CTV Minh Thái", "PV Hà An".
+SIGNATURE_TAG = re.compile(r"^(?:CTV|PV|BTV|Phóng viên|Cộng tác viên)\s+(?=[A-ZĐÀ-Ỹ])")
+# A source line at the end: "Theo dangcongsan.vn", "Nguồn: Báo Nhân Dân".
+SOURCE_LINE = re.compile(r"(?:theo|nguồn)\s*:?\s+\S.{0,60}", re.IGNORECASE)
+# A related article linked between paragraphs: "* Toàn văn phát biểu của ...", "» Xem thêm: ...".
+RELATED_LINK = re.compile(r"^(?:[*»►+]\s*|xem thêm\s*:|đọc thêm\s*:|>>\s*)", re.IGNORECASE)

@@ -36,7 +36,7 @@ from pipeline.clean.patterns import (
     SOURCE_PREFIX,
 )
 
-LONG_LINE_PATTERNS = ("caption_photo", "welcome_banner")
+LONG_LINE_PATTERNS = ("caption_photo", "caption_source", "welcome_banner", "keywords")
 BODY_MIN_CHARS = 200  # a line this long is body text, whatever its shape
 TITLE_MAX_CHARS = 300
 DATE_LINE_MAX_CHARS = 100
@@ -75,57 +75,6 @@ def _is_paragraph_end(line: str) -> bool:
 
 def _norm(s: str) -> str:
     return _SPACES.sub(" ", s).strip().casefold()
-
-
-def clean_text_dump(raw: str) -> Cleaned:
-    lines = [_SPACES.sub(" ", line).strip() for line in raw.split("\n")]
-    labels = [classify(line) for line in lines]
-    dropped: list[str] = []
-
-    start = next((i for i, line in enumerate(lines) if _is_body_like(line, labels[i])), None)
-    if start is None:  # no paragraph looks like running text: keep every plain line
-        start = next((i for i, line in enumerate(lines) if line and labels[i] is None), len(lines))
-
-    # 1. header: title, date, views
-    title = None
-    published = None
-    header_author = None
-    loose_date = None  # from a short unlabelled line such as "14/10/2020 16:05 | Số lần xem: 298"
-    views = None
-    for i in range(start):
-        line, label = lines[i], labels[i]
-        if not line:
-            continue
-        sig = SIGNATURE_PREFIX.match(line) if len(line) <= MAX_PATTERN_LINE else None
-        if sig and name_in_signature(sig.group(2)):  # "Tác giả: Đại tá Hoàng Văn Thắng, ..."
-            header_author = header_author or name_in_signature(sig.group(2))
-            dropped.append(line)
-            continue
-        if label is None:
-            found = parse_date(line) if len(line) <= DATE_LINE_MAX_CHARS else None
-            if found:
-                loose_date = found
-                views = views if views is not None else parse_views(line)
-                dropped.append(line)
-            elif 10 <= len(line) <= TITLE_MAX_CHARS:
-                title = line
-            continue
-        dropped.append(line)
-        if label[1] == "meta":
-            published = published or parse_date(line)
-            views = views if views is not None else parse_views(line)
-
-    published = published or loose_date
-    body, views_in_body, author = _body_and_tail(lines[start:], labels[start:], title, dropped)
-    views = views if views is not None else views_in_body
-    return Cleaned(
-        text="\n".join(body),
-        title=title,
-        published_date=published,
-        author=clean_author(author or header_author),
-        views=views,
-        dropped=dropped,
-    )
 
 
 def _body_and_tail(
@@ -205,3 +154,7 @@ def strip_residue(text: str, title: str | None = None) -> Cleaned:
         text="\n".join(body), title=title, published_date=published,
         author=clean_author(author), views=views, dropped=dropped,
     )
+
+
+# the text-dump cleaner reads lines with ``classify`` above
+from pipeline.clean.dump import clean_text_dump  # noqa: E402
