@@ -43,7 +43,15 @@ from pipeline.clean.metadata import (
     parse_views,
     valid_date,
 )
-from pipeline.clean.text import BODY_MIN_CHARS, DATE_LINE_MAX_CHARS, TITLE_MAX_CHARS, _SPACES, _norm, classify
+from pipeline.clean.text import (
+    BODY_MIN_CHARS,
+    CAPTION_BLOCK_LINES,
+    DATE_LINE_MAX_CHARS,
+    TITLE_MAX_CHARS,
+    _SPACES,
+    _norm,
+    classify,
+)
 
 # The agency code that opens a lead ("(TUAG)- ", "(CTO) - ") is taken off: the shared
 # seeds and tests/gold annotate it as boilerplate. A lead naming a site by its domain
@@ -189,7 +197,7 @@ def _date_line(line: str) -> date | None:
     rest = re.sub(r"\b\d{1,2}\s+tháng\s+\d{1,2}\s*(năm|,)?\s*\d{4}|\(?GMT\s*[+-]\s*\d+\)?", " ", rest, flags=re.I)
     rest = re.sub(r"\b(thứ\s+\S+|chủ\s+nhật|ngày|lúc|SA|CH|AM|PM|lượt xem|view count|views?)\b", " ", rest, flags=re.I)
     words = _WORDS.findall(rest)
-    if len(words) > 8 or ". " in rest or BANNER_LIKE(line):
+    if len(words) > 7 or ". " in rest or BANNER_LIKE(line) or P.TITLE_DATE.search(line):
         return None
     return found
 
@@ -514,7 +522,7 @@ def _read_body(lines, labels, title, teasers, offset, dropped):
             if name == "views" and views is None:
                 views = parse_views(line)
             if name == "image_file":
-                caption_left = 3
+                caption_left = CAPTION_BLOCK_LINES
             if action == "meta" and published is None:
                 published = parse_date(line)
             sig = P.SIGNATURE_PREFIX.match(line)
@@ -572,6 +580,9 @@ def _signature_name(line: str) -> str | None:
         return None
     if P.SIGNATURE_DETAIL.match(line):
         return None
+    pair = re.fullmatch(r"(.{3,40}?)\s+[-–—]\s+(.{3,40})", line)
+    if pair and all(_person(part) for part in pair.groups()):  # "Hoàng Long - Bùi Tiến"
+        return f"{pair.group(1)} - {pair.group(2)}"
     unit = name_with_unit(line)
     if unit:
         return unit
@@ -581,10 +592,7 @@ def _signature_name(line: str) -> str | None:
     if not name:
         return None
     head = re.split(r"\s*[-–—]\s+|\s+[-–—]\s*|\s*\(|\s*,\s*|\s*\|", line, maxsplit=1)
-    if len(head) == 2:  # "Hoàng Long - Bùi Tiến": two names
-        other = name_in_signature(head[1])
-        if other and len(head[1].split()) <= 5 and re.search(r"\s[-–—]\s", line):
-            return f"{name} - {other}"
+    if len(head) == 2:
         rest = head[1].strip(" ()")
         if rest and (rest[:1].islower() and not P.SIGNATURE_NOTE.fullmatch(rest)):
             return None
@@ -592,6 +600,16 @@ def _signature_name(line: str) -> str | None:
     if words[0] not in _surnames() and len(words) != 2 and not line.isupper():
         return None
     return name
+
+
+_UNIT_WORDS = frozenset("Ban Phòng Trung Văn Sở Hội Báo Đài Cục Vụ Viện Trường Khoa Huyện Tỉnh Xã Phường Đảng Chi Công".split())
+
+
+def _person(value: str) -> bool:
+    """``Bùi Tiến``, ``Nguyễn Thị Hà``: a name, not a unit (``Ban Tuyên giáo``)."""
+    words = value.split()
+    return looks_like_name(value) and len(words) <= 4 and words[0] not in _UNIT_WORDS and (
+        words[0] in _surnames() or len(words) == 2)
 
 
 def _paragraph_like(line: str) -> bool:

@@ -1,17 +1,9 @@
-"""Line-level cleaner for plain-text dumps of article pages.
+"""Line classes of the boilerplate around articles, and the residue cleaner after trafilatura.
 
-A dump is what a browser's "select all, copy" or a text crawler gives: banners,
-menus, counters, the title, a date line, the article, captions, a signature,
-related news and a footer, one block per line. The cleaner reads it in three
-passes:
-
-1. **header**: every line before the first body paragraph; the title is the
-   last plausible heading there, the date and view count come from its meta lines;
-2. **body**: from the first body paragraph to the first ``stop`` line (related
-   news, visitor statistics, footer), without boilerplate lines, image file
-   names with their caption blocks, ``Ảnh:`` captions and repeats of the title;
-3. **tail**: short unpunctuated lines at the end of the body (signature, stray
-   captions, menu entries) are taken off; the author is read from them.
+``classify`` gives each line the first pattern of ``pipeline.clean.patterns`` it matches;
+``strip_residue`` takes boilerplate left inside an article body that an HTML extractor
+kept (captions, signatures, related news). Plain-text dumps are read by
+``pipeline.clean.dump.clean_text_dump`` (re-exported here), which uses the same classes.
 """
 from __future__ import annotations
 
@@ -20,7 +12,6 @@ import re
 from pipeline.clean.metadata import (
     Cleaned,
     clean_author,
-    looks_like_name,
     name_in_signature,
     name_with_unit,
     parse_date,
@@ -40,7 +31,7 @@ LONG_LINE_PATTERNS = ("caption_photo", "caption_source", "welcome_banner", "keyw
 BODY_MIN_CHARS = 200  # a line this long is body text, whatever its shape
 TITLE_MAX_CHARS = 300
 DATE_LINE_MAX_CHARS = 100
-CAPTION_BLOCK_LINES = 3
+CAPTION_BLOCK_LINES = 3  # lines of the caption block an image file name opens
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
 
 
@@ -57,14 +48,6 @@ def classify(line: str) -> tuple[str, str] | None:
     if len(line) <= MAX_PATTERN_LINE and line.endswith("!") and line == line.upper() and any(c.isalpha() for c in line):
         return "uppercase_banner", "drop"
     return None
-
-
-def _is_body_like(line: str, label: tuple[str, str] | None) -> bool:
-    if label is not None or not line:
-        return False
-    if len(line) >= BODY_MIN_CHARS:
-        return True
-    return len(line) >= 60 and line.count(" ") >= 8 and line.rstrip().endswith((".", "./.", "…"))
 
 
 def _is_paragraph_end(line: str) -> bool:
