@@ -7,8 +7,9 @@ STAMP  := $(VENV)/.installed
 RAW       ?= data/raw
 PROCESSED ?= data/processed
 SHARED    ?= ../shared
+REPORTS   ?= reports
 
-.PHONY: setup setup-spark extract test bench-quick eval eval-shared eval-classify train bench crawl query notebooks report validate clean-processed
+.PHONY: setup setup-spark extract test bench-quick eval eval-shared eval-classify train bench crawl query notebooks report lab validate clean-processed
 
 setup: $(STAMP)
 
@@ -63,10 +64,15 @@ query: $(STAMP)
 
 notebooks: $(STAMP)
 	test -f $(PROCESSED)/articles.parquet || $(MAKE) extract
-	$(PY) tools/run_notebooks.py --data $(PROCESSED)
+	$(PY) tools/run_notebooks.py --data $(PROCESSED) --out $(REPORTS)/notebooks
 
 report: $(STAMP)
-	$(VENV)/bin/pipeline report --data $(PROCESSED)
+	$(VENV)/bin/pipeline report --data $(PROCESSED) --output $(REPORTS)/report.html
+
+# JupyterLab (the [notebooks] extra) on the notebooks, which it opens as notebooks through jupytext
+lab: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[notebooks]'
+	PROCESSED_DIR=$(abspath $(PROCESSED)) $(VENV)/bin/jupyter lab notebooks/
 
 validate: $(STAMP)
 	$(VENV)/bin/pipeline validate $(PROCESSED)

@@ -76,6 +76,7 @@ table
 fig, ax = plt.subplots(figsize=(8, max(2.5, 0.4 * len(table) + 1)))
 table.plot.barh(stacked=True, ax=ax)
 ax.set_xlabel("articles")
+ax.xaxis.get_major_locator().set_params(integer=True)  # whole articles
 ax.set_ylabel("")
 ax.legend(title="year", fontsize=8, frameon=False)
 ax.set_title("Articles per site and year")

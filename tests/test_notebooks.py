@@ -6,6 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import analyst_dataset  # tests/fixtures, on sys.path through conftest.py
+import browser
 
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,7 +43,7 @@ def test_every_notebook_runs(executed):
     assert done.returncode == 0, done.stderr[-3000:]
     for path in NOTEBOOKS:
         assert f"ok     notebooks/{path.name}" in done.stderr
-        assert (out / f"{path.stem}.ipynb").is_file()
+        assert (out / f"{path.stem}.ipynb").is_file() and (out / f"{path.stem}.html").is_file()
 
 
 def _outputs(path: Path) -> list[dict]:
@@ -73,6 +74,27 @@ def test_drilldown_highlights_extractions_with_displacy(executed):
     assert "Nghị quyết số 21-NQ/TW ngày 16/6/2022" in first and first.count("16/6/2022") == 1
     text = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
     assert "Sơ kết Nghị quyết 21 ở xã Tân Phú" in text
+
+
+# Every image of the page, as the browser decoded it, and the tables it laid out.
+IMAGES_AND_TABLES = """
+return {
+  images: [...document.images].map(i => [i.naturalWidth, i.naturalHeight, i.getBoundingClientRect().width]),
+  tables: [...document.querySelectorAll("table")].map(t => t.rows.length),
+  errors: document.querySelectorAll(".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']").length,
+};
+"""
+
+
+@pytest.mark.skipif(browser.CHROMIUM is None, reason="chromium not installed")
+def test_chromium_renders_the_executed_overview(executed, tmp_path):
+    _, out = executed
+    probe = browser.probe(out / "overview.html", IMAGES_AND_TABLES, tmp_path / "profile")
+    assert len(probe["images"]) >= 4
+    for width, height, shown in probe["images"]:
+        assert width > 300 and height > 150 and shown > 200, (width, height, shown)  # a decoded plot, laid out
+    assert probe["tables"] and max(probe["tables"]) >= 3
+    assert probe["errors"] == 0
 
 
 def test_a_failing_cell_fails_the_run(tmp_path):

@@ -10,6 +10,7 @@ import pytest
 
 from pipeline.report import build_html, write_report
 import analyst_dataset  # tests/fixtures, on sys.path through conftest.py
+import browser
 
 
 CHARTS = {"chart-articles-per-site", "chart-articles-per-month", "chart-top-documents",
@@ -102,50 +103,21 @@ def test_cli_report_default_output(tmp_path):
 
 # ----------------------------------------------------------------- headless Chromium
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-
-# Appended to a copy of the report: measures what the browser laid out and
-# writes it into the DOM, which --dump-dom then prints.
+# Measures what the browser laid out.
 PROBE = """
-<script>
-window.addEventListener("load", () => {
-  const box = (el) => { const r = el.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)]; };
-  const out = {
-    charts: Object.fromEntries([...document.querySelectorAll("figure.chart")].map(f => [f.id, box(f.querySelector("svg"))])),
-    paths: Object.fromEntries([...document.querySelectorAll("figure.chart")].map(f => [f.id, f.querySelectorAll("path, use").length])),
-    tables: Object.fromEntries([...document.querySelectorAll("table.data")].map(t => [t.id, t.tBodies[0].rows.length])),
-    title: document.title,
-  };
-  const pre = document.createElement("pre");
-  pre.id = "probe";
-  pre.textContent = JSON.stringify(out);
-  document.body.appendChild(pre);
-});
-</script>
+const box = (el) => { const r = el.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)]; };
+return {
+  charts: Object.fromEntries([...document.querySelectorAll("figure.chart")].map(f => [f.id, box(f.querySelector("svg"))])),
+  paths: Object.fromEntries([...document.querySelectorAll("figure.chart")].map(f => [f.id, f.querySelectorAll("path, use").length])),
+  tables: Object.fromEntries([...document.querySelectorAll("table.data")].map(t => [t.id, t.tBodies[0].rows.length])),
+  title: document.title,
+};
 """
 
 
-def _chromium(url: str, profile: Path) -> str:
-    args = [
-        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-        "--virtual-time-budget=5000", "--dump-dom", url,
-    ]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
+@pytest.mark.skipif(browser.CHROMIUM is None, reason="chromium not installed")
 def test_chromium_renders_charts_and_tables(report, tmp_path):
-    probed = tmp_path / "probed.html"
-    probed.write_text(report.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"), encoding="utf-8")
-    dom = _chromium(probed.as_uri(), tmp_path / "profile")
-    match = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S)
-    assert match, dom[-2000:]
-    import html
-
-    probe = json.loads(html.unescape(match.group(1)))
+    probe = browser.probe(report, PROBE, tmp_path / "profile")
     assert set(probe["charts"]) >= CHARTS
     for chart, (width, height) in probe["charts"].items():
         assert width > 200 and height > 100, (chart, width, height)

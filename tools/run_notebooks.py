@@ -5,7 +5,8 @@ truth: each is converted to a notebook in memory and run by nbclient with the
 ``python3`` kernel of *this* interpreter (jupyter_client starts ``python`` of a
 kernelspec as ``sys.executable``), so the venv's packages are the ones used.
 Nothing is registered globally: the runtime files of the kernel go to a
-temporary folder. ``--out DIR`` keeps the executed ``.ipynb`` files.
+temporary folder. ``--out DIR`` keeps each executed notebook there twice: ``.ipynb``
+with its outputs, and a standalone ``.html`` page (plots inline) to read without Jupyter.
 
     .venv/bin/python tools/run_notebooks.py [NOTEBOOK.py ...] [--data DIR] [--out DIR]
 """
@@ -55,7 +56,17 @@ def execute(path: Path, cwd: Path, timeout: int = 600, out_dir: Path | None = No
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, out_dir / f"{path.stem}.ipynb")
+        write_html(nb, out_dir / f"{path.stem}.html")
     return error
+
+
+def write_html(nb, path: Path) -> None:
+    """The executed notebook as one page: images embedded, no code prompts."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab", exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb)
+    path.write_text(body, encoding="utf-8")
 
 
 def run_notebooks(paths: list[Path], data_dir: Path | None = None, out_dir: Path | None = None,
@@ -86,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/*.py")
     parser.add_argument("--data", type=Path, help="dataset folder (sets PROCESSED_DIR; default data/processed)")
-    parser.add_argument("--out", type=Path, help="keep the executed .ipynb files here")
+    parser.add_argument("--out", type=Path, help="keep the executed notebooks here (.ipynb and .html)")
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     args = parser.parse_args(argv)
     paths = [p.resolve() for p in args.notebooks] or sorted(NOTEBOOKS.glob("*.py"))
