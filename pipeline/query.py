@@ -3,7 +3,8 @@
 The dataset folder holds ``<table>.parquet`` per table (or a folder
 ``<table>/`` of Parquet parts, hive-partitioned). Each becomes a view of an
 in-memory DuckDB database, so any SQL over ``articles``, ``doc_refs``,
-``dates``, ``counts``, ``solutions``, ``entities`` and ``errors`` works.
+``dates``, ``counts``, ``solutions``, ``entities`` and ``errors`` works; the views
+``topic_names`` and ``data_dictionary`` explain the codes and the columns.
 
 Saved queries are data: ``pipeline/queries/<name>.sql``, the first comment
 lines saying what they answer. ``run_query("most_cited_documents", ...)`` runs
@@ -97,7 +98,17 @@ def connect(data_dir: Path, warn=None) -> duckdb.DuckDBPyConnection:
         except duckdb.Error as exc:  # not Parquet, truncated, ...
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             warn(f"table {name} unreadable (no view {name}): {first}")
+    _lookup_views(con)
     return con
+
+
+def _lookup_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Views of the tables that ship with the code: ``topic_names`` (topic code -> Vietnamese
+    name) and ``data_dictionary`` (table, column, meaning, example)."""
+    from pipeline.dictionary import DICTIONARY_CSV, TOPIC_NAMES_CSV
+
+    for view, path in (("topic_names", TOPIC_NAMES_CSV), ("data_dictionary", DICTIONARY_CSV)):
+        con.execute(f'CREATE VIEW "{view}" AS SELECT * FROM read_csv({_quote(path)}, header = true, all_varchar = true)')
 
 
 def _cell(value) -> str:
