@@ -1,0 +1,44 @@
+"""The measure of a count, from its qualifier: one row per shape."""
+import pytest
+
+from pipeline.extract.measures import DEFAULT_MEASURE, measure_of, measures
+
+CASES = [
+    (None, "membership"),
+    ("", "membership"),
+    ("nữ", "membership"),
+    ("dự bị", "membership"),
+    ("trực thuộc Đảng ủy xã", "membership"),
+    ("dưới 30 tuổi", "membership"),
+    ("kết nạp mới", "admitted"),
+    ("kiểm tra", "inspected"),
+    ("kiểm tra khi có dấu hiệu vi phạm", "inspected"),
+    ("giám sát chuyên đề", "supervised"),
+    ("thi hành kỷ luật", "disciplined"),
+    ("bị kỷ luật", "disciplined"),
+    ("khiển trách", "disciplined"),
+    ("cảnh cáo", "disciplined"),
+    ("khai trừ", "disciplined"),
+    ("xóa tên", "disciplined"),
+    ("hoàn thành xuất sắc nhiệm vụ", "graded"),
+    ("hoàn thành tốt nhiệm vụ", "graded"),
+    ("không hoàn thành nhiệm vụ", "graded"),
+    ("trong sạch, vững mạnh", "graded"),
+    ("bị tố cáo", "complaints"),
+    ("khiếu nại", "complaints"),
+    ("thành lập mới", "reorganised"),
+    ("giải thể", "reorganised"),
+    ("khen thưởng", "awarded"),
+    ("huy hiệu Đảng", "awarded"),
+    ("tham gia sinh hoạt", "membership"),
+]
+
+
+@pytest.mark.parametrize("qualifier, measure", CASES)
+def test_measure_of(qualifier, measure):
+    assert measure_of(qualifier) == measure
+
+
+def test_the_vocabulary_is_small_and_ends_with_the_default():
+    assert len(measures()) == len(set(measures())) <= 10
+    assert measures()[-1] == DEFAULT_MEASURE
