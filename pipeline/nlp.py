@@ -12,6 +12,7 @@ this ``Doc`` and appends rows, with character offsets into the text, to
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 
@@ -260,20 +261,32 @@ def word_count(doc: Doc) -> int:
     return int(((flags[:, 0] == 0) & (flags[:, 1] == 0)).sum())
 
 
+def sentence_bounds(doc: Doc) -> tuple[list[int], list[int]]:
+    """Start and end character offsets of every sentence, read once per Doc (spaCy's
+    ``token.sent`` walks the Doc from its start on every call)."""
+    bounds = doc.user_data.get("sentence_bounds")
+    if bounds is None:
+        sents = [(s.start_char, s.end_char) for s in doc.sents] if len(doc) else []
+        bounds = doc.user_data["sentence_bounds"] = ([a for a, _ in sents], [b for _, b in sents])
+    return bounds
+
+
 def sentence_of(doc: Doc, start: int, end: int) -> str:
     """The text of the sentence holding the character span [start, end), or a window of
     ``settings.SENTENCE_MAX_CHARS`` around the span (cut at spaces, marked ``…``) when the
     sentence is longer, so a row's size is bounded whatever the page."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or len(span) == 0:
+    starts, ends = sentence_bounds(doc)
+    i = bisect.bisect_right(starts, start) - 1
+    if i < 0 or not starts:
         return ""
-    sent = span[0].sent
-    if sent.end_char - sent.start_char <= settings.SENTENCE_MAX_CHARS:
-        return sent.text.strip()
-    text, room = doc.text, max(0, settings.SENTENCE_MAX_CHARS - (end - start)) // 2
-    lo, hi = max(sent.start_char, start - room), min(sent.end_char, end + room)
-    if lo > sent.start_char and (cut := text.find(" ", lo, start)) >= 0:
+    text = text_of(doc)
+    s_start, s_end = starts[i], ends[i]
+    if s_end - s_start <= settings.SENTENCE_MAX_CHARS:
+        return text[s_start:s_end].strip()
+    room = max(0, settings.SENTENCE_MAX_CHARS - (end - start)) // 2
+    lo, hi = max(s_start, start - room), min(s_end, end + room)
+    if lo > s_start and (cut := text.find(" ", lo, start)) >= 0:
         lo = cut + 1  # a whole first word
-    if hi < sent.end_char and (cut := text.rfind(" ", end, hi)) >= 0:
+    if hi < s_end and (cut := text.rfind(" ", end, hi)) >= 0:
         hi = cut
-    return ("…" if lo > sent.start_char else "") + text[lo:hi].strip() + ("…" if hi < sent.end_char else "")
+    return ("…" if lo > s_start else "") + text[lo:hi].strip() + ("…" if hi < s_end else "")

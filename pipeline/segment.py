@@ -90,6 +90,18 @@ _I32 = re.compile(r"[+-]?[0-9]+")
 _YES_NO = ("isdigit", "istitle", "is_in_dict")  # the functions whose value is True or False
 
 
+def _parses_as_i32(text: str) -> bool:
+    """Rust's ``str::parse::<i32>``: an optional sign, digits (leading zeros allowed), in range;
+    a run of thousands of digits is too long without converting it."""
+    if not _I32.fullmatch(text):
+        return False
+    digits = text.lstrip("+-").lstrip("0") or "0"
+    if len(digits) > 10:
+        return False
+    value = -int(digits) if text[0] == "-" else int(digits)
+    return -(2**31) <= value < 2**31
+
+
 def _answers(text: str, asks: tuple[str, ...], dictionary: frozenset[str]) -> tuple[bool, ...]:
     """The yes/no template functions ``asks`` of ``text``, as underthesea_core's featurizer
     computes them: ``isdigit`` is Rust's ``str::parse::<i32>`` succeeding; ``istitle``,
@@ -98,7 +110,7 @@ def _answers(text: str, asks: tuple[str, ...], dictionary: frozenset[str]) -> tu
     out = []
     for fn in asks:
         if fn == "isdigit":
-            out.append(bool(_I32.fullmatch(text)) and -(2**31) <= int(text) < 2**31)
+            out.append(_parses_as_i32(text))
         elif fn == "istitle":
             out.append(all(p[:1] == p[:1].upper() for p in text.split(" ")))
         else:

@@ -200,3 +200,25 @@ def test_gzip_bomb_is_one_read_error(tmp_path):
     (tmp_path / "bomb.html.gz").write_bytes(gzip.compress(b"<p>" + b"0" * (60 * 2**20), mtime=0))
     (item,) = list(iter_pages([tmp_path]))
     assert isinstance(item, PageError) and item.stage == "read" and "larger than" in item.error
+
+
+# ----------------------------------------------------------------- pathological shapes
+
+sys.path.insert(0, str(HOSTILE))
+from pathological import SHAPES  # noqa: E402
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_pathological_shape_is_an_article_or_one_error(name, nlp):
+    """At a small scale here; tools/bench_hostile.py times them at full size."""
+    from pipeline.run import process_page
+    from pipeline.sources import Page
+
+    what, suffix, build = SHAPES[name]
+    result = process_page(Page(source=f"{name}{suffix}", data=build(0.01), kind=suffix.lstrip(".")), nlp)
+    articles = result.rows.get("articles", [])
+    assert len(articles) + len(result.errors) == 1, (what, result.errors)
+    if result.errors:  # only the per-page row limit may turn one of them away
+        assert "over the limit" in result.errors[0]["error"], (what, result.errors)
+    else:
+        assert "kết nạp 11 đảng viên mới" in articles[0]["text"], what

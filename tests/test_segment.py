@@ -30,6 +30,7 @@ EDGE_CASES = [
     "H'Mông, Ê-đê và Xơ-đăng ở xã Ia Grai; e-mail: banbientap@example.vn",
     "Thứ nhất , nâng cao chất lượng sinh hoạt chi bộ .",
     "Hoà, hóa, thuỷ, thủy: dấu cũ và dấu mới.",
+    "Mã 00000000000042 và số " + "7" * 5000 + " đảng viên",  # leading zeros; a run longer than int() converts
 ]
 
 
