@@ -61,21 +61,23 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _find(text: str, token: str, pos: int) -> tuple[int, int] | None:
-    """Find ``token`` at or after ``pos``, letting its inner white space vary."""
+def _find(text: str, token: str, pos: int, end: int | None = None) -> tuple[int, int] | None:
+    """Find ``token`` in ``text[pos:end]`` starting within a few characters of ``pos``,
+    letting its inner white space vary (bounds passed down: no copy of the text)."""
+    end = len(text) if end is None else end
     i = pos
-    while i < len(text) and text[i].isspace():
+    while i < end and text[i].isspace():
         i += 1
-    if text.startswith(token, i):
+    if text.startswith(token, i, end):
         return i, i + len(token)
     parts = [re.escape(p) for p in token.split()]
     if not parts:
         return None
-    m = re.compile(r"\s*" + r"\s+".join(parts)).match(text, pos)
+    m = re.compile(r"\s*" + r"\s+".join(parts)).match(text, pos, end)
     if m:
         s = m.start() + (len(m.group()) - len(m.group().lstrip()))
         return s, m.end()
-    idx = text.find(token, pos)
+    idx = text.find(token, pos, min(end, pos + 8 + len(token)))
     if idx != -1 and idx - pos < 8:
         return idx, idx + len(token)
     return None
@@ -91,7 +93,7 @@ def align_tokens(text: str, tokens: Iterable[str], start: int, end: int) -> list
     out: list[tuple[int, int]] = []
     pos = start
     for tok in tokens:
-        found = _find(text[:end], tok, pos)
+        found = _find(text, tok, pos, end)
         if found is None:
             i = pos
             while i < end and text[i].isspace():
