@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -256,3 +257,39 @@ def test_rows_fit_the_doc_refs_table():
     table = to_table("doc_refs", [{"article_id": "x", **r} for r in rows])
     assert table.column("superseded_by").to_pylist() == ["69-QĐ/TW:2022", "50-CT/TW:2025"]
     assert table.column("in_force_until").to_pylist() == [dt.date(2022, 7, 6), dt.date(2025, 7, 23)]
+
+
+# --------------------------------------------------------------------------- saved query
+
+ARTICLES = {
+    # article_id: (published, text)
+    "old": (dt.date(2022, 8, 1), "Đảng ủy xã tổ chức kiểm điểm theo Quy định số 102-QĐ/TW về xử lý kỷ luật đảng viên."),
+    "early": (dt.date(2021, 3, 4), "Chi bộ thực hiện nghiêm Quy định số 102-QĐ/TW và Chỉ thị 10 của Ban Bí thư."),
+    "new": (dt.date(2024, 5, 6), "Chi bộ học tập Quy định số 69-QĐ/TW; trước đó là Quy định số 102-QĐ/TW và "
+                                 "Quy định số 102-QĐ/TW ngày 15/11/2017."),
+    "none": (dt.date(2024, 5, 7), "Huyện ủy ban hành Kế hoạch số 45-KH/HU về công tác cán bộ."),
+}
+
+
+def _dataset(out):
+    from pipeline.store import write_table
+
+    articles, refs = [], []
+    for aid, (published, text) in ARTICLES.items():
+        articles.append({"article_id": aid, "source": f"{aid}.txt", "text": text, "content_hash": aid,
+                         "pipeline_version": "test", "published_date": published, "title": f"Bài {aid}"})
+        refs += [{"article_id": aid, **r} for r in find_doc_refs(text, published=published)]
+    write_table(out / "articles.parquet", "articles", articles)
+    write_table(out / "doc_refs.parquet", "doc_refs", refs)
+    return out
+
+
+def test_saved_query_lists_citations_of_replaced_documents(tmp_path, capsys):
+    from pipeline.query import run_query
+
+    assert run_query("citations_of_replaced_documents", _dataset(tmp_path), "json", None) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["article_id"], r["catalog_id"], r["superseded_by"], r["in_force_until"], r["mentions"]) for r in rows] == [
+        ("old", "102-QĐ/TW:2017", "69-QĐ/TW:2022", "2022-07-06", 1),
+        ("new", "102-QĐ/TW:2017", "69-QĐ/TW:2022", "2022-07-06", 2),
+    ]  # "early" cites both before they were replaced; 69-QĐ/TW and the plan are not replaced
