@@ -113,10 +113,12 @@ def _link(row: dict, printed_name: str | None, published: dt.date | None) -> dic
     return None
 
 
-def _type_names(code: str | None, system: str | None) -> set[str]:
+@lru_cache(maxsize=256)
+def _type_names(code: str | None, system: str | None) -> frozenset[str]:
+    """The type names a code stands for (party QĐ: Quy định and Quyết định)."""
     from pipeline.extract.doc_refs import doc_types
 
-    return {t.name for t in doc_types() if t.code == code and (system is None or t.system == system)}
+    return frozenset(t.name for t in doc_types() if t.code == code and (system is None or t.system == system))
 
 
 def link_catalog(row: dict, printed_name: str | None, published: dt.date | None) -> None:
@@ -130,8 +132,8 @@ def link_catalog(row: dict, printed_name: str | None, published: dt.date | None)
     if cat and row["partial"]:
         # the catalogue knows the code ("Quy định 102" is 102-QĐ/TW); term etc. stay as printed
         row["doc_type"], row["doc_type_name"], row["system"] = cat["doc_type"], cat["doc_type_name"], "party"
-    elif len(_type_names(row["doc_type"], row["system"])) > 1 and printed_name not in _type_names(
-        row["doc_type"], row["system"]
-    ):
+        return
+    names = _type_names(row["doc_type"], row["system"])
+    if len(names) > 1 and printed_name not in names:
         # "213-QĐ/TW" with no type name before it: the catalogue's name, else undecided
         row["doc_type_name"] = cat["doc_type_name"] if cat else None
