@@ -60,6 +60,8 @@ DOC_REFS = pa.schema(
         ("partial", pa.bool_()),
         ("catalog_id", pa.string()),
         ("catalog_title", pa.string()),
+        ("superseded_by", pa.string()),  # catalog_id of the document that replaced the linked one
+        ("in_force_until", pa.date32()),  # the day that replacement was issued
         ("text", pa.string()),
         ("start", pa.int32()),
         ("end", pa.int32()),

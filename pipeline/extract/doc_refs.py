@@ -38,6 +38,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.extract.catalog import catalog, link_catalog  # noqa: F401 (catalog re-exported)
 from pipeline.nlp import text_of
 
 
@@ -93,11 +94,6 @@ def doc_types() -> tuple[DocType, ...]:
         )
         for r in _read_csv("doc_types.csv")
     )
-
-
-@lru_cache(maxsize=1)
-def catalog() -> tuple[dict[str, str], ...]:
-    return tuple(_read_csv("catalog.csv"))
 
 
 def _type_alternation(system: str) -> str:
@@ -303,74 +299,6 @@ def _context_after(text: str, pos: int) -> tuple[str | None, str | None, str | N
     return issuer, term, plenum, plenum_span
 
 
-# --------------------------------------------------------------------------- linking
-
-
-def _num_key(number: str | None) -> int | None:
-    try:
-        return int(number) if number else None
-    except ValueError:
-        return None
-
-
-def _consistent(row: dict, cat: dict, published: dt.date | None) -> bool:
-    issued = row.get("issued_date")
-    if issued and cat["issued_date"] and issued.isoformat() != cat["issued_date"]:
-        return False
-    if row.get("term") and cat["term"] and row["term"] != cat["term"]:
-        return False
-    if row.get("plenum") and row["plenum"] != (cat["plenum"] or None):
-        return False
-    if row.get("year") and cat["issued_date"] and str(row["year"]) != cat["issued_date"][:4]:
-        return False
-    if published and cat["issued_date"] and cat["issued_date"] > published.isoformat():
-        return False
-    return True
-
-
-_CENTRAL = re.compile(r"Trung\s+ương|Bộ\s+Chính\s+trị|Ban\s+Bí\s+thư|\bTW\b")
-
-
-def _link(row: dict, printed_name: str | None, published: dt.date | None) -> dict | None:
-    if row["issuer_text"] and not _CENTRAL.search(row["issuer_text"]):
-        return None  # "Nghị quyết 05 của Tỉnh ủy": the catalogue holds central documents only
-    if not row["partial"]:
-        key = (_num_key(row["number"]), row["doc_type"], row["issuer_code"], row["system"])
-        cands = [
-            c for c in catalog()
-            if c["canonical"] and _canonical_key(c["canonical"]) == key
-        ]
-    elif row["number"] is not None:
-        cands = [
-            c for c in catalog()
-            if _num_key(c["number"]) == _num_key(row["number"])
-            and (c["doc_type_name"] == printed_name or c["doc_type"] == row["doc_type"])
-        ]
-    elif row["plenum"]:
-        if not row["term"]:
-            cands = [c for c in catalog() if c["plenum"] == row["plenum"] and c["plenum_main"] == "yes"]
-        else:
-            cands = [
-                c for c in catalog()
-                if c["plenum"] == row["plenum"] and c["term"] == row["term"] and c["plenum_main"] == "yes"
-            ]
-    else:
-        cands = []
-    cands = [c for c in cands if _consistent(row, c, published)]
-    return cands[0] if len(cands) == 1 else None
-
-
-@lru_cache(maxsize=4096)
-def _canonical_key(canonical: str) -> tuple:
-    m = patterns().party.fullmatch(canonical)
-    if m:
-        return (_num_key(m["num"]), _official_code(m["type"], "party"), m["issuer"], "party")
-    m = patterns().state.fullmatch(canonical)
-    if m:
-        return (_num_key(m["num"]), _official_code(m["type"], "state"), m["issuer"], "state")
-    return (None,)
-
-
 # --------------------------------------------------------------------------- matching
 
 
@@ -487,12 +415,7 @@ def _partial_refs(text: str, windows, published) -> list[dict]:
 def _finish(text: str, row: dict, printed_name: str | None, published) -> dict:
     row["text"] = text[row["start"] : row["end"]]
     name = re.sub(r"\s+", " ", printed_name).capitalize() if printed_name else None
-    cat = _link(row, name, published)
-    if cat:
-        row["catalog_id"], row["catalog_title"] = cat["catalog_id"], cat["title"]
-        if row["partial"]:
-            # the catalogue knows the code ("Quy định 102" is 102-QĐ/TW); term etc. stay as printed
-            row["doc_type"], row["doc_type_name"], row["system"] = cat["doc_type"], cat["doc_type_name"], "party"
+    link_catalog(row, name, published)
     return row
 
 
