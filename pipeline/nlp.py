@@ -23,6 +23,7 @@ from spacy.vocab import Vocab
 
 from pipeline import settings
 from pipeline.segment import segment_many
+from pipeline.text import sentence_of  # noqa: F401 - re-exported: components import it from here
 
 if not Doc.has_extension("rows"):
     # table name -> list of row dicts, filled by the extraction components
@@ -258,22 +259,3 @@ def word_count(doc: Doc) -> int:
         return 0
     flags = doc.to_array([IS_SPACE, IS_PUNCT])
     return int(((flags[:, 0] == 0) & (flags[:, 1] == 0)).sum())
-
-
-def sentence_of(doc: Doc, start: int, end: int) -> str:
-    """The text of the sentence holding the character span [start, end), or a window of
-    ``settings.SENTENCE_MAX_CHARS`` around the span (cut at spaces, marked ``…``) when the
-    sentence is longer, so a row's size is bounded whatever the page."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or len(span) == 0:
-        return ""
-    sent = span[0].sent
-    if sent.end_char - sent.start_char <= settings.SENTENCE_MAX_CHARS:
-        return sent.text.strip()
-    text, room = doc.text, max(0, settings.SENTENCE_MAX_CHARS - (end - start)) // 2
-    lo, hi = max(sent.start_char, start - room), min(sent.end_char, end + room)
-    if lo > sent.start_char and (cut := text.find(" ", lo, start)) >= 0:
-        lo = cut + 1  # a whole first word
-    if hi < sent.end_char and (cut := text.rfind(" ", end, hi)) >= 0:
-        hi = cut
-    return ("…" if lo > sent.start_char else "") + text[lo:hi].strip() + ("…" if hi < sent.end_char else "")

@@ -40,7 +40,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -53,34 +52,21 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from pipeline.nlp import text_of
 from spacy.vocab import Vocab
+
+from pipeline.nlp import text_of
+from pipeline.text import fold_syllable
 
 HERE = Path(__file__).resolve().parent
 
 SYLLABLE = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
-DASHES = set("-\u2010\u2011\u2012\u2013\u2014\u2212")
-# old tone placement -> underthesea's (hoá -> hóa, thuỷ -> thủy), only at the end of a syllable
-_TONE = [
-    ("oá", "óa"), ("oà", "òa"), ("oả", "ỏa"), ("oã", "õa"), ("oạ", "ọa"),
-    ("oé", "óe"), ("oè", "òe"), ("oẻ", "ỏe"), ("oẽ", "õe"), ("oẹ", "ọe"),
-    ("uý", "úy"), ("uỳ", "ùy"), ("uỷ", "ủy"), ("uỹ", "ũy"), ("uỵ", "ụy"),
-]
 HONORIFICS = (("đồng", "chí"), ("đ", "/", "c"), ("ông",), ("bà",))
 LEVELS = ("central", "province", "district", "commune", "grassroots")
 _HONORIFIC_FIRST = frozenset(h[0] for h in HONORIFICS)
 
 
-@lru_cache(maxsize=65536)
-def norm_syllable(text: str) -> str:
-    """Lower case, NFC, ``Ð`` -> ``đ``, any dash -> ``-``, underthesea tone placement."""
-    s = unicodedata.normalize("NFC", text).lower().replace("ð", "đ")
-    if s in DASHES:
-        return "-"
-    for old, new in _TONE:
-        if s.endswith(old) and not s[: -len(old)].endswith("q"):
-            return s[: -len(old)] + new
-    return s
+# the key every phrase of the tables and every syllable of the text is matched on
+norm_syllable = fold_syllable
 
 
 def syllables(text: str) -> list[tuple[int, int]]:
