@@ -26,22 +26,18 @@ that phrase inside its span.
 """
 from __future__ import annotations
 
-import bisect
-import csv
 import datetime as dt
-import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.extract import core
 from pipeline.nlp import text_of
 
 
-HERE = Path(__file__).resolve().parent
 DASHES = r"\-\u2010\u2011\u2012\u2013\u2014\u2212"  # for use inside [...]
 D = f"[{DASHES}]"
 UP = "A-ZĐÐ"  # Ð (U+00D0) is a frequent look-alike typed for Đ
@@ -76,9 +72,7 @@ class DocType:
     partial_default: bool
 
 
-def _read_csv(name: str) -> list[dict[str, str]]:
-    with open(HERE / name, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(line for line in fh if not line.startswith("#")))
+_read_csv = core.read_table
 
 
 @lru_cache(maxsize=1)
@@ -221,8 +215,8 @@ def _plenum_number(word: str | None) -> str | None:
 
 def _date(d: str, m: str, y: str) -> dt.date | None:
     try:
-        return dt.date(int(y), int(m), int(d))
-    except (ValueError, TypeError):
+        return core.valid_day(int(y), int(m), int(d))
+    except TypeError:  # a part the pattern left out
         return None
 
 
@@ -496,19 +490,6 @@ def _finish(text: str, row: dict, printed_name: str | None, published) -> dict:
     return row
 
 
-class _Cover:
-    """Whether [start, end) overlaps any of some spans, in O(log n) a question."""
-
-    def __init__(self, spans: list[dict]):
-        spans = sorted(spans, key=lambda r: r["start"])
-        self.starts = [r["start"] for r in spans]
-        self.reach = list(itertools.accumulate((r["end"] for r in spans), max))
-
-    def overlaps(self, start: int, end: int) -> bool:
-        i = bisect.bisect_left(self.starts, end)  # spans starting before ``end``
-        return i > 0 and self.reach[i - 1] > start
-
-
 def find_doc_refs(text: str, published: dt.date | None = None) -> list[dict]:
     """Every document reference in ``text``, one row per mention, in text order.
 
@@ -521,14 +502,10 @@ def find_doc_refs(text: str, published: dt.date | None = None) -> list[dict]:
     if not windows:
         return []
     full = _full_refs(text, windows, published)
-    full.sort(key=lambda r: (r["start"], -r["end"]))
-    kept: list[dict] = []
-    reach: dict[str, int] = {}  # canonical -> end of its furthest kept span (spans sorted by start)
-    for r in full:  # a name-extended span never swallows another number, but be safe
-        if reach.get(r["canonical"], -1) <= r["start"]:
-            kept.append(r)
-            reach[r["canonical"]] = max(reach.get(r["canonical"], -1), r["end"])
-    covered = _Cover(kept)
+    # one number read twice (the name before it, two patterns) keeps its first, longest span
+    spans = [core.Span(r["start"], r["end"], (r["start"], -r["end"]), r, group=r["canonical"]) for r in full]
+    kept = [span.value for span in core.resolve(spans, per_group=True)]
+    covered = core.Cover(kept)
     partial = [p for p in _partial_refs(text, windows, published) if not covered.overlaps(p["start"], p["end"])]
     seen = set()
     out = []

@@ -37,13 +37,11 @@ overlaps theirs, else of the nearest mention with the same normalised name, else
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy
@@ -51,13 +49,11 @@ from spacy.attrs import IDX, IS_SPACE, LENGTH, NORM
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
-
 from spacy.vocab import Vocab
 
+from pipeline.extract import core
 from pipeline.nlp import text_of
 from pipeline.text import fold_syllable
-
-HERE = Path(__file__).resolve().parent
 
 SYLLABLE = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 HONORIFICS = (("đồng", "chí"), ("đ", "/", "c"), ("ông",), ("bà",))
@@ -76,9 +72,7 @@ def syllables(text: str) -> list[tuple[int, int]]:
 # --------------------------------------------------------------------------- tables
 
 
-def _read_csv(name: str) -> list[dict[str, str]]:
-    with open(HERE / name, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(line for line in fh if not line.startswith("#")))
+_read_csv = core.read_table
 
 
 @dataclass(frozen=True)
@@ -1017,17 +1011,7 @@ def _result(prov: Province, published: dt.date | None, evidence: str) -> dict:
     }
 
 
-def _as_date(value) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
+_as_date = core.as_date
 
 
 def analyse(
