@@ -31,6 +31,9 @@ if not Doc.has_extension("rows"):
 if not Doc.has_extension("meta"):
     # article facts the components may use: article_id, published_date, title, url, site
     Doc.set_extension("meta", default=None)
+if not Doc.has_extension("mentions"):
+    # the organisations, officials and places the entities component found, before linking
+    Doc.set_extension("mentions", default=None)
 if not Doc.has_extension("classification"):
     Doc.set_extension("classification", default=None)
 if not Doc.has_extension("text"):

@@ -8,6 +8,10 @@
   one date builder: day before month, impossible dates refused, a yearless day or month
   given the year that puts it nearest an anchor date.
 * ``rows_within``  rows of an earlier component inside a span (the dates of a clause).
+* ``component``  registers a thin spaCy factory with what it reads and writes (tables,
+  ``table.column``, ``meta.key``, ``mentions``), so the data flow is declared: spaCy's
+  ``requires``/``assigns`` from it, and ``check_flow`` finds a column with two writers or
+  read before it is written.
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ import calendar
 import csv
 import datetime as dt
 import itertools
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -188,3 +192,71 @@ def as_date(value) -> dt.date | None:
         except ValueError:
             return None
     return None
+
+
+# ---------------------------------------------------------------- components
+
+
+@dataclass(frozen=True)
+class Flow:
+    """What a component reads and writes: ``table`` (its rows), ``table.column`` (one column
+    of rows another component makes), ``meta.key`` (a fact of the article), ``mentions``."""
+
+    reads: tuple[str, ...] = ()
+    writes: tuple[str, ...] = ()
+
+
+FLOWS: dict[str, Flow] = {}
+# facts of the page the pipeline puts into doc._.meta before the first component
+PAGE_FACTS = frozenset({"meta.article_id", "meta.published_date", "meta.title", "meta.url", "meta.site"})
+
+
+def _spacy_attr(item: str) -> str:
+    """The attribute of the Doc that holds ``item`` (spaCy validates ``doc._.name`` at most)."""
+    if item.startswith(("doc.", "token.")):
+        return item
+    if item.startswith("meta."):
+        return "doc._.meta"
+    if item == "mentions":
+        return "doc._.mentions"
+    return "doc._.rows"
+
+
+def component(name: str, *, reads: Iterable[str] = (), writes: Iterable[str] = ()) -> Callable:
+    """Register ``fn(doc) -> doc`` as the spaCy factory ``name`` with its declared flow."""
+    from spacy.language import Language
+
+    flow = Flow(tuple(reads), tuple(writes))
+
+    def register(fn: Callable) -> Callable:
+        FLOWS[name] = flow
+        Language.factory(
+            name,
+            requires=sorted({_spacy_attr(i) for i in flow.reads}),
+            assigns=sorted({_spacy_attr(i) for i in flow.writes}),
+            func=lambda nlp, name: fn,
+        )
+        return fn
+
+    return register
+
+
+def check_flow(names: Sequence[str], flows: dict[str, Flow] | None = None) -> list[str]:
+    """Problems of running ``names`` in this order: an item written by two components, a read
+    of an item (or of its table) no earlier component writes. A component registered without a
+    flow is taken to write the table of its name, as every component's rows are."""
+    flows = FLOWS if flows is None else flows
+    problems: list[str] = []
+    writer: dict[str, str] = {}
+    for name in names:
+        flow = flows.get(name) or Flow(writes=(name,))
+        for item in flow.reads:
+            if item.startswith(("doc.", "token.")) or item in PAGE_FACTS:
+                continue
+            if item not in writer and item.split(".")[0] not in writer:
+                problems.append(f"{name} reads {item}, which no earlier component writes")
+        for item in flow.writes:
+            if item in writer:
+                problems.append(f"{item} is written by {writer[item]} and {name}")
+            writer[item] = name
+    return problems

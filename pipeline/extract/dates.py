@@ -23,7 +23,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.extract import core
@@ -403,11 +402,8 @@ def find_dates(text: str, published: date | None = None, doc_ref_spans: Iterable
     return rows
 
 
-@Language.component("dates")
+@core.component("dates", reads=("doc_refs.start", "doc_refs.end", "meta.published_date"), writes=("dates",))
 def dates_component(doc: Doc) -> Doc:
-    meta = doc._.meta or {}
-    rows = doc._.rows if doc._.rows is not None else {}
-    rows["dates"] = find_dates(text_of(doc), published=meta.get("published_date"),
-                               doc_ref_spans=rows.get("doc_refs") or ())
-    doc._.rows = rows
+    doc._.rows["dates"] = find_dates(text_of(doc), published=doc._.meta.get("published_date"),
+                                     doc_ref_spans=doc._.rows.get("doc_refs") or ())
     return doc

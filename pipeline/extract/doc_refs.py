@@ -31,11 +31,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.extract import core
 from pipeline.nlp import text_of
+from pipeline.text import sentence_of
 
 
 DASHES = r"\-\u2010\u2011\u2012\u2013\u2014\u2212"  # for use inside [...]
@@ -383,7 +383,7 @@ def _windows(text: str, before: int = 60, after: int = 220) -> list[tuple[int, i
 def _row(**kw) -> dict:
     row = dict.fromkeys(
         ("canonical", "doc_type", "doc_type_name", "number", "year", "issuer_code", "system",
-         "issued_date", "issuer_text", "issuer_entity_id", "term", "plenum", "catalog_id",
+         "issued_date", "issuer_text", "term", "plenum", "catalog_id",
          "catalog_title"),
         None,
     )
@@ -520,17 +520,10 @@ def find_doc_refs(text: str, published: dt.date | None = None) -> list[dict]:
 # --------------------------------------------------------------------------- component
 
 
-@Language.component("doc_refs")
+@core.component("doc_refs", reads=("doc.sents", "meta.published_date"), writes=("doc_refs",))
 def doc_refs_component(doc: Doc) -> Doc:
-    from pipeline.nlp import sentence_of
-
-    if doc._.rows is None:
-        doc._.rows = {}
-    meta = doc._.meta or {}
-    published = meta.get("published_date")
-    if not isinstance(published, dt.date):
-        published = None
-    rows = find_doc_refs(text_of(doc), published=published)
+    published = doc._.meta.get("published_date")
+    rows = find_doc_refs(text_of(doc), published=published if isinstance(published, dt.date) else None)
     for row in rows:
         row["sentence"] = sentence_of(doc, row["start"], row["end"])
     doc._.rows["doc_refs"] = rows
