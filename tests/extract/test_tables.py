@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.extract import core
 from pipeline.extract.doc_refs import doc_types, find_doc_refs
-from pipeline.extract.entities import find_entities, titles
+from pipeline.extract.entities import find_entities, org_words, titles
 from pipeline.text import fold
 
 TABLES = Path(__file__).resolve().parent / "tables"
@@ -86,3 +86,23 @@ def test_title_example(ex):
 
 def test_every_title_has_examples():
     assert set(titles()) == {e["title"] for e in TITLES}
+
+
+# --------------------------------------------------------------------------- org_types.csv
+
+ORGS = examples("org_types.csv")
+# the roles of the words a name is made of (tỉnh, Khối các cơ quan, Nội vụ, Công ty): their
+# examples are the names of the heads' examples and of tests/extract/test_entities.py
+NAME_PARTS = ("place", "khoi", "dept", "unit")
+
+
+@pytest.mark.parametrize("ex", ORGS, ids=_ids(ORGS))
+def test_org_head_example(ex):
+    orgs = [r for r in find_entities(ex["text"]) if r["kind"] == "organisation"]
+    assert [(o["text"], o["org_type"], o["level"] or "") for o in orgs][:1] == [(ex["organisation"], ex["org_type"], ex["level"])]
+    assert fold(ex["head"]) in fold(ex["organisation"])
+
+
+def test_every_org_head_has_examples():
+    heads = {w.pattern for w in org_words() if w.role not in NAME_PARTS}
+    assert heads == {e["head"] for e in ORGS}
