@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.extract import core
 from pipeline.extract.doc_refs import doc_types, find_doc_refs
-from pipeline.extract.entities import find_entities, org_words, titles
+from pipeline.extract.entities import find_entities, org_words, province_of_site, province_of_tag, titles
 from pipeline.text import fold
 
 TABLES = Path(__file__).resolve().parent / "tables"
@@ -106,3 +106,23 @@ def test_org_head_example(ex):
 def test_every_org_head_has_examples():
     heads = {w.pattern for w in org_words() if w.role not in NAME_PARTS}
     assert heads == {e["head"] for e in ORGS}
+
+
+# --------------------------------------------------------------------------- sites.csv
+
+SITES = examples("sites.csv")
+
+
+@pytest.mark.parametrize("ex", SITES, ids=[e["url"] or e["opening"][:12] for e in SITES])
+def test_site_example(ex):
+    if ex["url"]:
+        prov = province_of_site(None, ex["url"])
+    else:
+        prov, evidence = province_of_tag(ex["opening"])
+        assert evidence == "tag:" + ex["pattern"]
+    assert prov is not None and prov.name == ex["province"]
+
+
+def test_every_site_row_has_examples():
+    rows = [r for r in core.read_table("sites.csv") if r["kind"]]
+    assert {r["pattern"] for r in rows} == {e["pattern"] for e in SITES}
