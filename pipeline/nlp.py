@@ -197,13 +197,20 @@ def _register_components() -> None:
 
 
 def build_nlp(components: Iterable[str] | None = None) -> Language:
-    """A blank Vietnamese pipeline: underthesea tokenizer, then our components."""
+    """A blank Vietnamese pipeline: underthesea tokenizer, then our components; raises
+    ValueError when one reads what no earlier component writes, or two write one column."""
     _register_components()
     nlp = spacy.blank(
         "vi",
         config={"nlp": {"tokenizer": {"@tokenizers": "underthesea_tokenizer.v1"}}},
     )
-    for name in settings.COMPONENTS if components is None else components:
+    names = list(settings.COMPONENTS if components is None else components)
+    from pipeline.extract.core import check_flow
+
+    problems = check_flow(names)
+    if problems:
+        raise ValueError("components out of order: " + "; ".join(problems))
+    for name in names:
         nlp.add_pipe(name)
     return nlp
 

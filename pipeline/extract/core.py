@@ -199,11 +199,14 @@ def as_date(value) -> dt.date | None:
 
 @dataclass(frozen=True)
 class Flow:
-    """What a component reads and writes: ``table`` (its rows), ``table.column`` (one column
-    of rows another component makes), ``meta.key`` (a fact of the article), ``mentions``."""
+    """What a component needs (written by an earlier component, always), reads (when a
+    component of the pipeline writes it, an earlier one) and writes: ``table`` (its rows),
+    ``table.column`` (one column of rows another component makes), ``meta.key`` (a fact of
+    the article), ``mentions``."""
 
     reads: tuple[str, ...] = ()
     writes: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
 
 
 FLOWS: dict[str, Flow] = {}
@@ -222,17 +225,18 @@ def _spacy_attr(item: str) -> str:
     return "doc._.rows"
 
 
-def component(name: str, *, reads: Iterable[str] = (), writes: Iterable[str] = ()) -> Callable:
+def component(name: str, *, needs: Iterable[str] = (), reads: Iterable[str] = (),
+              writes: Iterable[str] = ()) -> Callable:
     """Register ``fn(doc) -> doc`` as the spaCy factory ``name`` with its declared flow."""
     from spacy.language import Language
 
-    flow = Flow(tuple(reads), tuple(writes))
+    flow = Flow(tuple(reads), tuple(writes), tuple(needs))
 
     def register(fn: Callable) -> Callable:
         FLOWS[name] = flow
         Language.factory(
             name,
-            requires=sorted({_spacy_attr(i) for i in flow.reads}),
+            requires=sorted({_spacy_attr(i) for i in flow.needs + flow.reads}),
             assigns=sorted({_spacy_attr(i) for i in flow.writes}),
             func=lambda nlp, name: fn,
         )
@@ -241,20 +245,31 @@ def component(name: str, *, reads: Iterable[str] = (), writes: Iterable[str] = (
     return register
 
 
+def _flow(name: str, flows: dict[str, Flow]) -> Flow:
+    # a component registered without a flow writes the table of its name, as every component's rows are
+    return flows.get(name) or Flow(writes=(name,))
+
+
+def _written(item: str, writer: dict[str, str]) -> bool:
+    return item in writer or item.split(".")[0] in writer
+
+
 def check_flow(names: Sequence[str], flows: dict[str, Flow] | None = None) -> list[str]:
-    """Problems of running ``names`` in this order: an item written by two components, a read
-    of an item (or of its table) no earlier component writes. A component registered without a
-    flow is taken to write the table of its name, as every component's rows are."""
+    """Problems of running ``names`` in this order: an item written by two components, an item
+    needed that no earlier component writes, an item read before the component writing it."""
     flows = FLOWS if flows is None else flows
     problems: list[str] = []
     writer: dict[str, str] = {}
+    later = {item for name in names for item in _flow(name, flows).writes}
     for name in names:
-        flow = flows.get(name) or Flow(writes=(name,))
-        for item in flow.reads:
-            if item.startswith(("doc.", "token.")) or item in PAGE_FACTS:
+        flow = _flow(name, flows)
+        for item in flow.needs + flow.reads:
+            if item.startswith(("doc.", "token.")) or item in PAGE_FACTS or _written(item, writer):
                 continue
-            if item not in writer and item.split(".")[0] not in writer:
-                problems.append(f"{name} reads {item}, which no earlier component writes")
+            if item in flow.needs:
+                problems.append(f"{name} needs {item}, which no earlier component writes")
+            elif item in later or item.split(".")[0] in later:
+                problems.append(f"{name} reads {item} before the component writing it")
         for item in flow.writes:
             if item in writer:
                 problems.append(f"{item} is written by {writer[item]} and {name}")

@@ -56,9 +56,6 @@ _NOT_RELATIVE_BEFORE = re.compile(
 
 
 # ---------------------------------------------------------------- value helpers
-_period = core.period
-
-
 def _row(value: str, start_d: date, end_d: date, precision: str, text: str, s: int, e: int,
          relative: bool = False) -> Row:
     return {
@@ -85,12 +82,12 @@ Builder = Callable[[re.Match, str, "date | None"], Iterable[Row]]
 
 
 def _b_day(m: re.Match, text: str, pub) -> Iterator[Row]:
-    v, a, b = _period("day", int(m["y1"]), int(m["m1"]), int(m["d1"]))
+    v, a, b = core.period("day", int(m["y1"]), int(m["m1"]), int(m["d1"]))
     yield _row(v, a, b, "day", text, m.start(), m.end())
 
 
 def _b_day_words(m: re.Match, text: str, pub) -> Iterator[Row]:
-    v, a, b = _period("day", int(m["y"]), int(m["m"]), int(m["d"]))
+    v, a, b = core.period("day", int(m["y"]), int(m["m"]), int(m["d"]))
     yield _row(v, a, b, "day", text, m.start(), m.end())
 
 
@@ -115,19 +112,19 @@ def _b_day_range_short(m: re.Match, text: str, pub) -> Iterator[Row]:
 
 
 def _b_month(m: re.Match, text: str, pub) -> Iterator[Row]:
-    v, a, b = _period("month", int(m["y"]), int(m["m"]))
+    v, a, b = core.period("month", int(m["y"]), int(m["m"]))
     yield _row(v, a, b, "month", text, m.start(), m.end())
 
 
 def _b_quarter(m: re.Match, text: str, pub) -> Iterator[Row]:
     y = int(m["y"])
     if m["q1"]:  # "quý I và quý II năm 2024": the first quarter takes the shared year
-        v, a, b = _period("quarter", y, quarter=_quarter(m["q1"]))
+        v, a, b = core.period("quarter", y, quarter=_quarter(m["q1"]))
         yield _row(v, a, b, "quarter", text, m.start("q1") - len(m["k1"]), m.end("q1"))
         s = m.start("k2") if m["k2"] else m.start("q")
     else:
         s = m.start()
-    v, a, b = _period("quarter", y, quarter=_quarter(m["q"]))
+    v, a, b = core.period("quarter", y, quarter=_quarter(m["q"]))
     yield _row(v, a, b, "quarter", text, s, m.end())
 
 
@@ -144,14 +141,14 @@ def _b_years(m: re.Match, text: str, pub) -> Iterator[Row]:
     for i, ym in enumerate(_YEAR_IN_LIST.finditer(m.group())):
         s = m.start() if i == 0 else m.start() + ym.start()
         y = int(ym.group())
-        v, a, b = _period("year", y)
+        v, a, b = core.period("year", y)
         yield _row(v, a, b, "year", text, s, m.start() + ym.end())
 
 
 def _b_year_context(m: re.Match, text: str, pub) -> Iterator[Row]:
     """A bare year after a word that makes it one: "đến 2025", "tầm nhìn 2045"."""
     y = int(m["y"])
-    v, a, b = _period("year", y)
+    v, a, b = core.period("year", y)
     yield _row(v, a, b, "year", text, m.start("y"), m.end("y"))
 
 
@@ -168,16 +165,16 @@ def _b_relative(m: re.Match, text: str, pub) -> Iterator[Row]:
     unit = m["unit"].lower()
     shift = _SHIFT[" ".join(m["rel"].lower().split())]
     if unit == "năm":
-        v, a, b = _period("year", pub.year + shift)
+        v, a, b = core.period("year", pub.year + shift)
         yield _row(v, a, b, "year", text, m.start(), m.end(), relative=True)
         return
     if unit == "tháng":
         k = pub.year * 12 + (pub.month - 1) + shift
-        v, a, b = _period("month", k // 12, k % 12 + 1)
+        v, a, b = core.period("month", k // 12, k % 12 + 1)
         yield _row(v, a, b, "month", text, m.start(), m.end(), relative=True)
         return
     k = pub.year * 4 + (pub.month - 1) // 3 + shift
-    v, a, b = _period("quarter", k // 4, quarter=k % 4 + 1)
+    v, a, b = core.period("quarter", k // 4, quarter=k % 4 + 1)
     yield _row(v, a, b, "quarter", text, m.start(), m.end(), relative=True)
 
 
@@ -186,13 +183,13 @@ def _b_day_month(m: re.Match, text: str, pub) -> Iterator[Row]:
     if pub is None:
         return
     d, mo = int(m["d"]), int(m["m"])
-    v, a, b = _period("day", core.nearest_year(pub, mo, d), mo, d)
+    v, a, b = core.period("day", core.nearest_year(pub, mo, d), mo, d)
     yield _row(v, a, b, "day", text, m.start("d"), m.end(), relative=True)
 
 
 def _b_season(m: re.Match, text: str, pub) -> Iterator[Row]:
     """A crop season with its year ("vụ Hè Thu 2023") is that year."""
-    v, a, b = _period("year", int(m["y"]))
+    v, a, b = core.period("year", int(m["y"]))
     yield _row(v, a, b, "year", text, m.start(), m.end())
 
 
@@ -201,7 +198,7 @@ def _b_day_words_no_year(m: re.Match, text: str, pub) -> Iterator[Row]:
     if pub is None:
         return
     d, mo = int(m["d"]), int(m["m"])
-    v, a, b = _period("day", core.nearest_year(pub, mo, d), mo, d)
+    v, a, b = core.period("day", core.nearest_year(pub, mo, d), mo, d)
     yield _row(v, a, b, "day", text, m.start(), m.end(), relative=True)
 
 
@@ -210,7 +207,7 @@ def _b_month_no_year(m: re.Match, text: str, pub) -> Iterator[Row]:
     if pub is None:
         return
     mo = int(m["m"])
-    v, a, b = _period("month", core.nearest_year(pub, mo), mo)
+    v, a, b = core.period("month", core.nearest_year(pub, mo), mo)
     yield _row(v, a, b, "month", text, m.start(), m.end(), relative=True)
 
 
@@ -218,14 +215,14 @@ def _b_quarter_no_year(m: re.Match, text: str, pub) -> Iterator[Row]:
     """"Trong quý I, ...": a quarter of the publication year."""
     if pub is None:
         return
-    v, a, b = _period("quarter", pub.year, quarter=_quarter(m["q"]))
+    v, a, b = core.period("quarter", pub.year, quarter=_quarter(m["q"]))
     yield _row(v, a, b, "quarter", text, m.start(), m.end(), relative=True)
 
 
 def _b_month_this_year(m: re.Match, text: str, pub) -> Iterator[Row]:
     if pub is None:
         return
-    v, a, b = _period("month", pub.year, int(m["m"]))
+    v, a, b = core.period("month", pub.year, int(m["m"]))
     yield _row(v, a, b, "month", text, m.start(), m.end(), relative=True)
 
 
@@ -368,13 +365,7 @@ def find_dates(text: str, published: date | None = None, doc_ref_spans: Iterable
     """
     if not isinstance(text, str):
         return []
-    if isinstance(published, str):
-        try:
-            published = date.fromisoformat(published[:10])
-        except ValueError:
-            published = None
-    if published is not None and not isinstance(published, date):
-        published = None
+    published = core.as_date(published)
     refs = []
     for span in doc_ref_spans or ():
         try:
@@ -394,9 +385,8 @@ def find_dates(text: str, published: date | None = None, doc_ref_spans: Iterable
             r["role"] = "issued"
     rows.sort(key=lambda r: (r["start"], r["end"]))
     if published is not None:
-        pub = published if type(published) is date else date(published.year, published.month, published.day)
         rows.append({
-            "value": pub.isoformat(), "date": pub, "date_end": pub, "precision": "day",
+            "value": published.isoformat(), "date": published, "date_end": published, "precision": "day",
             "role": "published", "relative": False, "text": None, "start": None, "end": None,
         })
     return rows

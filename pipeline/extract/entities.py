@@ -1064,16 +1064,22 @@ def _words(doc: Doc) -> numpy.ndarray:
     return numpy.column_stack([arr[:, 0], arr[:, 0] + arr[:, 1]])
 
 
+def find_mentions(text: str, words=None, published=None) -> Found:
+    """The organisations, officials and places ``text`` names, before linking."""
+    rows, places = _analyse(text or "", words, _as_date(published))
+    return Found(tuple(rows), tuple(places))
+
+
 @core.component("entities", reads=("token.idx", "meta.published_date"), writes=("mentions",))
 def entities_component(doc: Doc) -> Doc:
-    rows, places = _analyse(text_of(doc), _words(doc), _as_date(doc._.meta.get("published_date")))
-    doc._.mentions = Found(tuple(rows), tuple(places))
+    doc._.mentions = find_mentions(text_of(doc), _words(doc), doc._.meta.get("published_date"))
     return doc
 
 
 @core.component(
     "entity_links",
-    reads=("mentions", "counts.subject", "counts.start", "doc_refs.issuer_text", "doc_refs.start",
+    needs=("mentions",),
+    reads=("counts.subject", "counts.start", "doc_refs.issuer_text", "doc_refs.start",
            "doc_refs.end", "meta.title", "meta.site", "meta.url", "meta.published_date"),
     writes=("entities", "counts.subject_entity_id", "doc_refs.issuer_entity_id",
             "meta.province", "meta.province_current", "meta.province_evidence"),
@@ -1082,8 +1088,10 @@ def entity_links_component(doc: Doc) -> Doc:
     """The article's province, the entity rows placed in it, and the organisation each count's
     subject and each reference's issuer names."""
     found = doc._.mentions
-    if not isinstance(found, Found):
-        raise RuntimeError("no mentions on the Doc: the entities component must run first")
+    if found is None:
+        # entities failed on this page and its error row says so: nothing to place or link
+        # (a pipeline without entities before entity_links is refused by build_nlp)
+        return doc
     meta, text = doc._.meta, text_of(doc)
     prov = find_province(text, title=meta.get("title"), site=meta.get("site"), url=meta.get("url"),
                          published=_as_date(meta.get("published_date")), found=list(found.places))

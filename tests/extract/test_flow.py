@@ -27,14 +27,18 @@ def test_the_pipeline_order_has_one_writer_per_item_and_no_early_read(nlp):
     assert core.check_flow(settings.COMPONENTS) == []
 
 
-def test_check_flow_finds_two_writers_and_an_early_read():
-    flows = {"a": core.Flow(writes=("dates",)), "b": core.Flow(reads=("counts.subject",), writes=("dates",))}
-    assert core.check_flow(["a", "b"], flows) == [
-        "b reads counts.subject, which no earlier component writes",
+def test_check_flow_finds_two_writers_a_missing_need_and_an_early_read():
+    flows = {"a": core.Flow(writes=("dates",)), "b": core.Flow(needs=("mentions",), writes=("dates",)),
+             "c": core.Flow(reads=("solutions.start",)), "d": core.Flow(writes=("solutions",))}
+    assert core.check_flow(["a", "b", "c", "d"], flows) == [
+        "b needs mentions, which no earlier component writes",
         "dates is written by a and b",
+        "c reads solutions.start before the component writing it",
     ]
+    # what is read but written by no component of the pipeline is simply absent
+    assert core.check_flow(["c"], flows) == []
     # a component without a declared flow writes the table of its name
-    assert core.check_flow(["counts", "b"], {"b": core.Flow(reads=("counts.subject",))}) == []
+    assert core.check_flow(["counts", "b"], {"b": core.Flow(needs=("counts.subject",))}) == []
 
 
 def test_spacy_sees_what_each_component_requires_and_assigns(nlp):
@@ -80,9 +84,14 @@ def test_each_component_changes_only_what_it_declares(nlp):
     assert doc._.meta["province"] == "Hậu Giang"
 
 
-def test_entity_links_raises_without_mentions():
-    nlp = build_nlp(["entity_links"])
+def test_a_pipeline_reading_what_nothing_wrote_is_refused():
+    with pytest.raises(ValueError, match="entity_links needs mentions, which no earlier component writes"):
+        build_nlp(["entity_links"])
+
+
+def test_entity_links_writes_nothing_when_entities_failed(nlp):
+    # the page code has made the error row of entities; entity_links must not add a province
     doc = nlp.make_doc(TEXT)
     doc._.meta = dict(META)
-    with pytest.raises(RuntimeError, match="entities component must run first"):
-        nlp.get_pipe("entity_links")(doc)
+    doc = nlp.get_pipe("entity_links")(doc)
+    assert "entities" not in doc._.rows and "province" not in doc._.meta
