@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
+from pipeline import settings
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]")
 # The words underthesea's token_normalize can change: those with a non-ASCII letter,
 # and "qui" (-> "quy"), the one ASCII entry of its table. Every other word is left as is,
@@ -85,8 +87,6 @@ def sentence_of(doc, start: int, end: int, max_chars: int | None = None) -> str:
     ``max_chars`` (``settings.SENTENCE_MAX_CHARS``) around the span (cut at spaces, marked
     ``…``) when the sentence is longer, so a row's size is bounded whatever the page."""
     if max_chars is None:
-        from pipeline import settings
-
         max_chars = settings.SENTENCE_MAX_CHARS
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
