@@ -1064,7 +1064,7 @@ def _words(doc: Doc) -> numpy.ndarray:
     return numpy.column_stack([arr[:, 0], arr[:, 0] + arr[:, 1]])
 
 
-def find_mentions(text: str, words=None, published=None) -> Found:
+def find_mentions(text: str, words: list[tuple[int, int]] | None = None, published=None) -> Found:
     """The organisations, officials and places ``text`` names, before linking."""
     rows, places = _analyse(text or "", words, _as_date(published))
     return Found(tuple(rows), tuple(places))
