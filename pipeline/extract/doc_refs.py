@@ -72,7 +72,7 @@ class DocType:
     partial_default: bool
 
 
-_read_csv = core.read_table
+_read_csv = core.read_table  # the name catalog() reads through until it moves to catalog.py
 
 
 @lru_cache(maxsize=1)
@@ -85,7 +85,7 @@ def doc_types() -> tuple[DocType, ...]:
             variants=tuple(v for v in (r.get("variants") or "").split("|") if v),
             partial_default=(r.get("partial_default") or "").strip() == "yes",
         )
-        for r in _read_csv("doc_types.csv")
+        for r in core.read_table("doc_types.csv")
     )
 
 
