@@ -1,20 +1,20 @@
 """Bytes to text, and the one normalisation every later stage relies on.
 
 ``decode`` picks the charset from the BOM, the HTTP header, the HTML ``<meta>``,
-strict UTF-8, and only then charset-normalizer's detection. ``normalize`` is
-applied once, right after: NFC, underthesea's tone placement for every syllable
-(``hoá`` → ``hóa``, ``thuỷ`` → ``thủy``), no control characters, Unix newlines.
+strict UTF-8, and only then charset-normalizer's detection. ``normalize``
+(``pipeline.text``, importable from here) is applied once, right after: NFC,
+underthesea's tone placement for every syllable (``hoá`` → ``hóa``, ``thuỷ`` → ``thủy``),
+no control characters, Unix newlines.
 """
 from __future__ import annotations
 
 import codecs
 import re
-from functools import lru_cache
-import unicodedata
 
 from charset_normalizer import from_bytes
 
 from pipeline import legacy
+from pipeline.text import normalize  # noqa: F401 - the one normalisation, applied after decode
 
 
 class DecodeError(ValueError):
@@ -113,30 +113,6 @@ def _repaired(text: str, charset: str) -> tuple[str, str]:
     the charset reported is then the legacy one."""
     found = legacy.detect(text)
     return (legacy.to_unicode(text, found), found) if found else (text, charset)
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]")
-# The words underthesea's token_normalize can change: those with a non-ASCII letter,
-# and "qui" (-> "quy"), the one ASCII entry of its table. Every other word is left as is,
-# so matching only these is the same as normalising every word, and faster.
-# Matched from word starts only: without the look-behind a long ASCII run (digits, base64)
-# was scanned again from each of its characters, quadratic in its length.
-_SYLLABLE = re.compile(r"(?<!\w)(?:\w*[^\W\x00-\x7f]\w*|(?:qui|Qui|QUI)(?!\w))")
-
-
-@lru_cache(maxsize=65536)
-def _tone_placement(word: str) -> str:
-    from underthesea.pipeline.text_normalize import token_normalize
-
-    return token_normalize(word)
-
-
-def normalize(text: str) -> str:
-    """NFC, one tone-placement convention, no control characters, ``\\n`` newlines."""
-    text = unicodedata.normalize("NFC", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    text = _CONTROL.sub("", text)
-    return _SYLLABLE.sub(lambda m: _tone_placement(m.group()), text)
 
 
 _TERMINAL_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

@@ -68,18 +68,17 @@ import math
 import re
 import sys
 import tempfile
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path, PurePath
 from typing import Any
 
 import pyarrow.parquet as pq
 
 from pipeline import schema, settings
+from pipeline.text import fold as fold_text
 
 # Printed in this order; accuracy-only lines follow.
 FIELDS = (
@@ -112,17 +111,7 @@ CLASSIFICATION_FIELDS = ("topic", "topics", "genre")
 
 # --------------------------------------------------------------------------- normalise
 
-_WORD = re.compile(r"\w+")
 _EDGE_PUNCT = "\"'“”‘’«»„‟`.,;:!?…()[]{}-–—/ "
-
-
-@lru_cache(maxsize=1)
-def _token_normalize():
-    try:
-        from underthesea.pipeline.text_normalize import token_normalize
-    except Exception:  # pragma: no cover - underthesea is a pinned dependency
-        return None
-    return token_normalize
 
 
 def norm(value: Any, fold: bool = True) -> str | None:
@@ -134,13 +123,7 @@ def norm(value: Any, fold: bool = True) -> str | None:
         return None
     if isinstance(value, (date, datetime)):
         return value.isoformat()[:10]
-    text = unicodedata.normalize("NFC", str(value))
-    tn = _token_normalize()
-    if tn is not None:
-        # word by word, so punctuation and spacing stay as printed
-        text = _WORD.sub(lambda m: tn(m.group()), text)
-    text = " ".join(text.split())
-    return text.casefold() if fold else text
+    return fold_text(str(value), case=fold)
 
 
 def norm_edge(value: Any) -> str:

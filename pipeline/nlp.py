@@ -12,7 +12,6 @@ this ``Doc`` and appends rows, with character offsets into the text, to
 """
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable
 
@@ -24,6 +23,7 @@ from spacy.vocab import Vocab
 
 from pipeline import settings
 from pipeline.segment import segment_many
+from pipeline.text import sentence_of  # noqa: F401 - re-exported: components import it from here
 
 if not Doc.has_extension("rows"):
     # table name -> list of row dicts, filled by the extraction components
@@ -31,6 +31,9 @@ if not Doc.has_extension("rows"):
 if not Doc.has_extension("meta"):
     # article facts the components may use: article_id, published_date, title, url, site
     Doc.set_extension("meta", default=None)
+if not Doc.has_extension("mentions"):
+    # the organisations, officials and places the entities component found, before linking
+    Doc.set_extension("mentions", default=None)
 if not Doc.has_extension("classification"):
     Doc.set_extension("classification", default=None)
 if not Doc.has_extension("text"):
@@ -196,13 +199,20 @@ def _register_components() -> None:
 
 
 def build_nlp(components: Iterable[str] | None = None) -> Language:
-    """A blank Vietnamese pipeline: underthesea tokenizer, then our components."""
+    """A blank Vietnamese pipeline: underthesea tokenizer, then our components; raises
+    ValueError when one reads what no earlier component writes, or two write one column."""
     _register_components()
     nlp = spacy.blank(
         "vi",
         config={"nlp": {"tokenizer": {"@tokenizers": "underthesea_tokenizer.v1"}}},
     )
-    for name in settings.COMPONENTS if components is None else components:
+    names = list(settings.COMPONENTS if components is None else components)
+    from pipeline.extract.core import check_flow
+
+    problems = check_flow(names)
+    if problems:
+        raise ValueError("components out of order: " + "; ".join(problems))
+    for name in names:
         nlp.add_pipe(name)
     return nlp
 
@@ -261,34 +271,3 @@ def word_count(doc: Doc) -> int:
         return 0
     flags = doc.to_array([IS_SPACE, IS_PUNCT])
     return int(((flags[:, 0] == 0) & (flags[:, 1] == 0)).sum())
-
-
-def sentence_bounds(doc: Doc) -> tuple[list[int], list[int]]:
-    """Start and end character offsets of every sentence, read once per Doc (spaCy's
-    ``token.sent`` walks the Doc from its start on every call)."""
-    bounds = doc.user_data.get("sentence_bounds")
-    if bounds is None:
-        sents = [(s.start_char, s.end_char) for s in doc.sents] if len(doc) else []
-        bounds = doc.user_data["sentence_bounds"] = ([a for a, _ in sents], [b for _, b in sents])
-    return bounds
-
-
-def sentence_of(doc: Doc, start: int, end: int) -> str:
-    """The text of the sentence holding the character span [start, end), or a window of
-    ``settings.SENTENCE_MAX_CHARS`` around the span (cut at spaces, marked ``…``) when the
-    sentence is longer, so a row's size is bounded whatever the page."""
-    starts, ends = sentence_bounds(doc)
-    i = bisect.bisect_right(starts, start) - 1
-    if i < 0 or not starts:
-        return ""
-    text = text_of(doc)
-    s_start, s_end = starts[i], ends[i]
-    if s_end - s_start <= settings.SENTENCE_MAX_CHARS:
-        return text[s_start:s_end].strip()
-    room = max(0, settings.SENTENCE_MAX_CHARS - (end - start)) // 2
-    lo, hi = max(s_start, start - room), min(s_end, end + room)
-    if lo > s_start and (cut := text.find(" ", lo, start)) >= 0:
-        lo = cut + 1  # a whole first word
-    if hi < s_end and (cut := text.rfind(" ", end, hi)) >= 0:
-        hi = cut
-    return ("…" if lo > s_start else "") + text[lo:hi].strip() + ("…" if hi < s_end else "")

@@ -19,8 +19,9 @@ COMPONENT_MODULES = (
 
 # Components run over every article's Doc, in this order. Later ones may read
 # the rows of earlier ones (dates read doc_refs to mark issue dates; counts
-# skip spans already taken by doc_refs and dates).
-COMPONENTS = ("doc_refs", "dates", "counts", "solutions", "entities", "classify")
+# skip spans already taken by doc_refs and dates; entity_links reads the mentions
+# entities found and writes the entity rows, the links and the province).
+COMPONENTS = ("doc_refs", "dates", "counts", "solutions", "entities", "entity_links", "classify")
 
 # A page whose cleaned main text is shorter than this has "no main text".
 MIN_TEXT_CHARS = 200

@@ -431,7 +431,8 @@ FAULTS = {
     "dates": ("pipeline.extract.dates", "find_dates"),
     "counts": ("pipeline.extract.counts", "find_counts"),
     "solutions": ("pipeline.extract.solutions", "find_solution_lists"),
-    "entities": ("pipeline.extract.entities", "analyse"),
+    "entities": ("pipeline.extract.entities", "find_mentions"),
+    "entity_links": ("pipeline.extract.entities", "find_province"),
     "classify": ("pipeline.classify.component", "classify_tokenized"),
 }
 

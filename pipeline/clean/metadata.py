@@ -14,6 +14,7 @@ from pipeline.clean.patterns import (
     SIGNATURE_NOTE,
     SIGNATURE_WITH_UNIT,
 )
+from pipeline.extract.core import HERE as TABLES, read_table, valid_day
 
 _DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)")
 # "ngày 16 tháng 6 năm 2022", "08 Tháng 3 2023" (Joomla), "16 tháng 6, 2022"
@@ -43,11 +44,7 @@ class Cleaned:
 
 
 def valid_date(year: int, month: int, day: int) -> date | None:
-    try:
-        d = date(year, month, day)
-    except ValueError:
-        return None
-    return d if 1900 <= year <= 2100 else None
+    return valid_day(year, month, day, years=(1900, 2100))
 
 
 def parse_date(text: str | None) -> date | None:
@@ -135,30 +132,19 @@ def name_with_unit(line: str) -> str | None:
 @lru_cache(maxsize=1)
 def _place_names() -> frozenset[str]:
     """Province and district names (and spellings), case-folded: never a byline's name."""
-    import csv
-    from pathlib import Path
-
-    folder = Path(__file__).resolve().parents[1] / "extract"
     names: set[str] = set()
     for file, columns in (("provinces.csv", ("name", "variants")), ("districts.csv", ("name",))):
-        if not (folder / file).exists():  # a gazetteer left out of a trimmed install
+        if not (TABLES / file).exists():  # a gazetteer left out of a trimmed install
             continue
-        with open(folder / file, encoding="utf-8") as fh:
-            for row in csv.DictReader(line for line in fh if not line.startswith("#")):
-                for col in columns:
-                    names.update(v.strip().casefold() for v in (row.get(col) or "").split(";") if v.strip())
+        for row in read_table(file):
+            for col in columns:
+                names.update(v.strip().casefold() for v in (row.get(col) or "").split(";") if v.strip())
     return frozenset(names)
 
 
 @lru_cache(maxsize=1)
 def _surnames() -> frozenset[str]:
-    import csv
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "extract" / "surnames.csv"
-    with open(path, encoding="utf-8") as fh:
-        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
-        return frozenset(r["name"] for r in rows if r.get("kind") == "surname")
+    return frozenset(r["name"] for r in read_table("surnames.csv") if r.get("kind") == "surname")
 
 
 def _upper_name(value: str, vouched: bool = False) -> bool:

@@ -19,14 +19,13 @@ dropped, not repaired.
 """
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.extract import core
 from pipeline.nlp import text_of
 
 Row = dict
@@ -57,21 +56,6 @@ _NOT_RELATIVE_BEFORE = re.compile(
 
 
 # ---------------------------------------------------------------- value helpers
-def _last_day(y: int, m: int) -> date:
-    return date(y, m, calendar.monthrange(y, m)[1])
-
-
-def _period(precision: str, y: int, m: int = 1, d: int = 1, q: int = 1) -> tuple[str, date, date]:
-    if precision == "day":
-        dt = date(y, m, d)
-        return dt.isoformat(), dt, dt
-    if precision == "month":
-        return f"{y:04d}-{m:02d}", date(y, m, 1), _last_day(y, m)
-    if precision == "quarter":
-        return f"{y:04d}-Q{q}", date(y, 3 * q - 2, 1), _last_day(y, 3 * q)
-    return f"{y:04d}", date(y, 1, 1), date(y, 12, 31)
-
-
 def _row(value: str, start_d: date, end_d: date, precision: str, text: str, s: int, e: int,
          relative: bool = False) -> Row:
     return {
@@ -98,58 +82,55 @@ Builder = Callable[[re.Match, str, "date | None"], Iterable[Row]]
 
 
 def _b_day(m: re.Match, text: str, pub) -> Iterator[Row]:
-    v, a, b = _period("day", int(m["y1"]), int(m["m1"]), int(m["d1"]))
+    v, a, b = core.period("day", int(m["y1"]), int(m["m1"]), int(m["d1"]))
     yield _row(v, a, b, "day", text, m.start(), m.end())
 
 
 def _b_day_words(m: re.Match, text: str, pub) -> Iterator[Row]:
-    v, a, b = _period("day", int(m["y"]), int(m["m"]), int(m["d"]))
+    v, a, b = core.period("day", int(m["y"]), int(m["m"]), int(m["d"]))
     yield _row(v, a, b, "day", text, m.start(), m.end())
 
 
 def _two_days(a: date, b: date, text: str, s1: int, e1: int, s2: int, e2: int) -> Iterator[Row]:
     """A range of days is its two ends, each a day ("19/5/1890 – 19/5/2025" is two anniversaries)."""
-    if not a < b:
-        raise ValueError("empty range")
+    a, b = core.day_range(a, b)
     yield _row(a.isoformat(), a, a, "day", text, s1, e1)
     yield _row(b.isoformat(), b, b, "day", text, s2, e2)
 
 
 def _b_day_range(m: re.Match, text: str, pub) -> Iterator[Row]:
-    a = date(int(m["y1"]), int(m["m1"]), int(m["d1"]))
-    b = date(int(m["y2"]), int(m["m2"]), int(m["d2"]))
+    a = core.day(int(m["y1"]), int(m["m1"]), int(m["d1"]))
+    b = core.day(int(m["y2"]), int(m["m2"]), int(m["d2"]))
     yield from _two_days(a, b, text, m.start(), m.end("y1"), m.start("d2"), m.end())
 
 
 def _b_day_range_short(m: re.Match, text: str, pub) -> Iterator[Row]:
     y = int(m["y"])
-    b = date(y, int(m["m2"]), int(m["d2"]))
-    a = date(y, int(m["m1"] or m["m2"]), int(m["d1"]))
+    b = core.day(y, int(m["m2"]), int(m["d2"]))
+    a = core.day(y, int(m["m1"] or m["m2"]), int(m["d1"]))
     yield from _two_days(a, b, text, m.start(), m.end("m1") if m["m1"] else m.end("d1"), m.start("d2"), m.end())
 
 
 def _b_month(m: re.Match, text: str, pub) -> Iterator[Row]:
-    v, a, b = _period("month", int(m["y"]), int(m["m"]))
+    v, a, b = core.period("month", int(m["y"]), int(m["m"]))
     yield _row(v, a, b, "month", text, m.start(), m.end())
 
 
 def _b_quarter(m: re.Match, text: str, pub) -> Iterator[Row]:
     y = int(m["y"])
     if m["q1"]:  # "quý I và quý II năm 2024": the first quarter takes the shared year
-        v, a, b = _period("quarter", y, q=_quarter(m["q1"]))
+        v, a, b = core.period("quarter", y, quarter=_quarter(m["q1"]))
         yield _row(v, a, b, "quarter", text, m.start("q1") - len(m["k1"]), m.end("q1"))
         s = m.start("k2") if m["k2"] else m.start("q")
     else:
         s = m.start()
-    v, a, b = _period("quarter", y, q=_quarter(m["q"]))
+    v, a, b = core.period("quarter", y, quarter=_quarter(m["q"]))
     yield _row(v, a, b, "quarter", text, s, m.end())
 
 
 def _b_year_range(m: re.Match, text: str, pub) -> Iterator[Row]:
-    y1, y2 = int(m["y1"]), int(m["y2"])
-    if not 0 < y2 - y1 <= 150:
-        raise ValueError("not a range of years")
-    yield _row(f"{y1}/{y2}", date(y1, 1, 1), date(y2, 12, 31), "year_range", text, m.start(), m.end())
+    v, a, b = core.year_range(int(m["y1"]), int(m["y2"]))
+    yield _row(v, a, b, "year_range", text, m.start(), m.end())
 
 
 _YEAR_IN_LIST = re.compile(rf"(?<!\d)(?:{_Y})(?!\d)")
@@ -160,14 +141,14 @@ def _b_years(m: re.Match, text: str, pub) -> Iterator[Row]:
     for i, ym in enumerate(_YEAR_IN_LIST.finditer(m.group())):
         s = m.start() if i == 0 else m.start() + ym.start()
         y = int(ym.group())
-        v, a, b = _period("year", y)
+        v, a, b = core.period("year", y)
         yield _row(v, a, b, "year", text, s, m.start() + ym.end())
 
 
 def _b_year_context(m: re.Match, text: str, pub) -> Iterator[Row]:
     """A bare year after a word that makes it one: "đến 2025", "tầm nhìn 2045"."""
     y = int(m["y"])
-    v, a, b = _period("year", y)
+    v, a, b = core.period("year", y)
     yield _row(v, a, b, "year", text, m.start("y"), m.end("y"))
 
 
@@ -184,22 +165,17 @@ def _b_relative(m: re.Match, text: str, pub) -> Iterator[Row]:
     unit = m["unit"].lower()
     shift = _SHIFT[" ".join(m["rel"].lower().split())]
     if unit == "năm":
-        v, a, b = _period("year", pub.year + shift)
+        v, a, b = core.period("year", pub.year + shift)
         yield _row(v, a, b, "year", text, m.start(), m.end(), relative=True)
         return
     if unit == "tháng":
         k = pub.year * 12 + (pub.month - 1) + shift
-        v, a, b = _period("month", k // 12, k % 12 + 1)
+        v, a, b = core.period("month", k // 12, k % 12 + 1)
         yield _row(v, a, b, "month", text, m.start(), m.end(), relative=True)
         return
     k = pub.year * 4 + (pub.month - 1) // 3 + shift
-    v, a, b = _period("quarter", k // 4, q=k % 4 + 1)
+    v, a, b = core.period("quarter", k // 4, quarter=k % 4 + 1)
     yield _row(v, a, b, "quarter", text, m.start(), m.end(), relative=True)
-
-
-# a day without its year lies at most this long after the publication date, else
-# it is last year's ("ngày 28/12" in a January article)
-_DAY_AHEAD_DAYS = 62
 
 
 def _b_day_month(m: re.Match, text: str, pub) -> Iterator[Row]:
@@ -207,30 +183,14 @@ def _b_day_month(m: re.Match, text: str, pub) -> Iterator[Row]:
     if pub is None:
         return
     d, mo = int(m["d"]), int(m["m"])
-    y = pub.year
-    try:
-        cand = date(y, mo, d)
-    except ValueError:  # 29/2 outside a leap year
-        cand = None
-    if cand is None or (cand - pub).days > _DAY_AHEAD_DAYS:
-        y -= 1
-    v, a, b = _period("day", y, mo, d)
+    v, a, b = core.period("day", core.nearest_year(pub, mo, d), mo, d)
     yield _row(v, a, b, "day", text, m.start("d"), m.end(), relative=True)
 
 
 def _b_season(m: re.Match, text: str, pub) -> Iterator[Row]:
     """A crop season with its year ("vụ Hè Thu 2023") is that year."""
-    v, a, b = _period("year", int(m["y"]))
+    v, a, b = core.period("year", int(m["y"]))
     yield _row(v, a, b, "year", text, m.start(), m.end())
-
-
-def _nearest_year(pub: date, month: int, day: int = 1) -> int:
-    """The year that puts day/month nearest ``pub`` (at most _DAY_AHEAD_DAYS ahead of it)."""
-    try:
-        ahead = (date(pub.year, month, day) - pub).days > _DAY_AHEAD_DAYS
-    except ValueError:  # 29/2 outside a leap year
-        ahead = True
-    return pub.year - 1 if ahead else pub.year
 
 
 def _b_day_words_no_year(m: re.Match, text: str, pub) -> Iterator[Row]:
@@ -238,7 +198,7 @@ def _b_day_words_no_year(m: re.Match, text: str, pub) -> Iterator[Row]:
     if pub is None:
         return
     d, mo = int(m["d"]), int(m["m"])
-    v, a, b = _period("day", _nearest_year(pub, mo, d), mo, d)
+    v, a, b = core.period("day", core.nearest_year(pub, mo, d), mo, d)
     yield _row(v, a, b, "day", text, m.start(), m.end(), relative=True)
 
 
@@ -247,7 +207,7 @@ def _b_month_no_year(m: re.Match, text: str, pub) -> Iterator[Row]:
     if pub is None:
         return
     mo = int(m["m"])
-    v, a, b = _period("month", _nearest_year(pub, mo), mo)
+    v, a, b = core.period("month", core.nearest_year(pub, mo), mo)
     yield _row(v, a, b, "month", text, m.start(), m.end(), relative=True)
 
 
@@ -255,14 +215,14 @@ def _b_quarter_no_year(m: re.Match, text: str, pub) -> Iterator[Row]:
     """"Trong quý I, ...": a quarter of the publication year."""
     if pub is None:
         return
-    v, a, b = _period("quarter", pub.year, q=_quarter(m["q"]))
+    v, a, b = core.period("quarter", pub.year, quarter=_quarter(m["q"]))
     yield _row(v, a, b, "quarter", text, m.start(), m.end(), relative=True)
 
 
 def _b_month_this_year(m: re.Match, text: str, pub) -> Iterator[Row]:
     if pub is None:
         return
-    v, a, b = _period("month", pub.year, int(m["m"]))
+    v, a, b = core.period("month", pub.year, int(m["m"]))
     yield _row(v, a, b, "month", text, m.start(), m.end(), relative=True)
 
 
@@ -367,7 +327,8 @@ _QUARTER_START = re.compile(r"qu[ýí]\s", re.IGNORECASE)
 _ANCHORED = frozenset({"day_month", "day_words_no_year", "month_no_year", "quarter_no_year"})
 
 
-def _candidates(text: str, published: date | None, anchor: date | None) -> list[tuple[int, int, int, list[Row]]]:
+def _candidates(text: str, published: date | None, anchor: date | None) -> list[core.Span]:
+    """One span a match, its rows as value; overlaps go to the longest, then PATTERNS' order."""
     out = []
     for order, (name, rx, build) in enumerate(_COMPILED):
         for m in rx.finditer(text):
@@ -378,21 +339,12 @@ def _candidates(text: str, published: date | None, anchor: date | None) -> list[
             except (ValueError, OverflowError):
                 continue
             if rows:
-                out.append((m.start(), m.end(), order, rows))
+                out.append(core.Span(m.start(), m.end(), (m.start() - m.end(), order, m.start()), rows))
     return out
 
 
-def _resolve(cands: list[tuple[int, int, int, list[Row]]]) -> list[Row]:
-    """Overlapping candidates: the longest span wins, then the order of PATTERNS."""
-    cands.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
-    taken: list[tuple[int, int]] = []
-    rows: list[Row] = []
-    for s, e, _order, group in cands:
-        if any(s < te and ts < e for ts, te in taken):
-            continue
-        taken.append((s, e))
-        rows.extend(group)
-    return rows
+def _resolve(cands: list[core.Span]) -> list[Row]:
+    return [row for span in core.resolve(cands) for row in span.value]
 
 
 def _text_anchor(rows: list[Row], refs: list[tuple[int, int]]) -> date | None:
@@ -413,13 +365,7 @@ def find_dates(text: str, published: date | None = None, doc_ref_spans: Iterable
     """
     if not isinstance(text, str):
         return []
-    if isinstance(published, str):
-        try:
-            published = date.fromisoformat(published[:10])
-        except ValueError:
-            published = None
-    if published is not None and not isinstance(published, date):
-        published = None
+    published = core.as_date(published)
     refs = []
     for span in doc_ref_spans or ():
         try:
@@ -439,19 +385,15 @@ def find_dates(text: str, published: date | None = None, doc_ref_spans: Iterable
             r["role"] = "issued"
     rows.sort(key=lambda r: (r["start"], r["end"]))
     if published is not None:
-        pub = published if type(published) is date else date(published.year, published.month, published.day)
         rows.append({
-            "value": pub.isoformat(), "date": pub, "date_end": pub, "precision": "day",
+            "value": published.isoformat(), "date": published, "date_end": published, "precision": "day",
             "role": "published", "relative": False, "text": None, "start": None, "end": None,
         })
     return rows
 
 
-@Language.component("dates")
+@core.component("dates", reads=("doc_refs.start", "doc_refs.end", "meta.published_date"), writes=("dates",))
 def dates_component(doc: Doc) -> Doc:
-    meta = doc._.meta or {}
-    rows = doc._.rows if doc._.rows is not None else {}
-    rows["dates"] = find_dates(text_of(doc), published=meta.get("published_date"),
-                               doc_ref_spans=rows.get("doc_refs") or ())
-    doc._.rows = rows
+    doc._.rows["dates"] = find_dates(text_of(doc), published=doc._.meta.get("published_date"),
+                                     doc_ref_spans=doc._.rows.get("doc_refs") or ())
     return doc

@@ -26,23 +26,19 @@ that phrase inside its span.
 """
 from __future__ import annotations
 
-import bisect
-import csv
 import datetime as dt
-import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.extract import core
 from pipeline.extract.catalog import catalog, link_catalog  # noqa: F401 (catalog re-exported)
 from pipeline.nlp import text_of
+from pipeline.text import sentence_of
 
 
-HERE = Path(__file__).resolve().parent
 DASHES = r"\-\u2010\u2011\u2012\u2013\u2014\u2212"  # for use inside [...]
 D = f"[{DASHES}]"
 UP = "A-ZĐÐ"  # Ð (U+00D0) is a frequent look-alike typed for Đ
@@ -77,9 +73,7 @@ class DocType:
     partial_default: bool
 
 
-def _read_csv(name: str) -> list[dict[str, str]]:
-    with open(HERE / name, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(line for line in fh if not line.startswith("#")))
+_read_csv = core.read_table  # the name catalog() reads through until it moves to catalog.py
 
 
 @lru_cache(maxsize=1)
@@ -92,7 +86,7 @@ def doc_types() -> tuple[DocType, ...]:
             variants=tuple(v for v in (r.get("variants") or "").split("|") if v),
             partial_default=(r.get("partial_default") or "").strip() == "yes",
         )
-        for r in _read_csv("doc_types.csv")
+        for r in core.read_table("doc_types.csv")
     )
 
 
@@ -217,8 +211,8 @@ def _plenum_number(word: str | None) -> str | None:
 
 def _date(d: str, m: str, y: str) -> dt.date | None:
     try:
-        return dt.date(int(y), int(m), int(d))
-    except (ValueError, TypeError):
+        return core.valid_day(int(y), int(m), int(d))
+    except TypeError:  # a part the pattern left out
         return None
 
 
@@ -317,7 +311,7 @@ def _windows(text: str, before: int = 60, after: int = 220) -> list[tuple[int, i
 def _row(**kw) -> dict:
     row = dict.fromkeys(
         ("canonical", "doc_type", "doc_type_name", "number", "year", "issuer_code", "system",
-         "issued_date", "issuer_text", "issuer_entity_id", "term", "plenum", "catalog_id",
+         "issued_date", "issuer_text", "term", "plenum", "catalog_id",
          "catalog_title"),
         None,
     )
@@ -419,19 +413,6 @@ def _finish(text: str, row: dict, printed_name: str | None, published) -> dict:
     return row
 
 
-class _Cover:
-    """Whether [start, end) overlaps any of some spans, in O(log n) a question."""
-
-    def __init__(self, spans: list[dict]):
-        spans = sorted(spans, key=lambda r: r["start"])
-        self.starts = [r["start"] for r in spans]
-        self.reach = list(itertools.accumulate((r["end"] for r in spans), max))
-
-    def overlaps(self, start: int, end: int) -> bool:
-        i = bisect.bisect_left(self.starts, end)  # spans starting before ``end``
-        return i > 0 and self.reach[i - 1] > start
-
-
 def find_doc_refs(text: str, published: dt.date | None = None) -> list[dict]:
     """Every document reference in ``text``, one row per mention, in text order.
 
@@ -444,14 +425,10 @@ def find_doc_refs(text: str, published: dt.date | None = None) -> list[dict]:
     if not windows:
         return []
     full = _full_refs(text, windows, published)
-    full.sort(key=lambda r: (r["start"], -r["end"]))
-    kept: list[dict] = []
-    reach: dict[str, int] = {}  # canonical -> end of its furthest kept span (spans sorted by start)
-    for r in full:  # a name-extended span never swallows another number, but be safe
-        if reach.get(r["canonical"], -1) <= r["start"]:
-            kept.append(r)
-            reach[r["canonical"]] = max(reach.get(r["canonical"], -1), r["end"])
-    covered = _Cover(kept)
+    # one number read twice (the name before it, two patterns) keeps its first, longest span
+    spans = [core.Span(r["start"], r["end"], (r["start"], -r["end"]), r, group=r["canonical"]) for r in full]
+    kept = [span.value for span in core.resolve(spans, per_group=True)]
+    covered = core.Cover(kept)
     partial = [p for p in _partial_refs(text, windows, published) if not covered.overlaps(p["start"], p["end"])]
     seen = set()
     out = []
@@ -466,17 +443,10 @@ def find_doc_refs(text: str, published: dt.date | None = None) -> list[dict]:
 # --------------------------------------------------------------------------- component
 
 
-@Language.component("doc_refs")
+@core.component("doc_refs", reads=("doc.sents", "meta.published_date"), writes=("doc_refs",))
 def doc_refs_component(doc: Doc) -> Doc:
-    from pipeline.nlp import sentence_of
-
-    if doc._.rows is None:
-        doc._.rows = {}
-    meta = doc._.meta or {}
-    published = meta.get("published_date")
-    if not isinstance(published, dt.date):
-        published = None
-    rows = find_doc_refs(text_of(doc), published=published)
+    published = doc._.meta.get("published_date")
+    rows = find_doc_refs(text_of(doc), published=published if isinstance(published, dt.date) else None)
     for row in rows:
         row["sentence"] = sentence_of(doc, row["start"], row["end"])
     doc._.rows["doc_refs"] = rows

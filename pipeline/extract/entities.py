@@ -29,58 +29,41 @@ text names in organisations and place phrases (``Tỉnh ủy Trà Vinh``, ``tỉ
 most frequent first. ``province`` is the province as it existed at publication,
 ``province_current`` the one after the 2025 reorganisation.
 
-Rows are numbered in text order (``entity_id`` 0.., the key within the article).
-:func:`link_rows` then points the rows of earlier components at the organisation they
-name: ``counts.subject`` (found in the text before the count) and ``doc_refs.issuer_text``
-(found from the reference on) get the ``entity_id`` of the organisation mention whose span
+Two components: ``entities`` finds the mentions (``doc._.mentions``); ``entity_links``
+writes the article's province, the entity rows placed in it, and the links, one writer a
+column. Rows are numbered in text order (``entity_id`` 0.., the key within the article).
+:func:`link_rows` points the rows of earlier components at the organisation they name:
+``counts.subject`` (found in the text before the count) and ``doc_refs.issuer_text`` (found
+from the reference on) get the ``entity_id`` of the organisation mention whose span
 overlaps theirs, else of the nearest mention with the same normalised name, else None.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy
 from spacy.attrs import IDX, IS_SPACE, LENGTH, NORM
-from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
-
-from pipeline.nlp import text_of
 from spacy.vocab import Vocab
 
-HERE = Path(__file__).resolve().parent
+from pipeline.extract import core
+from pipeline.nlp import text_of
+from pipeline.text import fold_syllable
 
 SYLLABLE = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
-DASHES = set("-\u2010\u2011\u2012\u2013\u2014\u2212")
-# old tone placement -> underthesea's (hoá -> hóa, thuỷ -> thủy), only at the end of a syllable
-_TONE = [
-    ("oá", "óa"), ("oà", "òa"), ("oả", "ỏa"), ("oã", "õa"), ("oạ", "ọa"),
-    ("oé", "óe"), ("oè", "òe"), ("oẻ", "ỏe"), ("oẽ", "õe"), ("oẹ", "ọe"),
-    ("uý", "úy"), ("uỳ", "ùy"), ("uỷ", "ủy"), ("uỹ", "ũy"), ("uỵ", "ụy"),
-]
 HONORIFICS = (("đồng", "chí"), ("đ", "/", "c"), ("ông",), ("bà",))
 LEVELS = ("central", "province", "district", "commune", "grassroots")
 _HONORIFIC_FIRST = frozenset(h[0] for h in HONORIFICS)
 
 
-@lru_cache(maxsize=65536)
-def norm_syllable(text: str) -> str:
-    """Lower case, NFC, ``Ð`` -> ``đ``, any dash -> ``-``, underthesea tone placement."""
-    s = unicodedata.normalize("NFC", text).lower().replace("ð", "đ")
-    if s in DASHES:
-        return "-"
-    for old, new in _TONE:
-        if s.endswith(old) and not s[: -len(old)].endswith("q"):
-            return s[: -len(old)] + new
-    return s
+# the key every phrase of the tables and every syllable of the text is matched on
+norm_syllable = fold_syllable
 
 
 def syllables(text: str) -> list[tuple[int, int]]:
@@ -90,9 +73,7 @@ def syllables(text: str) -> list[tuple[int, int]]:
 # --------------------------------------------------------------------------- tables
 
 
-def _read_csv(name: str) -> list[dict[str, str]]:
-    with open(HERE / name, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(line for line in fh if not line.startswith("#")))
+_read_csv = core.read_table
 
 
 @dataclass(frozen=True)
@@ -1031,17 +1012,7 @@ def _result(prov: Province, published: dt.date | None, evidence: str) -> dict:
     }
 
 
-def _as_date(value) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
+_as_date = core.as_date
 
 
 def analyse(
@@ -1057,6 +1028,13 @@ def analyse(
     published = _as_date(published)
     rows, found = _analyse(text or "", words, published)
     prov = find_province(text or "", title=title, site=site, url=url, published=published, found=found)
+    _place_rows(rows, prov)
+    return rows, prov
+
+
+def _place_rows(rows: list[dict], prov: dict) -> None:
+    """A bare "thành phố" takes its level from the article's province, an unnamed body below
+    the centre takes that province."""
     known = _province_key().get(_norm_phrase(prov["province"] or ""))
     for r in rows:
         if r["level"] == CITY:
@@ -1065,27 +1043,61 @@ def analyse(
         for r in rows:
             if r["province"] is None and r["level"] in LEVELS[1:]:
                 r["province"] = prov["province"]
-    return rows, prov
 
 
-@Language.component("entities")
-def entities_component(doc: Doc) -> Doc:
-    meta = doc._.meta if isinstance(doc._.meta, dict) else {}
+# --------------------------------------------------------------------------- components
+
+
+@dataclass(frozen=True)
+class Found:
+    """What the ``entities`` component finds on a Doc, before linking: mention rows (a bare
+    city's level and an unnamed body's province still open) and the provinces the text names."""
+
+    rows: tuple[dict, ...]
+    places: tuple[tuple[int, Province, str], ...]
+
+
+def _words(doc: Doc) -> numpy.ndarray:
+    """(start, end) of each word of the Doc that is not white space."""
     arr = doc.to_array([IDX, LENGTH, IS_SPACE]).astype("int64") if len(doc) else numpy.zeros((0, 3), dtype="int64")
     arr = arr[arr[:, 2] == 0]
-    words = numpy.column_stack([arr[:, 0], arr[:, 0] + arr[:, 1]])  # (start, end) of each word
-    rows, prov = analyse(
-        text_of(doc),
-        words=words,
-        title=meta.get("title"),
-        site=meta.get("site"),
-        url=meta.get("url"),
-        published=meta.get("published_date"),
-    )
-    if doc._.rows is None:
-        doc._.rows = {}
+    return numpy.column_stack([arr[:, 0], arr[:, 0] + arr[:, 1]])
+
+
+def find_mentions(text: str, words: list[tuple[int, int]] | None = None, published=None) -> Found:
+    """The organisations, officials and places ``text`` names, before linking."""
+    rows, places = _analyse(text or "", words, _as_date(published))
+    return Found(tuple(rows), tuple(places))
+
+
+@core.component("entities", reads=("token.idx", "meta.published_date"), writes=("mentions",))
+def entities_component(doc: Doc) -> Doc:
+    doc._.mentions = find_mentions(text_of(doc), _words(doc), doc._.meta.get("published_date"))
+    return doc
+
+
+@core.component(
+    "entity_links",
+    needs=("mentions",),
+    reads=("counts.subject", "counts.start", "doc_refs.issuer_text", "doc_refs.start",
+           "doc_refs.end", "meta.title", "meta.site", "meta.url", "meta.published_date"),
+    writes=("entities", "counts.subject_entity_id", "doc_refs.issuer_entity_id",
+            "meta.province", "meta.province_current", "meta.province_evidence"),
+)
+def entity_links_component(doc: Doc) -> Doc:
+    """The article's province, the entity rows placed in it, and the organisation each count's
+    subject and each reference's issuer names."""
+    found = doc._.mentions
+    if found is None:
+        # entities failed on this page and its error row says so: nothing to place or link
+        # (a pipeline without entities before entity_links is refused by build_nlp)
+        return doc
+    meta, text = doc._.meta, text_of(doc)
+    prov = find_province(text, title=meta.get("title"), site=meta.get("site"), url=meta.get("url"),
+                         published=_as_date(meta.get("published_date")), found=list(found.places))
+    rows = [dict(r) for r in found.rows]
+    _place_rows(rows, prov)
     doc._.rows["entities"] = rows
-    link_rows(text_of(doc), rows, doc._.rows.get("counts") or [], doc._.rows.get("doc_refs") or [])
+    link_rows(text, rows, doc._.rows.get("counts") or [], doc._.rows.get("doc_refs") or [])
     meta.update(prov)
-    doc._.meta = meta
     return doc

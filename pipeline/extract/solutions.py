@@ -43,12 +43,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp import text_of
-
+from pipeline.extract import core
 from pipeline.extract import list_markers as lm
+from pipeline.nlp import text_of
+from pipeline.text import sentence_spans
 
 
 _KIND_ORDER = ("solution", "measure", "limitation", "other")
@@ -650,10 +650,8 @@ def find_solution_lists(text: str, sentences: list[tuple[int, int]] | None = Non
     return rows
 
 
-@Language.component("solutions")
+@core.component("solutions", reads=("doc.sents",), writes=("solutions",))
 def solutions_component(doc: Doc) -> Doc:
-    if doc._.rows is None:
-        doc._.rows = {}
-    sentences = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else None
+    sentences = list(sentence_spans(doc)) if doc.has_annotation("SENT_START") else None
     doc._.rows["solutions"] = find_solution_lists(text_of(doc), sentences=sentences)
     return doc

@@ -385,16 +385,16 @@ if __name__ == "__main__":  # print the table for the report
 def test_many_numbers_on_one_page_cost_linear_work(monkeypatch):
     """Overlaps are resolved by sorted spans, not by checking every pair: the number of
     span comparisons grows with the page, counted without timing anything."""
-    from pipeline.extract import doc_refs
+    from pipeline.extract import core, doc_refs
 
     calls = {"n": 0}
-    real = doc_refs._Cover.overlaps
+    real = core.Cover.overlaps
 
     def counted(self, start, end):
         calls["n"] += 1
         return real(self, start, end)
 
-    monkeypatch.setattr(doc_refs._Cover, "overlaps", counted)
+    monkeypatch.setattr(core.Cover, "overlaps", counted)
     for n in (500, 2000):
         calls["n"] = 0
         rows = doc_refs.find_doc_refs("Chỉ thị 5 và " + "1-NQ/TW, " * n)

@@ -459,7 +459,7 @@ def test_links_never_raise_and_point_at_organisations(text):
 def nlp():
     from pipeline.nlp import build_nlp
 
-    return build_nlp(["entities"])
+    return build_nlp(["entities", "entity_links"])
 
 
 def test_component_sets_rows_and_meta(nlp):
@@ -477,7 +477,7 @@ def test_component_links_counts_and_doc_refs():
     from pipeline.nlp import annotate, build_nlp
     from pipeline.schema import COUNTS, DOC_REFS, ENTITIES
 
-    nlp = build_nlp(["doc_refs", "dates", "counts", "entities"])
+    nlp = build_nlp(["doc_refs", "dates", "counts", "entities", "entity_links"])
     text = ("Thực hiện Chỉ thị số 08-CT/TU ngày 4/4/2022 của Ban Thường vụ Tỉnh ủy Kiên Giang, "
             "Đảng bộ huyện Giồng Riềng hiện có 68 chi bộ với 3.100 đảng viên. Toàn huyện kết nạp 95 đảng viên.")
     doc = annotate(nlp, text, {"published_date": dt.date(2022, 9, 1), "url": None, "site": None, "title": None})
