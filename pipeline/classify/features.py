@@ -12,32 +12,10 @@ defined here as scikit-learn estimators and computed at run time by
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import numpy as np
 
-# Old-style tone placement on a syllable-final "oa/oe/uy" ("hoá", "thuỷ") to the
-# form underthesea's text_normalize produces ("hóa", "thủy").
-_TONE_FOLD = {}
-for _base, _marked in (("a", "àáảãạ"), ("e", "èéẻẽẹ"), ("y", "ỳýỷỹỵ")):
-    _first = "o" if _base in "ae" else "u"
-    _plain = "òóỏõọ" if _first == "o" else "ùúủũụ"
-    for _m, _p in zip(_marked, _plain):
-        _TONE_FOLD[_first + _m] = _p + _base
-_TONE_RE = re.compile("(" + "|".join(_TONE_FOLD) + r")(?![^\W\d_])", re.IGNORECASE)
-
-
-def normalize(text: str) -> str:
-    """NFC and the new-style tone placement on syllable-final oa/oe/uy."""
-    text = unicodedata.normalize("NFC", text or "")
-
-    def fold(m: re.Match) -> str:
-        s = m.group()
-        out = _TONE_FOLD[s.lower()]
-        return out.upper() if s.isupper() else (out[0].upper() + out[1:] if s[0].isupper() else out)
-
-    return _TONE_RE.sub(fold, text)
-
+from pipeline.decode import normalize
 
 # Titles longer than this are cut (a "title" that is really a paragraph).
 MAX_TITLE_CHARS = 300

@@ -47,3 +47,15 @@ def test_features_are_word_and_char_tfidf():
     union = make_features()
     assert [name for name, _ in union.transformer_list] == ["word", "char"]
     assert union.transformer_list[1][1].analyzer == "char_wb"
+
+
+def test_qu_keeps_its_tone_on_the_vowel_after_it():
+    """"qu" is one consonant: "quý" is not an old-style "uý" to move the tone of."""
+    assert feature_text("Quý IV , quỹ đảng_phí") == "quý iv , quỹ đảng_phí"
+
+
+def test_training_text_is_normalised_like_a_page():
+    from pipeline.classify.features import tokenize_texts
+
+    (got,) = tokenize_texts(["Văn hoá cơ sở\r\nthuỷ lợi"])
+    assert "hóa" in got and "thủy" in got and "\r" not in got
