@@ -48,7 +48,7 @@ eval-classify: $(STAMP)
 	$(PY) -m pipeline.classify.evaluate
 
 train: $(STAMP)
-	$(PY) -m pipeline.classify.train
+	$(PY) -m pipeline.classify.training
 
 bench: $(STAMP)
 	$(PY) -m pipeline.bench

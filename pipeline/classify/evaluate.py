@@ -2,7 +2,7 @@
 
     python -m pipeline.classify.evaluate [--labels data/labels] [--shared ../shared]
 
-1. The held-out split of ``data/labels`` (the stable id hash of ``train.is_held_out``;
+1. The held-out split of ``data/labels`` (the stable id hash of ``labels.is_held_out``;
    the shipped model was fitted without these rows): per-label precision, recall and
    F1 for the topics (multi-label, ``khac`` included) with their macro-F1, main-topic
    accuracy, genre and ``is_party_building``.
@@ -19,8 +19,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pipeline.classify import model as M
-from pipeline.classify.train import LABELS_DIR, REPO, load_labels, split
+from pipeline.classify.features import tokenize_texts, tokenize_title
+from pipeline.classify.inference import Model, load_default
+from pipeline.classify.labels import ALL_TOPICS, GENRES, KHAC, LABELS_DIR, REPO, load_labels, split
+from pipeline.classify.modelfile import MODEL_PATH
+from pipeline.classify.prediction import predict
 
 SHARED = Path(os.environ.get("SHARED_DIR", REPO / ".." / "shared"))
 
@@ -52,13 +55,13 @@ def print_table(title: str, rows: list[tuple]) -> None:
         print(f"  {lab:22s} {n:4d} {p:6.3f} {r:6.3f} {f:6.3f}")
 
 
-def evaluate_rows(model: M.Classifier, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    titles = [M.tokenize_title(r.get("title")) for r in rows]
-    preds = model.predict(M.tokenize_texts([r["text"] for r in rows]), titles)
-    topics = prf_table([set(r["topics"]) for r in rows], [set(p["topics"]) for p in preds], list(M.ALL_TOPICS))
+def evaluate_rows(model: Model, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    titles = [tokenize_title(r.get("title")) for r in rows]
+    preds = predict(model, tokenize_texts([r["text"] for r in rows]), titles)
+    topics = prf_table([set(r["topics"]) for r in rows], [set(p["topics"]) for p in preds], list(ALL_TOPICS))
     main_ok = sum(r["topics"][0] == p["topic"] for r, p in zip(rows, preds))
     g_rows = [(r, p) for r, p in zip(rows, preds) if r.get("genre")]
-    genre = prf_table([{r["genre"]} for r, _ in g_rows], [{p["genre"]} for _, p in g_rows], list(M.GENRES))
+    genre = prf_table([{r["genre"]} for r, _ in g_rows], [{p["genre"]} for _, p in g_rows], list(GENRES))
     pb = prf_table(
         [{str(r["is_party_building"])} for r in rows], [{str(p["is_party_building"])} for p in preds],
         ["True", "False"],
@@ -82,7 +85,7 @@ def strip_boilerplate(text: str, boilerplate: list[str]) -> str:
     return "\n".join(keep)
 
 
-def evaluate_gold(model: M.Classifier, shared: Path) -> list[dict[str, Any]] | None:
+def evaluate_gold(model: Model, shared: Path) -> list[dict[str, Any]] | None:
     gold_dir, seeds = shared / "gold", shared / "seeds"
     if not gold_dir.is_dir() or not seeds.is_dir():
         return None
@@ -94,8 +97,8 @@ def evaluate_gold(model: M.Classifier, shared: Path) -> list[dict[str, Any]] | N
             continue
         text = strip_boilerplate(seed.read_text(encoding="utf-8"), gold.get("boilerplate") or [])
         items.append((g.stem, gold, text))
-    titles = [M.tokenize_title(gold.get("title")) for _, gold, _ in items]
-    preds = model.predict(M.tokenize_texts([t for _, _, t in items]), titles)
+    titles = [tokenize_title(gold.get("title")) for _, gold, _ in items]
+    preds = predict(model, tokenize_texts([t for _, _, t in items]), titles)
     out = []
     for (name, gold, _), p in zip(items, preds):
         out.append({
@@ -103,7 +106,7 @@ def evaluate_gold(model: M.Classifier, shared: Path) -> list[dict[str, Any]] | N
             "gold_topics": gold["topics"], "pred_topics": p["topics"],
             "main_ok": gold["topics"][0] == p["topic"],
             "gold_genre": gold.get("genre"), "pred_genre": p["genre"],
-            "gold_pb": gold["topics"] != [M.KHAC], "pred_pb": p["is_party_building"],
+            "gold_pb": gold["topics"] != [KHAC], "pred_pb": p["is_party_building"],
             "scores": p["topic_scores"], "evidence": p["topic_evidence"],
         })
     return out
@@ -113,11 +116,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--labels", type=Path, default=LABELS_DIR)
     ap.add_argument("--shared", type=Path, default=SHARED)
-    ap.add_argument("--model", type=Path, default=M.MODEL_PATH)
+    ap.add_argument("--model", type=Path, default=MODEL_PATH)
     ap.add_argument("--show-errors", action="store_true")
     a = ap.parse_args(argv)
 
-    model = M.load_model(a.model)
+    model = load_default(a.model)
     rows = load_labels(a.labels)
     _, held = split(rows)
     leaked = set(model.info.get("train_ids", [])) & {r["id"] for r in held}
@@ -151,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{g['gold_genre'] or '-':>8s}/{g['pred_genre'] or '-':<8s} {g['gold_topics']} -> {g['pred_topics']}")
         print(f"  {'':24s} evidence: {', '.join(g['evidence'])}")
     gold_sets = prf_table([set(g["gold_topics"]) for g in gold], [set(g["pred_topics"]) for g in gold],
-                          list(M.ALL_TOPICS))
+                          list(ALL_TOPICS))
     print(f"\n  main topic right: {sum(g['main_ok'] for g in gold)}/{len(gold)}; "
           f"is_party_building right: {sum(g['gold_pb'] == g['pred_pb'] for g in gold)}/{len(gold)}; "
           f"genre right: {sum(g['gold_genre'] == g['pred_genre'] for g in gold)}/{len(gold)}")

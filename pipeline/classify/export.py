@@ -1,14 +1,10 @@
-"""Write the inference bundle of the shipped classifier (no scikit-learn needed to use it).
+"""Write the inference bundle of the shipped classifier (what workers load without scikit-learn).
 
     python -m pipeline.classify.export [--model pipeline/classify/model.skops] [--check]
 
-Loads ``model.skops`` with skops/scikit-learn once and writes beside it
-``model_inference.npz`` (numpy arrays: head coefficients, intercepts, sigmoid a/b,
-idf vectors; read with ``allow_pickle=False``) and ``model_inference.json``
-(vocabularies, analyzer settings, head layout and classes, model info, and the
-sha256 of the model.skops it came from). ``default_model()`` then loads the
-classifier with numpy + json only, as long as that sha256 matches model.skops.
-``make train`` writes the bundle too; run this after replacing model.skops by hand.
+Reads ``model.skops`` with skops/scikit-learn and writes beside it
+``model_inference.npz`` + ``model_inference.json`` (``pipeline.classify.inference``).
+``make train`` writes them too; run this after replacing model.skops by hand.
 ``--check`` writes nothing: exit status 1 (and the reason) when the bundle is
 missing or stale.
 """
@@ -19,13 +15,14 @@ import sys
 import time
 from pathlib import Path
 
-from pipeline.classify import model as M
+from pipeline.classify.inference import export_inference, inference_problem, load_inference
+from pipeline.classify.modelfile import MODEL_PATH
 
 
-def export(model_path: Path = M.MODEL_PATH) -> tuple[Path, Path]:
+def export(model_path: Path = MODEL_PATH) -> tuple[Path, Path]:
     t0 = time.perf_counter()
-    npz_path, json_path = M.export_inference(model_path)
-    M.load_inference(model_path)  # readable, and matches the model it came from
+    npz_path, json_path = export_inference(model_path)
+    load_inference(model_path)  # readable, and matches the model it came from
     size = (npz_path.stat().st_size + json_path.stat().st_size) / 1e6
     print(f"wrote {npz_path.name} + {json_path.name} ({size:.1f} MB) from {Path(model_path).name} "
           f"in {time.perf_counter() - t0:.1f}s")
@@ -34,11 +31,11 @@ def export(model_path: Path = M.MODEL_PATH) -> tuple[Path, Path]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", type=Path, default=M.MODEL_PATH)
+    ap.add_argument("--model", type=Path, default=MODEL_PATH)
     ap.add_argument("--check", action="store_true", help="only check that the bundle matches the model")
     a = ap.parse_args(argv)
     if a.check:
-        problem = M.inference_problem(a.model)
+        problem = inference_problem(a.model)
         if problem:
             print(f"inference bundle not usable: {problem}", file=sys.stderr)
             return 1

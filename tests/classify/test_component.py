@@ -54,3 +54,16 @@ def test_component_reads_the_title(nlp):
     doc = annotate(nlp, body, {"title": "Kết nạp 180 đảng viên mới, chú trọng tạo nguồn từ đoàn viên"})
     assert doc._.classification["topic"] == "dang_vien"
     _check_schema(doc._.classification)
+
+
+def test_component_raises_when_the_model_cannot_load(nlp, monkeypatch):
+    """A failure is the page's error row (the pipeline's), never an empty classification."""
+    from pipeline.classify import component
+    from pipeline.classify.modelfile import ModelError
+
+    def broken():
+        raise ModelError("no classifier model at x: run `make train` to build it")
+
+    monkeypatch.setattr(component, "default_model", broken)
+    with pytest.raises(ModelError, match="make train"):
+        annotate(nlp, "Chi bộ họp định kỳ hằng tháng.", {})
