@@ -30,7 +30,7 @@ def test_descriptions_go_into_the_field_metadata():
 
 
 def test_topic_names_cover_every_topic_and_are_a_view(tmp_path):
-    from pipeline.classify.model import ALL_TOPICS
+    from pipeline.classify.labels import ALL_TOPICS
 
     with open(dictionary.TOPIC_NAMES_CSV, encoding="utf-8") as f:
         assert {r["topic"] for r in csv.DictReader(f)} == set(ALL_TOPICS)
