@@ -39,6 +39,7 @@ class Cleaned:
     author: str | None = None
     views: int | None = None
     site: str | None = None
+    url: str | None = None  # the page's own address (og:url, canonical link)
     dropped: list[str] = field(default_factory=list)  # boilerplate lines, for debugging
 
 
