@@ -1,0 +1,352 @@
+"""Where an article sits on an HTML page: headline, lead, date line, byline, address.
+
+trafilatura finds the body paragraphs; what Vietnamese portals print around them
+often escapes it: the lead in a ``p.sapo``, ``h2.sapo``, ``div.post-summary`` or a table
+cell outside the body container, the date line under the headline, the byline in a
+``div.author``. Everything here is read from the page's own tree, anchored on the
+first body paragraph trafilatura returned (:func:`find_anchor`): the headline is the
+nearest heading above it, and what lies between the two is the article's header.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urljoin, urlsplit
+
+from pipeline.clean.metadata import clean_author, looks_like_name, name_in_signature, parse_date, valid_date
+from pipeline.clean.patterns import LEAD_CLASS, SENTENCE_END, SIGNATURE_PREFIX, SOURCE_PREFIX
+from pipeline.clean.text import classify
+
+_F = re.IGNORECASE
+BLOCK_TAGS = frozenset(
+    "p div td th li dd dt h1 h2 h3 h4 h5 h6 section article header footer blockquote tr table ul ol "
+    "form aside nav main figure figcaption center".split()
+)
+HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4"))
+# Class or id of a headline: "detail-title", "post-title", "contentheading", "tieudetin", "NewsTitle".
+TITLE_MARK = re.compile(r"title|tieu-?de|headline|heading", _F)
+# Class or id of a byline: "detail-author", "author vcard", "tacgia", "createdby".
+BYLINE_MARK = re.compile(r"author|tac-?gia|byline|writer|createdby|but-?danh|nguoi-?viet", _F)
+# Containers whose text is never the article's: reader comments, related lists, page chrome.
+FOREIGN_MARK = re.compile(r"comment|binh-?luan|y-?kien|reply|respond|related|lien-?quan|tin-?khac|other|widget", _F)
+FOREIGN_TAGS = frozenset(("nav", "aside", "footer", "figure", "figcaption", "select", "option"))
+CAPTION_MARK = re.compile(r"caption|chu-?thich|image|photo|picture", _F)
+# An agency tag opening a lead without brackets: "TGĐT - ", "QĐND - ", "VOV.VN - ".
+AGENCY_TAG = re.compile(r"^(?:[A-ZĐ]{2,8}|[A-ZĐ]{2,8}\.VN|[A-Z][a-z]+\.vn)\s*[-–—]+\s+")
+# Separators between a headline and the site name in <title> / og:title.
+TITLE_SEPARATOR = re.compile(r"\s+[|–—»:]{1,2}\s+|(?<!\d)\s+-\s+(?!\d)")
+SITE_WORDS = re.compile(r"^(báo|cổng|trang|tạp chí|website|đài|portal|cổng ttđt)\b", _F)
+
+HEADLINE_MIN_WORDS = 4
+HEADLINE_MAX_CHARS = 300
+HEADLINE_MAX_BLOCKS_ABOVE = 8  # header blocks (date, lead, byline) between headline and body
+ANCHOR_MIN_CHARS = 60
+LEAD_MIN_CHARS = 60
+DATE_LINE_MAX_CHARS = 100
+DATE_BLOCKS_ABOVE_HEADLINE = 3
+BYLINE_ELEMENTS_BELOW = 400  # how far below the first body paragraph a byline element may sit
+
+
+@dataclass
+class Layout:
+    headline: str | None = None
+    lead: list[str] = field(default_factory=list)
+    date: date | None = None
+    byline: str | None = None
+    anchor_line: int | None = None  # index of the anchor line in trafilatura's text
+
+
+def parse_tree(html: str):
+    """The page as an lxml tree, a ``<br>`` read as a line break; None when unparsable."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except Exception:  # noqa: BLE001 - an unparsable page has no layout
+        return None
+    for bad in tree.xpath("//script|//style|//noscript|//template"):
+        bad.drop_tree()
+    for br in tree.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    return tree
+
+
+def _text(el) -> str:
+    return " ".join(el.text_content().split())
+
+
+def _marks(el) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}"
+
+
+def _foreign(el) -> bool:
+    """Inside reader comments, a related-news list, a sidebar, a form or a caption."""
+    for node in (el, *el.iterancestors()):
+        if not isinstance(node.tag, str):
+            continue
+        if node.tag in FOREIGN_TAGS or FOREIGN_MARK.search(_marks(node)):
+            return True
+    return False
+
+
+def _is_leaf_block(el) -> bool:
+    return (isinstance(el.tag, str) and el.tag in BLOCK_TAGS
+            and not any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el))
+
+
+def find_anchor(tree, lines: list[str], title: str | None):
+    """The first sentence-like line of trafilatura's text and the page element that
+    holds it: ``(line index, element)``, or ``(None, None)``."""
+    for i, line in enumerate(lines):
+        line = " ".join(line.split())
+        if len(line) < ANCHOR_MIN_CHARS or not SENTENCE_END.search(line) or line == title:
+            continue
+        head = line[:40]
+        found = tree.xpath("//*[starts-with(normalize-space(.), $head)]", head=head)
+        found = [el for el in found if isinstance(el.tag, str) and el.tag not in ("html", "body")]
+        return (i, found[-1]) if found else (None, None)
+    return None, None
+
+
+def _before(tree, anchor) -> list:
+    """Elements before ``anchor`` in document order that do not hold it."""
+    ancestors = set(anchor.iterancestors())
+    out = []
+    for el in tree.iter():
+        if el is anchor:
+            break
+        if el not in ancestors and isinstance(el.tag, str):
+            out.append(el)
+    return out
+
+
+def _after(tree, anchor) -> list:
+    """The elements that follow ``anchor``'s own subtree, up to ``BYLINE_ELEMENTS_BELOW``."""
+    out, inside, seen = [], set(anchor.iter()), False
+    for el in tree.iter():
+        if el is anchor:
+            seen = True
+        elif seen and el not in inside and isinstance(el.tag, str):
+            out.append(el)
+            if len(out) >= BYLINE_ELEMENTS_BELOW:
+                break
+    return out
+
+
+def _headline_candidate(el, meta: set[str]) -> bool:
+    text = _text(el)
+    if not text or len(text) > HEADLINE_MAX_CHARS or text.endswith((".", ":")):
+        return False
+    if LEAD_CLASS.search(el.get("class") or "") or BYLINE_MARK.search(_marks(el)):
+        return False
+    if text.casefold() in meta:
+        return True
+    if el.tag not in HEADING_TAGS and not TITLE_MARK.search(_marks(el)):
+        return False
+    return len(text.split()) >= HEADLINE_MIN_WORDS and not _foreign(el)
+
+
+def find_headline(before: list, meta_titles: list[str]):
+    """The headline element: a heading above the body that repeats og:title, else the
+    nearest heading above the body, when few header blocks lie between them."""
+    meta = {t.casefold() for t in meta_titles}
+    blocks = 0
+    nearest = None
+    for el in reversed(before):
+        if nearest is None and _headline_candidate(el, meta):
+            nearest = el
+        if _is_leaf_block(el) and _text(el):
+            blocks += 1
+        if blocks > HEADLINE_MAX_BLOCKS_ABOVE:
+            break
+    same = next((el for el in reversed(before) if _text(el).casefold() in meta and _headline_candidate(el, meta)), None)
+    return same if same is not None else nearest
+
+
+def _between(before: list, headline) -> list:
+    """Leaf blocks after the headline (and outside it), in document order."""
+    inside = set(headline.iter())
+    start = before.index(headline)
+    return [el for el in before[start + 1:] if el not in inside and _is_leaf_block(el) and _text(el)]
+
+
+def _lead_blocks(header: list, kept: set[str], body_text: str, title: str) -> list[str]:
+    out = []
+    for el in header:
+        text = _text(el)
+        if _foreign(el) or BYLINE_MARK.search(_marks(el)) or text == title or text in body_text:
+            continue
+        if classify(text) is not None or (len(text) <= DATE_LINE_MAX_CHARS and parse_date_loose(text)):
+            continue
+        sentence = len(text) >= LEAD_MIN_CHARS and SENTENCE_END.search(text)
+        if sentence or text in kept:
+            out.append(strip_agency(text))
+    return out
+
+
+def strip_agency(text: str) -> str:
+    """A lead without its agency tag: ``(BĐ) - ``, ``TGĐT - ``, ``QĐND - ``."""
+    return AGENCY_TAG.sub("", SOURCE_PREFIX.sub("", text), count=1)
+
+
+_SPACED_DMY = re.compile(r"(?<!\d)(\d{1,2})\s+(\d{1,2})\s+(\d{4})(?!\d)")
+_SHORT_DMY = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})[/.-](\d{2})(?![\d/.-])")
+
+
+def parse_date_loose(line: str) -> date | None:
+    """:func:`parse_date`, and the forms of portal date lines it leaves:
+    ``thứ năm, 08 08 2019 08:51`` (spaces) and ``24/12/12`` (two-digit year)."""
+    found = parse_date(line)
+    if found:
+        return found
+    m = _SPACED_DMY.search(line)
+    if m:
+        return valid_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    m = _SHORT_DMY.search(line)
+    if m:
+        yy = int(m.group(3))
+        year = 2000 + yy if yy <= date.today().year % 100 else 1900 + yy
+        return valid_date(year, int(m.group(2)), int(m.group(1)))
+    return None
+
+
+def _date_line(blocks: list) -> date | None:
+    for el in blocks:
+        for line in el.text_content().split("\n"):
+            line = " ".join(line.split())
+            if line and len(line) <= DATE_LINE_MAX_CHARS and not _foreign(el):
+                found = parse_date_loose(line)
+                if found:
+                    return found
+    return None
+
+
+def byline_name(text: str) -> str | None:
+    """The person's name in a byline: ``Bài và ảnh: TRẦN HẢI``, ``TS. NGUYỄN VĂN AN``."""
+    for part in re.split(r"\n|\s{2,}", text):
+        part = part.strip()
+        if not part:
+            continue
+        sig = SIGNATURE_PREFIX.match(part)
+        name = name_in_signature(sig.group(2), vouched=True) if sig else name_in_signature(part)
+        if name:
+            return clean_author(name)
+    return None
+
+
+def _byline(before: list, after: list) -> str | None:
+    for el in before + after:
+        if not isinstance(el.tag, str) or el.tag == "meta" or not BYLINE_MARK.search(_marks(el)):
+            continue
+        if _foreign(el):
+            continue
+        parts = "\n".join(t.strip() for t in el.itertext() if t.strip())
+        name = byline_name(parts)
+        if name:
+            return name
+    return None
+
+
+def read_layout(tree, lines: list[str], title_hint: str | None, meta_titles: list[str]) -> Layout:
+    """Headline, lead, date line and byline around the body trafilatura found."""
+    layout = Layout()
+    if tree is None:
+        return layout
+    index, anchor = find_anchor(tree, lines, title_hint)
+    if anchor is None:
+        return layout
+    layout.anchor_line = index
+    before = _before(tree, anchor)
+    headline = find_headline(before, meta_titles)
+    after = _after(tree, anchor)
+    layout.byline = _byline(before[before.index(headline):] if headline is not None else [], after)
+    if headline is None:
+        return layout
+    layout.headline = _text(headline)
+    header = _between(before, headline)
+    body_text = " ".join(" ".join(lines[index:]).split())
+    kept = {" ".join(line.split()) for line in lines[:index]}
+    layout.lead = _lead_blocks(header, kept, body_text, layout.headline)
+    above = [el for el in before[: before.index(headline)] if _is_leaf_block(el) and _text(el)]
+    layout.date = _date_line(header) or _date_line(above[-DATE_BLOCKS_ABOVE_HEADLINE:][::-1])
+    return layout
+
+
+def meta_titles(tree) -> list[str]:
+    """og:title, twitter:title and the JSON-LD headline, site name taken off."""
+    if tree is None:
+        return []
+    sites = site_names(tree)
+    found = []
+    for xp in ('//meta[@property="og:title"]/@content', '//meta[@name="twitter:title"]/@content',
+               '//meta[@itemprop="headline"]/@content'):
+        found += [strip_site(v, sites) for v in tree.xpath(xp)]
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        found += [strip_site(m, sites) for m in re.findall(r'"headline"\s*:\s*"([^"]+)"', script.text or "")]
+    return [t for t in found if t]
+
+
+def site_names(tree) -> set[str]:
+    names = {v.strip().casefold() for v in tree.xpath('//meta[@property="og:site_name"]/@content') if v.strip()}
+    return names
+
+
+def strip_site(title: str | None, sites: set[str]) -> str | None:
+    """``Headline - Báo X`` -> ``Headline``: parts naming the site taken off either end."""
+    if not title:
+        return None
+    title = " ".join(title.split())
+    parts = re.split(f"({TITLE_SEPARATOR.pattern})", title)  # text, separator, text, ...
+    while len(parts) > 2 and _names_site(parts[-1], sites):
+        del parts[-2:]
+    while len(parts) > 2 and _names_site(parts[0], sites):
+        del parts[:2]
+    return "".join(parts).strip() or title
+
+
+def _names_site(part: str, sites: set[str]) -> bool:
+    part = part.strip().casefold()
+    return part in sites or bool(SITE_WORDS.match(part)) or any(part in s or s in part for s in sites)
+
+
+def page_title(tree, titles: list[str]) -> str | None:
+    """The headline from the head when none is printed: og:title, else a
+    ``<title>`` that has a site-name part to take off."""
+    if titles:
+        return titles[0]
+    if tree is None:
+        return None
+    raw = " ".join((tree.findtext(".//title") or "").split())
+    stripped = strip_site(raw, site_names(tree))
+    return stripped if stripped and stripped != raw else None
+
+
+def page_url(tree) -> str | None:
+    """The page's own address as printed: og:url, the canonical link, or a ``<base>``
+    that names a page rather than the site root."""
+    if tree is None:
+        return None
+    og = next((v.strip() for v in tree.xpath('//meta[@property="og:url"]/@content') if v.strip()), None)
+    canonical = next((v.strip() for v in tree.xpath('//link[@rel="canonical"]/@href') if v.strip()), None)
+    base = next((v.strip() for v in tree.xpath('//base/@href') if v.strip()), None)
+    for value in (og, canonical):
+        if value and urlsplit(value).scheme in ("http", "https"):
+            return value
+    if canonical and (og or base):
+        return urljoin(og or base, canonical)
+    if base and urlsplit(base).scheme in ("http", "https") and (urlsplit(base).path.strip("/") or urlsplit(base).query):
+        return base
+    return None
+
+
+def person_author(value: str | None, sites: set[str]) -> str | None:
+    """A ``<meta name="author">`` / trafilatura author, when it is a person's name
+    (not the site, an office or a user name such as ``admin``)."""
+    name = clean_author(value)
+    if not name or name.casefold() in sites or any(name.casefold() in s for s in sites):
+        return None
+    from pipeline.clean.metadata import _surnames
+
+    words = name.split()
+    return name if looks_like_name(name) and words[0] in _surnames() else None
