@@ -110,6 +110,13 @@ def _trafilatura_config():
 
 TRAFILATURA_CONFIG = _trafilatura_config()
 
+# Reader comments that trafilatura's own comment filter misses ("lstcommentpopup",
+# "box-binhluan", "ykien-bandoc"): pruned before extraction, unless they hold the headline.
+_MARKED = "contains(translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '{0}')"
+COMMENT_XPATH = "//*[({0}) and not(.//h1)]".format(
+    " or ".join(_MARKED.format(word) for word in ("comment", "binhluan", "binh-luan", "ykien", "y-kien"))
+)
+
 
 def _trafilatura(html: str, url: str | None):
     return trafilatura.bare_extraction(
@@ -118,6 +125,7 @@ def _trafilatura(html: str, url: str | None):
         config=TRAFILATURA_CONFIG,
         with_metadata=True,
         include_comments=False,
+        prune_xpath=COMMENT_XPATH,
         # Old portals lay whole pages out in <table>s: with tables on, trafilatura
         # returns the menus and sidebars as table rows. Text inside table cells is
         # still extracted as paragraphs.

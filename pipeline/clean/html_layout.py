@@ -31,7 +31,6 @@ BYLINE_MARK = re.compile(r"author|tac-?gia|byline|writer|createdby|but-?danh|ngu
 # Containers whose text is never the article's: reader comments, related lists, page chrome.
 FOREIGN_MARK = re.compile(r"comment|binh-?luan|y-?kien|reply|respond|related|lien-?quan|tin-?khac|other|widget", _F)
 FOREIGN_TAGS = frozenset(("nav", "aside", "footer", "figure", "figcaption", "select", "option"))
-CAPTION_MARK = re.compile(r"caption|chu-?thich|image|photo|picture", _F)
 # An agency tag opening a lead without brackets: "TGĐT - ", "QĐND - ", "VOV.VN - ".
 AGENCY_TAG = re.compile(r"^(?:[A-ZĐ]{2,8}|[A-ZĐ]{2,8}\.VN|[A-Z][a-z]+\.vn)\s*[-–—]+\s+")
 # Separators between a headline and the site name in <title> / og:title.
@@ -44,7 +43,7 @@ HEADLINE_MAX_BLOCKS_ABOVE = 8  # header blocks (date, lead, byline) between head
 ANCHOR_MIN_CHARS = 60
 LEAD_MIN_CHARS = 60
 DATE_LINE_MAX_CHARS = 100
-DATE_BLOCKS_ABOVE_HEADLINE = 3
+DATE_LINES_ABOVE_HEADLINE = 3
 BYLINE_ELEMENTS_BELOW = 400  # how far below the first body paragraph a byline element may sit
 
 
@@ -67,8 +66,9 @@ def parse_tree(html: str):
         return None
     for bad in tree.xpath("//script|//style|//noscript|//template"):
         bad.drop_tree()
-    for br in tree.iter("br"):
-        br.tail = "\n" + (br.tail or "")
+    for el in tree.iter():
+        if isinstance(el.tag, str) and (el.tag == "br" or el.tag in BLOCK_TAGS):
+            el.tail = "\n" + (el.tail or "")
     return tree
 
 
@@ -164,20 +164,32 @@ def find_headline(before: list, meta_titles: list[str]):
     return same if same is not None else nearest
 
 
-def _between(before: list, headline) -> list:
-    """Leaf blocks after the headline (and outside it), in document order."""
-    inside = set(headline.iter())
-    start = before.index(headline)
-    return [el for el in before[start + 1:] if el not in inside and _is_leaf_block(el) and _text(el)]
+_HEADLINE_END, _BODY_START = "\ue000", "\ue001"
 
 
-def _lead_blocks(header: list, kept: set[str], body_text: str, title: str) -> list[str]:
+def _lines_around(tree, headline, anchor) -> tuple[list[str], list[str]]:
+    """The page's lines above the headline and those between it and the body."""
+    tail, text = headline.tail, anchor.text
+    headline.tail = f"\n{_HEADLINE_END}\n" + (tail or "")
+    anchor.text = f"\n{_BODY_START}\n" + (text or "")
+    try:
+        page = tree.text_content()
+    finally:
+        headline.tail, anchor.text = tail, text
+    above, sep, rest = page.partition(_HEADLINE_END)
+    header = rest.partition(_BODY_START)[0] if sep else ""
+    clean = lambda chunk: [" ".join(line.split()) for line in chunk.split("\n") if line.strip()]  # noqa: E731
+    return clean(above), clean(header)
+
+
+def _lead_lines(header: list[str], kept: set[str], body_text: str, title: str) -> list[str]:
+    """Lines of the article's header that are its lead: sentences trafilatura left out,
+    or lines it kept; never a date line, a byline or a boilerplate line."""
     out = []
-    for el in header:
-        text = _text(el)
-        if _foreign(el) or BYLINE_MARK.search(_marks(el)) or text == title or text in body_text:
+    for text in header:
+        if text == title or text in body_text or classify(text) is not None:
             continue
-        if classify(text) is not None or (len(text) <= DATE_LINE_MAX_CHARS and parse_date_loose(text)):
+        if len(text) <= DATE_LINE_MAX_CHARS and parse_date_loose(text):
             continue
         sentence = len(text) >= LEAD_MIN_CHARS and SENTENCE_END.search(text)
         if sentence or text in kept:
@@ -211,14 +223,12 @@ def parse_date_loose(line: str) -> date | None:
     return None
 
 
-def _date_line(blocks: list) -> date | None:
-    for el in blocks:
-        for line in el.text_content().split("\n"):
-            line = " ".join(line.split())
-            if line and len(line) <= DATE_LINE_MAX_CHARS and not _foreign(el):
-                found = parse_date_loose(line)
-                if found:
-                    return found
+def _date_line(lines: list[str]) -> date | None:
+    for line in lines:
+        if len(line) <= DATE_LINE_MAX_CHARS:
+            found = parse_date_loose(line)
+            if found:
+                return found
     return None
 
 
@@ -229,10 +239,18 @@ def byline_name(text: str) -> str | None:
         if not part:
             continue
         sig = SIGNATURE_PREFIX.match(part)
-        name = name_in_signature(sig.group(2), vouched=True) if sig else name_in_signature(part)
-        if name:
-            return clean_author(name)
+        name = clean_author(name_in_signature(sig.group(2), vouched=True) if sig else name_in_signature(part))
+        if name and _personal(name):
+            return name
     return None
+
+
+def _personal(name: str) -> bool:
+    """Two words, or a family name first: ``Ban Biên Tập`` is an office, not a person."""
+    from pipeline.clean.metadata import _surnames
+
+    words = name.split()
+    return len(words) == 2 or words[0] in _surnames()
 
 
 def _byline(before: list, after: list) -> str | None:
@@ -264,12 +282,11 @@ def read_layout(tree, lines: list[str], title_hint: str | None, meta_titles: lis
     if headline is None:
         return layout
     layout.headline = _text(headline)
-    header = _between(before, headline)
+    above, header = _lines_around(tree, headline, anchor)
     body_text = " ".join(" ".join(lines[index:]).split())
     kept = {" ".join(line.split()) for line in lines[:index]}
-    layout.lead = _lead_blocks(header, kept, body_text, layout.headline)
-    above = [el for el in before[: before.index(headline)] if _is_leaf_block(el) and _text(el)]
-    layout.date = _date_line(header) or _date_line(above[-DATE_BLOCKS_ABOVE_HEADLINE:][::-1])
+    layout.lead = _lead_lines(header, kept, body_text, layout.headline)
+    layout.date = _date_line(header) or _date_line(above[-DATE_LINES_ABOVE_HEADLINE:][::-1])
     return layout
 
 
@@ -348,5 +365,4 @@ def person_author(value: str | None, sites: set[str]) -> str | None:
         return None
     from pipeline.clean.metadata import _surnames
 
-    words = name.split()
-    return name if looks_like_name(name) and words[0] in _surnames() else None
+    return name if looks_like_name(name) and name.split()[0] in _surnames() else None

@@ -82,7 +82,8 @@ def parse_views(text: str) -> int | None:
     return int(digits) if digits else None
 
 
-_NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][a-zà-ỹđ]*\.?$")
+# "Thảo", "Th.", and the Ê Đê / Gia Rai "H'Lan", "Y" of the Central Highlands
+_NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ](?:'[A-ZÀ-ỸĐ])?[a-zà-ỹđ]*\.?$")
 
 
 def looks_like_name(line: str) -> bool:
