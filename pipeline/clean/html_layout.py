@@ -41,6 +41,7 @@ HEADLINE_MIN_WORDS = 4
 HEADLINE_MAX_CHARS = 300
 HEADLINE_MAX_BLOCKS_ABOVE = 8  # header blocks (date, lead, byline) between headline and body
 ANCHOR_MIN_CHARS = 60
+GLUED_SLACK_CHARS = 10
 LEAD_MIN_CHARS = 60
 DATE_LINE_MAX_CHARS = 100
 DATE_LINES_ABOVE_HEADLINE = 3
@@ -102,11 +103,31 @@ def find_anchor(tree, lines: list[str], title: str | None):
         line = " ".join(line.split())
         if len(line) < ANCHOR_MIN_CHARS or not SENTENCE_END.search(line) or line == title:
             continue
-        head = line[:40]
-        found = tree.xpath("//*[starts-with(normalize-space(.), $head)]", head=head)
-        found = [el for el in found if isinstance(el.tag, str) and el.tag not in ("html", "body")]
-        return (i, found[-1]) if found else (None, None)
+        el = _element_starting(tree, line[:40])
+        if el is None:
+            return None, None
+        if len(_text(el)) + GLUED_SLACK_CHARS < len(line):
+            continue  # trafilatura glued the headline, date and lead of the page into one line
+        return i, el
     return None, None
+
+
+def _element_starting(tree, head: str):
+    """The first element (in document order) whose text starts with ``head``: found
+    from the text nodes that open like it, so a large page is read once."""
+    opening = head.split()[0]
+    for node in tree.xpath("//text()[starts-with(normalize-space(.), $w)]", w=opening):
+        el = node.getparent()
+        if el is not None and node.is_tail:
+            el = el.getparent()
+        while el is not None and isinstance(el.tag, str) and el.tag not in ("html", "body"):
+            text = _text(el)
+            if text.startswith(head):
+                return el
+            if not head.startswith(text[: len(head)]):
+                break  # the element holds other text before the line
+            el = el.getparent()
+    return None
 
 
 def _before(tree, anchor) -> list:
@@ -135,15 +156,15 @@ def _after(tree, anchor) -> list:
 
 
 def _headline_candidate(el, meta: set[str]) -> bool:
-    text = _text(el)
-    if not text or len(text) > HEADLINE_MAX_CHARS or text.endswith((".", ":")):
+    if el.tag not in HEADING_TAGS and not TITLE_MARK.search(_marks(el)):
         return False
     if LEAD_CLASS.search(el.get("class") or "") or BYLINE_MARK.search(_marks(el)):
         return False
+    text = _text(el)
+    if not text or len(text) > HEADLINE_MAX_CHARS or text.endswith((".", ":")):
+        return False
     if text.casefold() in meta:
         return True
-    if el.tag not in HEADING_TAGS and not TITLE_MARK.search(_marks(el)):
-        return False
     return len(text.split()) >= HEADLINE_MIN_WORDS and not _foreign(el)
 
 
@@ -160,8 +181,11 @@ def find_headline(before: list, meta_titles: list[str]):
             blocks += 1
         if blocks > HEADLINE_MAX_BLOCKS_ABOVE:
             break
-    same = next((el for el in reversed(before) if _text(el).casefold() in meta and _headline_candidate(el, meta)), None)
-    return same if same is not None else nearest
+    if meta:
+        same = next((el for el in reversed(before) if _headline_candidate(el, meta) and _text(el).casefold() in meta), None)
+        if same is not None:
+            return same
+    return nearest
 
 
 _HEADLINE_END, _BODY_START = "\ue000", "\ue001"
