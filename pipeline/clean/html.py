@@ -70,7 +70,31 @@ def _prepare_tree(html: str):
         else:
             for img in list(el.iter("img")):
                 img.drop_tree()
+    for el in list(tree.iter("p")):
+        if el.find("br") is not None and len(el.text_content()) <= SHORT_BLOCK_CHARS:
+            _split_at_breaks(el)
     return tree
+
+
+SHORT_BLOCK_CHARS = 150
+
+
+def _split_at_breaks(p) -> None:
+    """``<p><b>Name</b><br>Unit</p>`` -> two paragraphs: trafilatura would glue the
+    lines of a short block (a signature and its unit) into one."""
+    import lxml.html
+
+    pieces = lxml.html.tostring(p, encoding="unicode", with_tail=False)
+    inner = pieces[pieces.index(">") + 1 : pieces.rindex("</")]
+    parts = [part for part in re.split(r"<br\s*/?>", inner, flags=re.IGNORECASE) if part.strip()]
+    if len(parts) < 2:
+        return
+    tail, parent, at = p.tail, p.getparent(), p.getparent().index(p)
+    parent.remove(p)
+    for i, part in enumerate(parts):
+        new = lxml.html.fragment_fromstring(f"<p>{part}</p>")
+        parent.insert(at + i, new)
+    new.tail = tail
 
 
 def _is_photo_caption(el) -> bool:
@@ -306,11 +330,14 @@ def _article(html: str, tree, doc, text: str) -> Cleaned:
     title = layout.headline or html_layout.page_title(tree, titles) or _one_line(doc.title)
     if layout.anchor_line is not None and layout.headline:
         lines = layout.lead + lines[layout.anchor_line:]  # what came before: page header
+    elif layout.anchor_line is not None:
+        lines = lines[_after_last_stop(lines[: layout.anchor_line]):]  # a sidebar list above the body
     if lines:
         lines[0] = html_layout.strip_agency(lines[0])
     residue = strip_residue("\n".join(lines), title=title)
     sites = html_layout.site_names(tree) if tree is not None else set()
-    author = residue.author or layout.byline or html_layout.person_author(doc.author, sites | {(doc.sitename or "").casefold()})
+    signature = None if html_layout.is_office(residue.author) else residue.author  # "Theo Báo Quảng Ninh"
+    author = signature or layout.byline or html_layout.person_author(doc.author, sites | {(doc.sitename or "").casefold()})
     views = residue.views
     if views is None:
         views = parse_views(html[:200_000]) if "xem" in html[:200_000] else None
@@ -324,6 +351,12 @@ def _article(html: str, tree, doc, text: str) -> Cleaned:
         url=html_layout.page_url(tree) or doc.url,
         dropped=residue.dropped,
     )
+
+
+def _after_last_stop(lines: list[str]) -> int:
+    """Index after the last line that ends a text (``TIN ĐÃ ĐĂNG``, related news)."""
+    stops = [i for i, line in enumerate(lines) if (label := classify(line.strip())) and label[1] == "stop"]
+    return stops[-1] + 1 if stops else 0
 
 
 def _one_line(value: str | None) -> str | None:

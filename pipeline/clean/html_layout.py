@@ -43,6 +43,7 @@ HEADLINE_MAX_BLOCKS_ABOVE = 8  # header blocks (date, lead, byline) between head
 ANCHOR_MIN_CHARS = 60
 GLUED_SLACK_CHARS = 10
 LEAD_MIN_CHARS = 60
+LEAD_UNPUNCTUATED_CHARS = 120  # a lead this long is one even without its full stop
 DATE_LINE_MAX_CHARS = 100
 DATE_LINES_ABOVE_HEADLINE = 3
 BYLINE_ELEMENTS_BELOW = 400  # how far below the first body paragraph a byline element may sit
@@ -105,7 +106,7 @@ def find_anchor(tree, lines: list[str], title: str | None):
             continue
         el = _element_starting(tree, line[:40])
         if el is None:
-            return None, None
+            continue  # glued from several elements, or spelled differently on the page
         if len(_text(el)) + GLUED_SLACK_CHARS < len(line):
             continue  # trafilatura glued the headline, date and lead of the page into one line
         return i, el
@@ -155,8 +156,18 @@ def _after(tree, anchor) -> list:
     return out
 
 
+def _emphasised(el) -> bool:
+    """A block printed as a headline without being marked as one: all of its text bold
+    or in a ``<font size>``, or in capitals (``<p align=center><font size=4><b>...``)."""
+    if not _is_leaf_block(el):
+        return False
+    text = _text(el)
+    strong = " ".join(_text(b) for b in el.iter("b", "strong", "font") if b is not el)
+    return text.isupper() or (bool(strong) and len(strong) >= len(text))
+
+
 def _headline_candidate(el, meta: set[str]) -> bool:
-    if el.tag not in HEADING_TAGS and not TITLE_MARK.search(_marks(el)):
+    if el.tag not in HEADING_TAGS and not TITLE_MARK.search(_marks(el)) and not _emphasised(el):
         return False
     if LEAD_CLASS.search(el.get("class") or "") or BYLINE_MARK.search(_marks(el)):
         return False
@@ -207,16 +218,17 @@ def _lines_around(tree, headline, anchor) -> tuple[list[str], list[str]]:
 
 
 def _lead_lines(header: list[str], kept: set[str], body_text: str, title: str) -> list[str]:
-    """Lines of the article's header that are its lead: sentences trafilatura left out,
-    or lines it kept; never a date line, a byline or a boilerplate line."""
+    """Lines of the article's header that are its lead: sentences (short ones only when
+    trafilatura kept them too) or long lines; never a date line, a byline or a
+    boilerplate line."""
     out = []
     for text in header:
         if text == title or text in body_text or classify(text) is not None:
             continue
         if len(text) <= DATE_LINE_MAX_CHARS and parse_date_loose(text):
             continue
-        sentence = len(text) >= LEAD_MIN_CHARS and SENTENCE_END.search(text)
-        if sentence or text in kept:
+        ends = bool(SENTENCE_END.search(text))
+        if (ends and (len(text) >= LEAD_MIN_CHARS or text in kept)) or len(text) >= LEAD_UNPUNCTUATED_CHARS:
             out.append(strip_agency(text))
     return out
 
@@ -230,12 +242,29 @@ _SPACED_DMY = re.compile(r"(?<!\d)(\d{1,2})\s+(\d{1,2})\s+(\d{4})(?!\d)")
 _SHORT_DMY = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})[/.-](\d{2})(?![\d/.-])")
 
 
+_MONTH_WORDS = ("một", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười", "mười một", "mười hai")
+_MONTH = r"tháng\s+(mười\s+một|mười\s+hai|một|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)"
+# "24 Tháng Mười Hai, 2021" and "Tháng Mười Hai 24, 2021" (WordPress in Vietnamese)
+_WORD_DMY = re.compile(r"(?<!\d)(\d{1,2})\s+" + _MONTH + r",?\s+(\d{4})(?!\d)", _F)
+_WORD_MDY = re.compile(_MONTH + r"\s+(\d{1,2}),?\s+(\d{4})(?!\d)", _F)
+
+
+def _month(word: str) -> int:
+    return _MONTH_WORDS.index(" ".join(word.casefold().split())) + 1
+
+
 def parse_date_loose(line: str) -> date | None:
     """:func:`parse_date`, and the forms of portal date lines it leaves:
     ``thứ năm, 08 08 2019 08:51`` (spaces) and ``24/12/12`` (two-digit year)."""
     found = parse_date(line)
     if found:
         return found
+    m = _WORD_DMY.search(line)
+    if m:
+        return valid_date(int(m.group(3)), _month(m.group(2)), int(m.group(1)))
+    m = _WORD_MDY.search(line)
+    if m:
+        return valid_date(int(m.group(3)), _month(m.group(1)), int(m.group(2)))
     m = _SPACED_DMY.search(line)
     if m:
         return valid_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
@@ -274,7 +303,21 @@ def _personal(name: str) -> bool:
     from pipeline.clean.metadata import _surnames
 
     words = name.split()
-    return len(words) == 2 or words[0] in _surnames()
+    return not is_office(name) and (len(words) == 2 or words[0] in _surnames())
+
+
+# How an office, a newspaper or a unit opens, never a person's name ("Văn Hùng", "Thành Long",
+# "Trường Giang" and "Chi Mai" are names).
+OFFICE_START = re.compile(
+    r"(ban|báo|phòng|trung tâm|đài|tạp chí|cổng|văn phòng|ủy ban|sở|hội|trang (?:tin|thông)|đảng|huyện|tỉnh|xã"
+    r"|thành (?:ủy|phố|đoàn)|bộ|cục|chi (?:bộ|hội|đoàn)|viện|trường (?:đại|cao|trung|tiểu|thpt|thcs|mầm))(?!\w)",
+    _F,
+)
+
+
+def is_office(name: str | None) -> bool:
+    """``Báo Quảng Ninh``, ``Ban Biên Tập``, ``Phòng Văn hóa``: a byline naming no person."""
+    return bool(name) and bool(OFFICE_START.match(name))
 
 
 def _byline(before: list, after: list) -> str | None:
