@@ -29,7 +29,7 @@ TITLE_MARK = re.compile(r"title|tieu-?de|headline|heading", _F)
 # Class or id of a byline: "detail-author", "author vcard", "tacgia", "createdby".
 BYLINE_MARK = re.compile(r"author|tac-?gia|byline|writer|createdby|but-?danh|nguoi-?viet", _F)
 # Containers whose text is never the article's: reader comments, related lists, page chrome.
-FOREIGN_MARK = re.compile(r"comment|binh-?luan|y-?kien|reply|respond|related|lien-?quan|tin-?khac|other|widget", _F)
+FOREIGN_MARK = re.compile(r"comment|binh-?luan|y-?kien|reply|respond|related|lien-?quan|tin-?khac|other", _F)
 FOREIGN_TAGS = frozenset(("nav", "aside", "footer", "figure", "figcaption", "select", "option"))
 # An agency tag opening a lead without brackets: "TGĐT - ", "QĐND - ", "VOV.VN - ".
 AGENCY_TAG = re.compile(r"^(?:[A-ZĐ]{2,8}|[A-ZĐ]{2,8}\.VN|[A-Z][a-z]+\.vn)\s*[-–—]+\s+")
@@ -59,7 +59,8 @@ class Layout:
 
 
 def parse_tree(html: str):
-    """The page as an lxml tree, a ``<br>`` read as a line break; None when unparsable."""
+    """The page as an lxml tree whose text breaks a line at each ``<br>`` and at both
+    ends of each block element; None when unparsable."""
     import lxml.html
 
     try:
@@ -71,6 +72,8 @@ def parse_tree(html: str):
     for el in tree.iter():
         if isinstance(el.tag, str) and (el.tag == "br" or el.tag in BLOCK_TAGS):
             el.tail = "\n" + (el.tail or "")
+            if el.tag != "br":
+                el.text = "\n" + (el.text or "")
     return tree
 
 
@@ -105,8 +108,8 @@ def find_anchor(tree, lines: list[str], title: str | None):
         if len(line) < ANCHOR_MIN_CHARS or not SENTENCE_END.search(line) or line == title:
             continue
         el = _element_starting(tree, line[:40])
-        if el is None:
-            continue  # glued from several elements, or spelled differently on the page
+        if el is None or _foreign(el):
+            continue  # glued from several elements, spelled otherwise, or a related teaser
         if len(_text(el)) + GLUED_SLACK_CHARS < len(line):
             continue  # trafilatura glued the headline, date and lead of the page into one line
         return i, el
@@ -197,6 +200,17 @@ def find_headline(before: list, meta_titles: list[str]):
         if same is not None:
             return same
     return nearest
+
+
+def _drop_foreign_between(before: list, headline) -> None:
+    """Related-news boxes, captions and forms between the headline and the body leave
+    the tree: their sentences are not the lead."""
+    inside = set(headline.iter())
+    for el in before[before.index(headline) + 1:]:
+        if el in inside or el.getparent() is None:
+            continue
+        if el.tag in FOREIGN_TAGS or FOREIGN_MARK.search(_marks(el)):
+            el.drop_tree()
 
 
 _HEADLINE_END, _BODY_START = "\ue000", "\ue001"
@@ -349,6 +363,7 @@ def read_layout(tree, lines: list[str], title_hint: str | None, meta_titles: lis
     if headline is None:
         return layout
     layout.headline = _text(headline)
+    _drop_foreign_between(before, headline)
     above, header = _lines_around(tree, headline, anchor)
     body_text = " ".join(" ".join(lines[index:]).split())
     kept = {" ".join(line.split()) for line in lines[:index]}

@@ -148,3 +148,15 @@ def test_pages_are_nfc():
     for page in PAGES.glob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert unicodedata.normalize("NFC", text) == text, page.name
+
+
+def test_related_teasers_between_headline_and_body_are_not_the_lead():
+    html = """<html><body><h1 class="title">Xã Phú Lộc tổng kết công tác dân vận năm 2024</h1>
+    <div class="related-top"><p>Huyện Phú Vang tổ chức hội nghị điển hình dân vận khéo với hơn 200 đại biểu tham dự.</p></div>
+    <figure><img src="a.jpg"><figcaption>Quang cảnh hội nghị tổng kết của xã trong sáng nay, ảnh chụp từ phía sau hội trường.</figcaption></figure>
+    <div class="content"><p>Sáng 20/12, Đảng ủy xã Phú Lộc tổng kết công tác dân vận năm 2024 và biểu dương 12 mô hình dân vận khéo.</p>
+    <p>Năm 2025, xã phấn đấu mỗi thôn có ít nhất một mô hình dân vận khéo gắn với xây dựng nông thôn mới.</p></div>
+    </body></html>"""
+    cleaned = clean_html(html)
+    assert cleaned.text.startswith("Sáng 20/12, Đảng ủy xã Phú Lộc")
+    assert "Phú Vang" not in cleaned.text and "Quang cảnh" not in cleaned.text
