@@ -1,10 +1,12 @@
-"""HTML pages: trafilatura for the main text and metadata, beautifulsoup4 as fallback.
+"""HTML pages: trafilatura for the main text, the page's own layout around it, bs4 as fallback.
 
-trafilatura finds the article body and its title, date, author and site name.
-What it keeps still goes through the residue filter of ``pipeline.clean.text``
-(photo captions, view counters, signatures are common inside the article
-container of Vietnamese portals). When trafilatura returns nothing, the page's
-visible text, without scripts, navigation, headers, footers and asides, goes
+trafilatura finds the article body (reader comments pruned first, ``COMMENT_XPATH``).
+``pipeline.clean.html_layout`` then reads, around the first body paragraph it returned,
+what Vietnamese portals print outside its reach: the printed headline, a lead left out,
+the date line beside the headline, the byline, the page's own address. The text goes
+through the residue filter of ``pipeline.clean.text`` (photo captions, view counters,
+signatures are common inside the article container). When trafilatura returns nothing,
+the page's visible text, without scripts, navigation, headers, footers and asides, goes
 through the full text-dump cleaner instead.
 """
 from __future__ import annotations
