@@ -350,7 +350,7 @@ def _article(html: str, tree, doc, text: str) -> Cleaned:
         author=author,
         views=views,
         site=doc.sitename or doc.hostname,
-        url=html_layout.page_url(tree) or doc.url,
+        url=html_layout.page_url(tree) or (doc.url if doc.url and html_layout.names_a_page(doc.url) else None),
         dropped=residue.dropped,
     )
 

@@ -177,9 +177,17 @@ def _headline_candidate(el, meta: set[str]) -> bool:
     text = _text(el)
     if not text or len(text) > HEADLINE_MAX_CHARS or text.endswith((".", ":")):
         return False
-    if text.casefold() in meta:
+    if text.casefold() in meta and not _in_logo(el):
         return True
-    return len(text.split()) >= HEADLINE_MIN_WORDS and not _foreign(el)
+    return len(text.split()) >= HEADLINE_MIN_WORDS and not _foreign(el) and not _in_logo(el)
+
+
+# Containers of the site's name and logo: their heading is never the article's.
+LOGO_MARK = re.compile(r"logo|brand|banner|masthead|site-?name|site-?title|portal-?(?:title|header|name)", _F)
+
+
+def _in_logo(el) -> bool:
+    return any(isinstance(n.tag, str) and LOGO_MARK.search(_marks(n)) for n in (el, *el.iterancestors()))
 
 
 def find_headline(before: list, meta_titles: list[str]):
@@ -383,7 +391,17 @@ def meta_titles(tree) -> list[str]:
         found += [strip_site(v, sites) for v in tree.xpath(xp)]
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         found += [strip_site(m, sites) for m in re.findall(r'"headline"\s*:\s*"([^"]+)"', script.text or "")]
-    return [t for t in found if t]
+    return [t for t in found if t and not _site_like(t, sites)]
+
+
+# A site's own name where a headline should be: "Cổng thông tin điện tử huyện X", "Báo điện tử Y".
+SITE_NAME = re.compile(
+    r"^(cổng thông tin|cổng ttđt|trang thông tin|trang tin điện tử|website|báo điện tử|tạp chí điện tử)", _F
+)
+
+
+def _site_like(title: str, sites: set[str]) -> bool:
+    return title.casefold() in sites or bool(SITE_NAME.match(title))
 
 
 def site_names(tree) -> set[str]:
@@ -422,21 +440,22 @@ def page_title(tree, titles: list[str]) -> str | None:
 
 
 def page_url(tree) -> str | None:
-    """The page's own address as printed: og:url, the canonical link, or a ``<base>``
-    that names a page rather than the site root."""
+    """The page's own address as printed: og:url, the canonical link or a ``<base>``,
+    the first that names a page rather than the site root."""
     if tree is None:
         return None
     og = next((v.strip() for v in tree.xpath('//meta[@property="og:url"]/@content') if v.strip()), None)
     canonical = next((v.strip() for v in tree.xpath('//link[@rel="canonical"]/@href') if v.strip()), None)
     base = next((v.strip() for v in tree.xpath('//base/@href') if v.strip()), None)
-    for value in (og, canonical):
-        if value and urlsplit(value).scheme in ("http", "https"):
-            return value
-    if canonical and (og or base):
-        return urljoin(og or base, canonical)
-    if base and urlsplit(base).scheme in ("http", "https") and (urlsplit(base).path.strip("/") or urlsplit(base).query):
-        return base
-    return None
+    if canonical and urlsplit(canonical).scheme not in ("http", "https") and (og or base):
+        canonical = urljoin(og or base, canonical)
+    return next((value for value in (og, canonical, base) if value and names_a_page(value)), None)
+
+
+def names_a_page(url: str) -> bool:
+    """An absolute http(s) address below the site root: ``https://x.vn/`` names a site."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.path.strip("/") or parts.query)
 
 
 def person_author(value: str | None, sites: set[str]) -> str | None:

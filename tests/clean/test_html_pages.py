@@ -160,3 +160,16 @@ def test_related_teasers_between_headline_and_body_are_not_the_lead():
     cleaned = clean_html(html)
     assert cleaned.text.startswith("Sáng 20/12, Đảng ủy xã Phú Lộc")
     assert "Phú Vang" not in cleaned.text and "Quang cảnh" not in cleaned.text
+
+
+def test_site_name_is_no_headline_and_site_root_no_address():
+    html = """<html><head><title>Cổng thông tin điện tử xã Hòa Bắc</title>
+    <meta property="og:title" content="Cổng thông tin điện tử xã Hòa Bắc"><meta property="og:url" content="https://hoabac.example.vn/">
+    </head><body><div class="logo"><h1>Cổng thông tin điện tử xã Hòa Bắc</h1></div>
+    <div class="detail"><h2 class="news-title">Chi bộ thôn Nam Yên kết nạp hai đảng viên trẻ</h2><div class="date">05/06/2024</div>
+    <div class="body"><p>Chiều 4/6, Chi bộ thôn Nam Yên tổ chức lễ kết nạp hai đoàn viên ưu tú vào Đảng, nâng số đảng viên của chi bộ lên 31.</p>
+    <p>Bí thư chi bộ phân công hai đảng viên chính thức giúp đỡ các đồng chí mới trong thời gian dự bị.</p></div></div></body></html>"""
+    cleaned = clean_html(html)
+    assert cleaned.title == "Chi bộ thôn Nam Yên kết nạp hai đảng viên trẻ"
+    assert cleaned.published_date == date(2024, 6, 5)
+    assert cleaned.url is None
