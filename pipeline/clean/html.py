@@ -326,7 +326,7 @@ def _clean_html(html: str, url: str | None) -> Cleaned:
 def _article(html: str, tree, doc, text: str) -> Cleaned:
     """What trafilatura found, set in the page's layout: the printed headline, the lead
     it left out, the date line under the headline, the byline, the page's address."""
-    titles = html_layout.meta_titles(tree)
+    titles = html_layout.meta_titles(tree, html)
     lines = text.split("\n")
     layout = html_layout.read_layout(tree, lines, _one_line(doc.title), titles)
     title = layout.headline or html_layout.page_title(tree, titles) or _one_line(doc.title)

@@ -9,12 +9,20 @@ nearest heading above it, and what lies between the two is the article's header.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urljoin, urlsplit
 
-from pipeline.clean.metadata import clean_author, looks_like_name, name_in_signature, parse_date, valid_date
+from pipeline.clean.metadata import (
+    clean_author,
+    is_surname,
+    looks_like_name,
+    name_in_signature,
+    parse_date,
+    valid_date,
+)
 from pipeline.clean.patterns import LEAD_CLASS, SENTENCE_END, SIGNATURE_PREFIX, SOURCE_PREFIX
 from pipeline.clean.text import classify
 
@@ -322,10 +330,8 @@ def byline_name(text: str) -> str | None:
 
 def _personal(name: str) -> bool:
     """Two words, or a family name first: ``Ban Biên Tập`` is an office, not a person."""
-    from pipeline.clean.metadata import _surnames
-
     words = name.split()
-    return not is_office(name) and (len(words) == 2 or words[0] in _surnames())
+    return not is_office(name) and (len(words) == 2 or is_surname(words[0]))
 
 
 # How an office, a newspaper or a unit opens, never a person's name ("Văn Hùng", "Thành Long",
@@ -380,8 +386,12 @@ def read_layout(tree, lines: list[str], title_hint: str | None, meta_titles: lis
     return layout
 
 
-def meta_titles(tree) -> list[str]:
-    """og:title, twitter:title and the JSON-LD headline, site name taken off."""
+_JSON_HEADLINE = re.compile(r'"headline"\s*:\s*("(?:[^"\\]|\\.){1,600}")')
+
+
+def meta_titles(tree, html: str = "") -> list[str]:
+    """og:title, twitter:title and the JSON-LD headline (read from ``html``: the tree
+    has no scripts), site name taken off."""
     if tree is None:
         return []
     sites = site_names(tree)
@@ -389,8 +399,11 @@ def meta_titles(tree) -> list[str]:
     for xp in ('//meta[@property="og:title"]/@content', '//meta[@name="twitter:title"]/@content',
                '//meta[@itemprop="headline"]/@content'):
         found += [strip_site(v, sites) for v in tree.xpath(xp)]
-    for script in tree.xpath('//script[@type="application/ld+json"]'):
-        found += [strip_site(m, sites) for m in re.findall(r'"headline"\s*:\s*"([^"]+)"', script.text or "")]
+    for literal in _JSON_HEADLINE.findall(html[:200_000]):
+        try:
+            found.append(strip_site(json.loads(literal), sites))
+        except ValueError:
+            continue
     return [t for t in found if t and not _site_like(t, sites)]
 
 
@@ -464,6 +477,4 @@ def person_author(value: str | None, sites: set[str]) -> str | None:
     name = clean_author(value)
     if not name or name.casefold() in sites or any(name.casefold() in s for s in sites):
         return None
-    from pipeline.clean.metadata import _surnames
-
-    return name if looks_like_name(name) and name.split()[0] in _surnames() else None
+    return name if looks_like_name(name) and is_surname(name.split()[0]) else None

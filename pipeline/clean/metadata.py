@@ -163,6 +163,11 @@ def _surnames() -> frozenset[str]:
         return frozenset(r["name"] for r in rows if r.get("kind") == "surname")
 
 
+def is_surname(word: str) -> bool:
+    """``Nguyễn``, ``Trần``: a family name of ``extract/surnames.csv``."""
+    return word in _surnames()
+
+
 def _upper_name(value: str, vouched: bool = False) -> bool:
     """``HOÀI THƯƠNG`` is a name; ``CÁC TIN ĐÃ ĐĂNG`` is not: an upper-case byline must
     look like a name once title-cased and not be a run of common words."""

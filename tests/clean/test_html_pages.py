@@ -173,3 +173,12 @@ def test_site_name_is_no_headline_and_site_root_no_address():
     assert cleaned.title == "Chi bộ thôn Nam Yên kết nạp hai đảng viên trẻ"
     assert cleaned.published_date == date(2024, 6, 5)
     assert cleaned.url is None
+
+
+def test_meta_titles_read_og_title_and_json_ld_headline():
+    html = """<html><head><meta property="og:site_name" content="Báo Sông Lam">
+    <meta property="og:title" content="Kỳ họp thứ 12 HĐND huyện khai mạc | Báo Sông Lam">
+    <script type="application/ld+json">{"@type": "NewsArticle", "headline": "Kỳ họp thứ 12 \\"thành công\\" \\u0111\\u1eb9p"}</script>
+    </head><body><p>x</p></body></html>"""
+    tree = html_layout.parse_tree(html)
+    assert html_layout.meta_titles(tree, html) == ["Kỳ họp thứ 12 HĐND huyện khai mạc", 'Kỳ họp thứ 12 "thành công" đẹp']
