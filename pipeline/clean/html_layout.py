@@ -39,8 +39,10 @@ BYLINE_MARK = re.compile(r"author|tac-?gia|byline|writer|createdby|but-?danh|ngu
 # Containers whose text is never the article's: reader comments, related lists, page chrome.
 FOREIGN_MARK = re.compile(r"comment|binh-?luan|y-?kien|reply|respond|related|lien-?quan|tin-?khac|other", _F)
 FOREIGN_TAGS = frozenset(("nav", "aside", "footer", "figure", "figcaption", "select", "option"))
-# An agency tag opening a lead without brackets: "TGĐT - ", "QĐND - ", "VOV.VN - ".
-AGENCY_TAG = re.compile(r"^(?:[A-ZĐ]{2,8}|[A-ZĐ]{2,8}\.VN|[A-Z][a-z]+\.vn)\s*[-–—]+\s+")
+# An agency tag opening a lead: "TGĐT - ", "QĐND - ", "VOV.VN - ", "(Dân Việt) - ".
+AGENCY_TAG = re.compile(
+    r"^(?:(?:[A-ZĐ]{2,8}|[A-ZĐ]{2,8}\.VN|[A-Z][a-z]+\.vn)\s+[-–—]+\s+|\([A-ZĐ][^()]{1,24}\)\s*[-–—]+\s*)"
+)
 # Separators between a headline and the site name in <title> / og:title.
 TITLE_SEPARATOR = re.compile(r"\s+[|–—»:]{1,2}\s+|(?<!\d)\s+-\s+(?!\d)")
 SITE_WORDS = re.compile(r"^(báo|cổng|trang|tạp chí|website|đài|portal|cổng ttđt)\b", _F)

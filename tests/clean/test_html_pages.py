@@ -182,3 +182,15 @@ def test_meta_titles_read_og_title_and_json_ld_headline():
     </head><body><p>x</p></body></html>"""
     tree = html_layout.parse_tree(html)
     assert html_layout.meta_titles(tree, html) == ["Kỳ họp thứ 12 HĐND huyện khai mạc", 'Kỳ họp thứ 12 "thành công" đẹp']
+
+
+@pytest.mark.parametrize("lead, expected", [
+    ("(BĐ) - Ngày 13/5, huyện", "Ngày 13/5, huyện"),
+    ("TGĐT - Những năm qua", "Những năm qua"),
+    ("(Dân Việt) - Từ đầu năm", "Từ đầu năm"),
+    ("QĐND - Sáu tháng đầu năm", "Sáu tháng đầu năm"),
+    ("COVID-19 đã làm chậm", "COVID-19 đã làm chậm"),
+    ("UBND huyện - cơ quan", "UBND huyện - cơ quan"),
+])
+def test_agency_tag_taken_off_a_lead(lead, expected):
+    assert html_layout.strip_agency(lead) == expected
