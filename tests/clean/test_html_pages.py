@@ -194,3 +194,17 @@ def test_meta_titles_read_og_title_and_json_ld_headline():
 ])
 def test_agency_tag_taken_off_a_lead(lead, expected):
     assert html_layout.strip_agency(lead) == expected
+
+
+def test_a_saved_page_keeps_its_own_address_in_the_dataset(tmp_path):
+    """A page file has no crawl address: the articles table takes the one it prints."""
+    from pipeline.evaluate import load_tables
+    from pipeline.run import extract
+
+    page = tmp_path / "saved.html"
+    page.write_bytes((PAGES / "chinhphu_detail_sapo.html").read_bytes())
+    extract([page], tmp_path / "out")
+    (article,) = load_tables(tmp_path / "out")["articles"]
+    gold = next(g for g in GOLD if g["doc"] == "chinhphu_detail_sapo.html")
+    assert article["url"] == gold["url"]
+    assert article["title"] == gold["title"]
