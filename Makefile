@@ -9,7 +9,7 @@ PROCESSED ?= data/processed
 SHARED    ?= ../shared
 REPORTS   ?= reports
 
-.PHONY: setup setup-spark extract test bench-quick eval eval-shared eval-classify train bench crawl query notebooks report lab validate clean-processed
+.PHONY: setup setup-spark extract test bench-quick eval eval-html eval-shared eval-classify train bench crawl query notebooks report lab validate clean-processed
 
 setup: $(STAMP)
 
@@ -33,6 +33,11 @@ test: $(STAMP)
 
 eval: $(STAMP)
 	$(VENV)/bin/pipeline eval tests/gold data/raw --floors tests/gold/floors.json
+	$(MAKE) --no-print-directory eval-html
+
+# the HTML cleaner against plain trafilatura on the saved pages of tests/fixtures/html (V=1 lists every miss)
+eval-html: $(STAMP)
+	$(PY) -m pipeline.clean.html_eval tests/fixtures/html/gold tests/fixtures/html --floors tests/fixtures/html/floors.json $(if $(V),--verbose)
 
 # the real pages of ../shared when present: the five seeds, then the development set (V=1 lists every miss)
 eval-shared: $(STAMP)

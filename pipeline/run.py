@@ -134,11 +134,12 @@ def process_page(page: Page, nlp, now: datetime | None = None) -> PageResult:
                 f"no main text ({len(cleaned.text)} characters left after boilerplate removal)",
             )
         article_id = article_id_for(page.url, cleaned.text)
+        url = page.url or cleaned.url  # a saved page names its own address (og:url, canonical)
         meta = {
             "article_id": article_id,
             "published_date": cleaned.published_date,
             "title": cleaned.title,
-            "url": page.url,
+            "url": url,
             "site": site_of(page.url, cleaned.site),
         }
         component_errors: list[str] = []
@@ -154,7 +155,7 @@ def process_page(page: Page, nlp, now: datetime | None = None) -> PageResult:
         {
             "article_id": article_id,
             "source": page.source,
-            "url": page.url,
+            "url": url,
             "site": meta["site"],
             "title": cleaned.title,
             "published_date": cleaned.published_date,

@@ -1,10 +1,12 @@
-"""HTML pages: trafilatura for the main text and metadata, beautifulsoup4 as fallback.
+"""HTML pages: trafilatura for the main text, the page's own layout around it, bs4 as fallback.
 
-trafilatura finds the article body and its title, date, author and site name.
-What it keeps still goes through the residue filter of ``pipeline.clean.text``
-(photo captions, view counters, signatures are common inside the article
-container of Vietnamese portals). When trafilatura returns nothing, the page's
-visible text, without scripts, navigation, headers, footers and asides, goes
+trafilatura finds the article body (reader comments pruned first, ``COMMENT_XPATH``).
+``pipeline.clean.html_layout`` then reads, around the first body paragraph it returned,
+what Vietnamese portals print outside its reach: the printed headline, a lead left out,
+the date line beside the headline, the byline, the page's own address. The text goes
+through the residue filter of ``pipeline.clean.text`` (photo captions, view counters,
+signatures are common inside the article container). When trafilatura returns nothing,
+the page's visible text, without scripts, navigation, headers, footers and asides, goes
 through the full text-dump cleaner instead.
 """
 from __future__ import annotations
@@ -16,7 +18,8 @@ from datetime import date
 import trafilatura
 from bs4 import BeautifulSoup
 
-from pipeline.clean.metadata import Cleaned, clean_author, parse_date, parse_views
+from pipeline.clean import html_layout
+from pipeline.clean.metadata import Cleaned, parse_date, parse_views
 from pipeline.clean.patterns import LEAD_CLASS
 from pipeline.clean.text import classify, clean_text_dump, strip_residue
 
@@ -33,6 +36,7 @@ _REMOVE_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside
 
 
 PHOTO_CAPTION_MAX_CHARS = 300
+_CAPTION_MARK = re.compile(r"caption|chu-?thich|image|photo|img|hinh-?anh", re.IGNORECASE)
 
 
 def _prepare_tree(html: str):
@@ -41,7 +45,8 @@ def _prepare_tree(html: str):
     - the article's lead sits in a ``div`` of its own (``<div class="sapo">``):
       trafilatura keeps paragraphs and drops such a ``div``, so it becomes a ``p``;
     - a photo and its caption share one paragraph (``<p><img><br><i>caption</i></p>``):
-      trafilatura keeps the caption as body text, so the paragraph goes.
+      trafilatura keeps the caption as body text, so the paragraph goes; a paragraph
+      that only holds an inline image beside its sentence keeps the sentence.
     Falls back to the string when the page cannot be parsed.
     """
     import lxml.html
@@ -50,7 +55,7 @@ def _prepare_tree(html: str):
         tree = lxml.html.fromstring(html)
     except Exception:  # noqa: BLE001
         return html
-    for el in tree.iter("div", "h2", "h3", "span", "section"):
+    for el in tree.iter("div", "h2", "h3", "span", "section", "td"):
         classes = (el.get("class") or "").split()
         if any(LEAD_CLASS.search(c) for c in classes) and el.find(".//p") is None:
             el.tag = "p"
@@ -60,9 +65,56 @@ def _prepare_tree(html: str):
         and len(el.text_content().strip()) < PHOTO_CAPTION_MAX_CHARS
     ]
     for el in photos:
-        if el.getparent() is not None:
+        if el.getparent() is None:
+            continue
+        if _is_photo_caption(el):
             el.drop_tree()
+        else:
+            for img in list(el.iter("img")):
+                img.drop_tree()
+    for el in list(tree.iter("p")):
+        if el.find("br") is not None and len(el.text_content()) <= SHORT_BLOCK_CHARS:
+            _split_at_breaks(el)
     return tree
+
+
+SHORT_BLOCK_CHARS = 150
+
+
+def _split_at_breaks(p) -> None:
+    """``<p><b>Name</b><br>Unit</p>`` -> two paragraphs: trafilatura would glue the
+    lines of a short block (a signature and its unit) into one."""
+    import lxml.html
+
+    pieces = lxml.html.tostring(p, encoding="unicode", with_tail=False)
+    inner = pieces[pieces.index(">") + 1 : pieces.rindex("</")]
+    parts = [part for part in re.split(r"<br\s*/?>", inner, flags=re.IGNORECASE) if part.strip()]
+    if len(parts) < 2:
+        return
+    tail, parent, at = p.tail, p.getparent(), p.getparent().index(p)
+    parent.remove(p)
+    for i, part in enumerate(parts):
+        new = lxml.html.fragment_fromstring(f"<p>{part}</p>")
+        parent.insert(at + i, new)
+    new.tail = tail
+
+
+def _is_photo_caption(el) -> bool:
+    """A photo block whose text is its caption: no text, or centred, in italics, in an
+    element named as a caption, or signed ``Ảnh:``."""
+    text = " ".join(el.text_content().split())
+    if not text:
+        return True
+    nodes = [el, *el.iterdescendants()]
+    if any(_CAPTION_MARK.search(n.get("class") or "") for n in nodes if isinstance(n.tag, str)):
+        return True
+    if any("center" in ((n.get("style") or "") + (n.get("align") or "")).lower() for n in nodes if isinstance(n.tag, str)):
+        return True
+    italic = " ".join(" ".join(i.text_content().split()) for i in el.iter("em", "i", "figcaption"))
+    if italic and len(italic) >= len(text) * 0.8:
+        return True
+    label = classify(text)
+    return label is not None and label[0].startswith("caption")
 
 
 def _trafilatura_config():
@@ -84,6 +136,13 @@ def _trafilatura_config():
 
 TRAFILATURA_CONFIG = _trafilatura_config()
 
+# Reader comments that trafilatura's own comment filter misses ("lstcommentpopup",
+# "box-binhluan", "ykien-bandoc"): pruned before extraction, unless they hold the headline.
+_MARKED = "contains(translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '{0}')"
+COMMENT_XPATH = "//*[({0}) and not(.//h1)]".format(
+    " or ".join(_MARKED.format(word) for word in ("comment", "binhluan", "binh-luan", "ykien", "y-kien"))
+)
+
 
 def _trafilatura(html: str, url: str | None):
     return trafilatura.bare_extraction(
@@ -92,6 +151,7 @@ def _trafilatura(html: str, url: str | None):
         config=TRAFILATURA_CONFIG,
         with_metadata=True,
         include_comments=False,
+        prune_xpath=COMMENT_XPATH,
         # Old portals lay whole pages out in <table>s: with tables on, trafilatura
         # returns the menus and sidebars as table rows. Text inside table cells is
         # still extracted as paragraphs.
@@ -151,9 +211,10 @@ def _visible_lines(html: str) -> list[str]:
     return [re.sub(r"\s+", " ", line).strip() for line in tree.text_content().split("\n")]
 
 
-def page_date(html: str, body: str, extracted: str | None) -> date | None:
-    """Publication date: explicit metadata, else the date line nearest above the
-    article body, else trafilatura's guess (which may come from a sidebar)."""
+def page_date(html: str, body: str, extracted: str | None, near_headline: date | None = None) -> date | None:
+    """Publication date: explicit metadata, else the date line beside the headline
+    (``near_headline``), else the date line nearest above the article body, else
+    trafilatura's guess (which may come from a sidebar)."""
     for tag in _META_DATE.findall(html[:100_000]):
         m = _CONTENT.search(tag)
         found = _date(m.group(1)) if m else None
@@ -163,6 +224,8 @@ def page_date(html: str, body: str, extracted: str | None) -> date | None:
         found = _date(next(g for g in m.groups() if g))
         if found:
             return found
+    if near_headline:
+        return near_headline
     head = re.sub(r"\s+", " ", body[:60]).strip()[:40]
     lines = _visible_lines(html)
     at = next((i for i, line in enumerate(lines) if head and head in line), None)
@@ -249,26 +312,53 @@ def _clean_html(html: str, url: str | None) -> Cleaned:
     except Exception:  # noqa: BLE001 - trafilatura failing on a page means: use the fallback
         doc = None
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+    tree = html_layout.parse_tree(html)
     if text:
-        residue = strip_residue(text, title=doc.title)
-        author = clean_author(doc.author) or residue.author
-        views = residue.views
-        if views is None:
-            views = parse_views(html[:200_000]) if "xem" in html[:200_000] else None
-        return Cleaned(
-            text=residue.text,
-            title=_one_line(doc.title),
-            published_date=residue.published_date or page_date(html, residue.text, doc.date),
-            author=author,
-            views=views,
-            site=doc.sitename or doc.hostname,
-            dropped=residue.dropped,
-        )
+        return _article(html, tree, doc, text)
     visible, title = _soup_text(html)
     cleaned = clean_text_dump(visible)
     if not cleaned.title and title:
         cleaned.title = _one_line(title)
+    cleaned.url = html_layout.page_url(tree)
     return cleaned
+
+
+def _article(html: str, tree, doc, text: str) -> Cleaned:
+    """What trafilatura found, set in the page's layout: the printed headline, the lead
+    it left out, the date line under the headline, the byline, the page's address."""
+    titles = html_layout.meta_titles(tree, html)
+    lines = text.split("\n")
+    layout = html_layout.read_layout(tree, lines, _one_line(doc.title), titles)
+    title = layout.headline or html_layout.page_title(tree, titles) or _one_line(doc.title)
+    if layout.anchor_line is not None and layout.headline:
+        lines = layout.lead + lines[layout.anchor_line:]  # what came before: page header
+    elif layout.anchor_line is not None:
+        lines = lines[_after_last_stop(lines[: layout.anchor_line]):]  # a sidebar list above the body
+    if lines:
+        lines[0] = html_layout.strip_agency(lines[0])
+    residue = strip_residue("\n".join(lines), title=title)
+    sites = html_layout.site_names(tree) if tree is not None else set()
+    signature = None if html_layout.is_office(residue.author) else residue.author  # "Theo Báo Quảng Ninh"
+    author = signature or layout.byline or html_layout.person_author(doc.author, sites | {(doc.sitename or "").casefold()})
+    views = residue.views
+    if views is None:
+        views = parse_views(html[:200_000]) if "xem" in html[:200_000] else None
+    return Cleaned(
+        text=residue.text,
+        title=_one_line(title),
+        published_date=residue.published_date or page_date(html, residue.text, doc.date, layout.date),
+        author=author,
+        views=views,
+        site=doc.sitename or doc.hostname,
+        url=html_layout.page_url(tree) or (doc.url if doc.url and html_layout.names_a_page(doc.url) else None),
+        dropped=residue.dropped,
+    )
+
+
+def _after_last_stop(lines: list[str]) -> int:
+    """Index after the last line that ends a text (``TIN ĐÃ ĐĂNG``, related news)."""
+    stops = [i for i, line in enumerate(lines) if (label := classify(line.strip())) and label[1] == "stop"]
+    return stops[-1] + 1 if stops else 0
 
 
 def _one_line(value: str | None) -> str | None:

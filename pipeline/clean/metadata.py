@@ -40,6 +40,7 @@ class Cleaned:
     author: str | None = None
     views: int | None = None
     site: str | None = None
+    url: str | None = None  # the page's own address (og:url, canonical link)
     dropped: list[str] = field(default_factory=list)  # boilerplate lines, for debugging
 
 
@@ -78,7 +79,8 @@ def parse_views(text: str) -> int | None:
     return int(digits) if digits else None
 
 
-_NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][a-zà-ỹđ]*\.?$")
+# "Thảo", "Th.", and the Ê Đê / Gia Rai "H'Lan", "Y" of the Central Highlands
+_NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ](?:'[A-ZÀ-ỸĐ])?[a-zà-ỹđ]*\.?$")
 
 
 def looks_like_name(line: str) -> bool:
@@ -145,6 +147,11 @@ def _place_names() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _surnames() -> frozenset[str]:
     return frozenset(r["name"] for r in read_table("surnames.csv") if r.get("kind") == "surname")
+
+
+def is_surname(word: str) -> bool:
+    """``Nguyễn``, ``Trần``: a family name of ``extract/surnames.csv``."""
+    return word in _surnames()
 
 
 def _upper_name(value: str, vouched: bool = False) -> bool:
