@@ -61,6 +61,8 @@ PAGE_GRACE_SECONDS = 30.0
 
 # Main text longer than this is cut at a paragraph break (underthesea costs ~1 min/MB).
 MAX_TEXT_CHARS = 200_000
+# HTML with more elements than this is read without trafilatura's readability fallback
+HTML_FALLBACK_MAX_ELEMENTS = 20_000
 
 # Without a terminal (cron, CI, a log file), ``pipeline extract`` writes one progress line
 # to stderr this often, so a run of hours shows it is alive. Environment variable

@@ -11,6 +11,7 @@ through the full text-dump cleaner instead.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from datetime import date
@@ -18,6 +19,7 @@ from datetime import date
 import trafilatura
 from bs4 import BeautifulSoup
 
+from pipeline import settings
 from pipeline.clean import html_layout
 from pipeline.clean.metadata import Cleaned, parse_date, parse_views
 from pipeline.clean.patterns import LEAD_CLASS
@@ -145,9 +147,13 @@ COMMENT_XPATH = "//*[({0}) and not(.//h1)]".format(
 
 
 def _trafilatura(html: str, url: str | None):
+    tree = _prepare_tree(html)
     return trafilatura.bare_extraction(
-        _prepare_tree(html),
+        tree,
         url=url,
+        # trafilatura's fallback compares its text with readability's, whose cost grows
+        # with the square of the page's elements: a page of very many is read without it
+        fast=not isinstance(tree, str) and _more_elements_than(tree, settings.HTML_FALLBACK_MAX_ELEMENTS),
         config=TRAFILATURA_CONFIG,
         with_metadata=True,
         include_comments=False,
@@ -160,6 +166,10 @@ def _trafilatura(html: str, url: str | None):
         include_links=False,
         deduplicate=False,
     )
+
+
+def _more_elements_than(tree, limit: int) -> bool:
+    return next(itertools.islice(tree.iter(), limit, None), None) is not None
 
 
 def _soup_text(html: str) -> tuple[str, str | None]:
