@@ -23,20 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import settings
-from pipeline.schema import PAGE_TABLES, PUBLISH_TABLES, TABLES
-
-# Columns that may never be null, per table (pyarrow schemas alone allow nulls).
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "articles": ("article_id", "source", "text", "content_hash", "pipeline_version"),
-    "doc_refs": ("article_id", "text", "start", "end"),  # partial refs have no canonical
-    "dates": ("article_id", "value", "precision", "role"),
-    "counts": ("article_id", "value", "unit", "text", "start", "end"),
-    "solutions": ("article_id", "list_id", "item_index", "text", "start", "end"),
-    "entities": ("article_id", "kind", "text", "start", "end"),
-    "errors": ("source", "stage", "error"),
-    "duplicates": ("source", "article_id", "source_kept", "reason"),
-}
-
+from pipeline.schema import PAGE_TABLES, PUBLISH_TABLES, REQUIRED, TABLES
 
 class SchemaError(ValueError):
     """Rows that do not fit their table's schema."""

@@ -266,3 +266,11 @@ def test_row_groups_of_long_texts_stay_small():
     assert rows * 9_000 <= ROW_GROUP_BYTES * 1.01 and rows >= 100
     small = pa.table({"start": list(range(10_000))})
     assert _row_group_rows(small) == 10_000  # short rows: one group, as before
+
+
+def test_the_schema_says_of_every_table_which_columns_may_not_be_null():
+    from pipeline.schema import EXTRACTION_TABLES, REQUIRED, TABLES
+
+    assert set(REQUIRED) == set(TABLES) and set(EXTRACTION_TABLES) <= set(TABLES)
+    for name, columns in REQUIRED.items():
+        assert set(columns) <= set(TABLES[name].names), name
