@@ -179,7 +179,7 @@ def stage_figures(corpus: Path, limit: int) -> dict:
     from pipeline.clean import clean_page
     from pipeline.decode import decode, normalize
     from pipeline.nlp import build_nlp
-    from pipeline.run import process_page
+    from pipeline.page import process_page
     from pipeline.sources import Page, iter_pages
 
     pages = [p for p in iter_pages([corpus]) if isinstance(p, Page)][:limit]
@@ -258,7 +258,7 @@ def unseen_pages(nlp) -> dict[str, float]:
 
     from pipeline.clean import clean_page
     from pipeline.decode import decode, normalize
-    from pipeline.run import process_page
+    from pipeline.page import process_page
     from pipeline.segment import scorer, segment_many
     from pipeline.sources import Page, iter_pages
 
@@ -348,7 +348,7 @@ _PINNED: dict[str, str] = {}
 def _child_env() -> dict[str, str]:
     """Every run of one bench uses the code key of its start: a file of the package
     edited meanwhile (a shared working tree) must not turn the incremental run into a full one."""
-    from pipeline.run import code_key
+    from pipeline.incremental import code_key
 
     _PINNED.setdefault("PIPELINE_CODE_KEY", "bench-" + code_key().split("+", 1)[-1])
     return {**os.environ, **_PINNED}

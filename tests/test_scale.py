@@ -7,7 +7,8 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import run
+from pipeline import page, run
+from pipeline.executors import pool
 from pipeline.bench import make_corpus, pages_per_copy
 from pipeline.schema import PAGE_TABLES, TABLES
 
@@ -105,7 +106,7 @@ def test_few_changed_pages_stay_in_process(corpus, tmp_path, monkeypatch):
     corpus, n = corpus
     monkeypatch.setenv("PIPELINE_MIN_PAGES_PER_WORKER", str(n))  # n + 1 pages < 2 * n: no workers
     started = []
-    monkeypatch.setattr(run, "_local_results", lambda *a, **k: started.append(1) or iter(()))
+    monkeypatch.setattr(pool.Pool, "map", lambda *a, **k: started.append(1) or iter(()))
     summary = run.extract([corpus], tmp_path, workers=2)
     assert summary.processed == n + 1 and not started
 
@@ -120,8 +121,8 @@ def test_after_a_run_that_died_few_pages_still_go_to_workers(corpus, tmp_path, m
     state.mkdir()
     (state / "running").touch()  # what a run that died leaves
     started = []
-    real = run._local_results
-    monkeypatch.setattr(run, "_local_results", lambda *a, **k: started.append(1) or real(*a, **k))
+    real = pool.Pool.map
+    monkeypatch.setattr(pool.Pool, "map", lambda *a, **k: started.append(1) or real(*a, **k))
     summary = run.extract([corpus], tmp_path, workers=2)
     assert summary.processed == n + 1 and started
     assert not (state / "running").exists()  # this run finished: the next one may stay in process
@@ -139,7 +140,7 @@ def test_with_one_worker_a_page_that_crashed_the_last_run_is_one_error_row(corpu
 
     corpus, n = corpus
     raw, killer = corpus_with(corpus, tmp_path, "m-killer.html", crashing_worker.MARKER)
-    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch)
+    monkeypatch.setattr(page, "work_batch", crashing_worker.work_batch)
     out = tmp_path / "out"
     (out / ".state").mkdir(parents=True)
     (out / ".state" / "running").touch()  # what the run that crashed on the killer left
@@ -156,7 +157,7 @@ def _warm() -> tuple[bool, bool]:
     import sys
 
     preload = sys.modules.get("pipeline.worker_preload")
-    return run._NLP is not None, bool(preload and preload.WARMED)
+    return page.worker_nlp.cache_info().currsize > 0, bool(preload and preload.WARMED)
 
 
 def test_workers_start_with_the_models_loaded_and_warmed_up():
@@ -167,10 +168,10 @@ def test_workers_start_with_the_models_loaded_and_warmed_up():
     from pipeline.sources import Page
     from pipeline.worker_preload import WARM_UP_PAGE
 
-    ctx = run.start_fork_server()
-    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
-        assert pool.submit(_warm).result(timeout=300) == (True, True)
-    result = run.page_rows(Page(source="<warm-up>", data=WARM_UP_PAGE, kind="html"), run._worker_nlp())
+    ctx = pool.start_fork_server()
+    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as workers:
+        assert workers.submit(_warm).result(timeout=300) == (True, True)
+    result = page.page_rows(Page(source="<warm-up>", data=WARM_UP_PAGE, kind="html"), page.worker_nlp())
     assert not result.errors and result.rows["doc_refs"] and result.rows["solutions"]
 
 
@@ -183,7 +184,7 @@ def test_a_page_that_kills_its_worker_is_one_error_and_the_run_goes_on(corpus, s
 
     corpus, n = corpus
     raw, killer = corpus_with(corpus, tmp_path, "m-killer.html", crashing_worker.MARKER)  # sorts among the others: tasks before and after it
-    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch)
+    monkeypatch.setattr(page, "work_batch", crashing_worker.work_batch)
     out = tmp_path / "out"
     summary = run.extract([raw], out, workers=2)
     assert summary.processed == n + 2 and summary.failed_sources == 2
@@ -208,7 +209,7 @@ def test_a_page_stuck_in_c_code_takes_its_worker_down_and_is_one_error(corpus, s
 
     corpus, n = corpus
     raw, stuck = corpus_with(corpus, tmp_path, "m-stuck.html", crashing_worker.HANG_MARKER)
-    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch_hangs_in_c)
+    monkeypatch.setattr(page, "work_batch", crashing_worker.work_batch_hangs_in_c)
     monkeypatch.setenv("PIPELINE_PAGE_SECONDS", "3")  # read by the run, sent with each task
     monkeypatch.setenv("PIPELINE_PAGE_GRACE_SECONDS", "1")
     out = tmp_path / "out"
@@ -229,7 +230,7 @@ def test_workers_dying_on_every_page_stop_the_run(corpus, tmp_path, monkeypatch)
     from pipeline.cli import app
 
     corpus, n = corpus
-    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch_always_dies)
+    monkeypatch.setattr(page, "work_batch", crashing_worker.work_batch_always_dies)
     with pytest.raises(run.WorkersDying, match="5 pages in a row"):
         run.extract([corpus], tmp_path / "out", workers=2)
     result = CliRunner().invoke(app, ["extract", str(corpus), "--out", str(tmp_path / "cli"), "--workers", "2"])
@@ -248,7 +249,7 @@ def test_a_page_that_kills_its_dask_worker_is_one_error_and_the_run_goes_on(corp
 
     corpus, n = corpus
     raw, killer = corpus_with(corpus, tmp_path, "m-killer.html", crashing_worker.MARKER)
-    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch)
+    monkeypatch.setattr(page, "work_batch", crashing_worker.work_batch)
     out = tmp_path / "out"
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}):  # 2 deaths per task, not 4
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
@@ -270,7 +271,7 @@ def test_a_page_stuck_in_c_code_on_dask_is_one_error_and_the_run_goes_on(corpus,
 
     corpus, n = corpus
     raw, stuck = corpus_with(corpus, tmp_path, "m-stuck.html", crashing_worker.HANG_MARKER)
-    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch_hangs_in_c)
+    monkeypatch.setattr(page, "work_batch", crashing_worker.work_batch_hangs_in_c)
     monkeypatch.setenv("PIPELINE_PAGE_SECONDS", "5")  # read by the run, sent with each task
     monkeypatch.setenv("PIPELINE_PAGE_GRACE_SECONDS", "1")
     out = tmp_path / "out"
@@ -290,7 +291,7 @@ def test_dask_workers_dying_on_every_page_stop_the_run(corpus, tmp_path, monkeyp
     from distributed import LocalCluster
 
     corpus, n = corpus
-    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch_always_dies)
+    monkeypatch.setattr(page, "work_batch", crashing_worker.work_batch_always_dies)
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):  # give up on a task at its first death
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
             with pytest.raises(run.WorkersDying, match="5 pages in a row"):
@@ -314,8 +315,12 @@ def test_a_pool_broken_before_the_next_task_is_submitted(tmp_path, monkeypatch):
         time.sleep(5)  # meanwhile the pool learns that it is broken
         yield from pages[8:]
 
-    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch)
-    results = {r.source: r for r in run._local_results(items(), workers=2, max_in_flight=4)}
+    monkeypatch.setattr(page, "work_batch", crashing_worker.work_batch)
+    from pipeline.config import RunConfig
+    from pipeline.executors import batches
+
+    executor = pool.Pool(2, crashing_worker.work_batch, (RunConfig(),), page.worker_died, max_in_flight=4)
+    results = {r.source: r for r in executor.map(batches(items(), executor.task_pages, executor.task_bytes))}
     assert sorted(results) == [p.source for p in pages]
     assert [s for s, r in results.items() if r.errors] == ["p03.txt"]
     assert results["p03.txt"].errors[0]["stage"] == "worker" and results["p03.txt"].retry
@@ -337,7 +342,7 @@ def test_a_submit_racing_with_the_pool_breaking_is_a_broken_pool():
             raise OSError("handle is closed")
 
     with pytest.raises(BrokenProcessPool, match="terminated abruptly"):
-        run._submit(RacingPool(), [], run.time_limit())
+        pool.submit(RacingPool(), page.work_batch, [])
 
     class FullDisk:
         _broken = False
@@ -346,7 +351,7 @@ def test_a_submit_racing_with_the_pool_breaking_is_a_broken_pool():
             raise OSError("No space left on device")
 
     with pytest.raises(OSError, match="No space"):
-        run._submit(FullDisk(), [], run.time_limit())
+        pool.submit(FullDisk(), page.work_batch, [])
 
 
 def test_the_fork_server_ignores_ctrl_c_from_its_start():
@@ -354,7 +359,7 @@ def test_the_fork_server_ignores_ctrl_c_from_its_start():
     stopped in the middle of its imports, which printed a KeyboardInterrupt traceback."""
     from multiprocessing import forkserver
 
-    run.start_fork_server()
+    pool.start_fork_server()
     pid = forkserver._forkserver._forkserver_pid  # noqa: SLF001 - no public accessor
     with open(f"/proc/{pid}/status") as fh:
         ignored = int(next(line for line in fh if line.startswith("SigIgn:")).split()[1], 16)
@@ -370,7 +375,9 @@ def test_workers_of_the_runs_own_dask_cluster_ignore_ctrl_c_even_after_a_restart
     def ignored() -> bool:
         return signal.getsignal(signal.SIGINT) == signal.SIG_IGN
 
-    client, cluster = run.dask_client(None, 2)
+    from pipeline.executors.dask import dask_client
+
+    client, cluster = dask_client(None, 2)
     try:
         assert set(client.run(ignored).values()) == {True}
         pids = client.run(os.getpid)
