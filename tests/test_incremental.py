@@ -168,3 +168,21 @@ def test_a_file_name_that_is_not_utf8_is_one_more_page(nlp, tmp_path):
     again = run.extract([raw], out, nlp=nlp)
     assert (again.processed, again.skipped) == (0, 2)
 
+
+
+def test_a_rerun_with_nothing_new_loads_no_model_and_starts_no_worker(nlp, tmp_path, monkeypatch):
+    from pipeline import page
+    from pipeline.executors import pool
+
+    raw = tmp_path / "raw"
+    make_corpus(raw, 2)
+    out = tmp_path / "out"
+    run.extract([raw], out, nlp=nlp)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("started for nothing")
+
+    monkeypatch.setattr(pool, "start_fork_server", refused)
+    monkeypatch.setattr(page, "worker_nlp", refused)
+    again = run.extract([raw], out, workers=2)
+    assert (again.processed, again.skipped, again.articles) == (0, 2, 2)
