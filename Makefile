@@ -50,10 +50,10 @@ train: $(STAMP)
 	$(PY) -m pipeline.classify.train
 
 bench: $(STAMP)
-	$(PY) -m pipeline.bench
+	$(PY) -m tools.bench
 
 bench-quick: $(STAMP)
-	$(PY) -m pipeline.bench --quick
+	$(PY) -m tools.bench --quick
 
 crawl: $(STAMP)
 	$(VENV)/bin/pipeline crawl --seeds data/seeds.txt --out $(RAW)

@@ -43,8 +43,6 @@ def _code_digest() -> str:
     for path in sorted(root.rglob("*")):
         if not path.is_file() or "__pycache__" in path.parts or path.suffix in (".pyc", ".tmp"):
             continue
-        if path.name == "bench.py":
-            continue
         digest.update(str(path.relative_to(root)).encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return f"{settings.PIPELINE_VERSION}+{digest.hexdigest()[:16]}"

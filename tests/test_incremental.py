@@ -2,7 +2,7 @@
 import pyarrow.parquet as pq
 
 from pipeline import incremental, run
-from pipeline.bench import make_corpus
+from tools.corpus import make_corpus
 from pipeline.schema import TABLES
 
 BODY = (

@@ -7,7 +7,7 @@ def test_a_page_that_hangs_is_stopped_and_the_next_goes_on(nlp, monkeypatch):
     the next page is processed, and the SIGALRM handler before the run is back."""
     import signal
 
-    from pipeline.bench import SAMPLES
+    from tools.corpus import SAMPLES
 
     monkeypatch.setenv("PIPELINE_PAGE_SECONDS", "0.5")
     sample = next(p for p in sorted(SAMPLES.iterdir()) if p.suffix == ".txt")
@@ -41,7 +41,7 @@ def test_a_page_that_hangs_in_a_thread_is_stopped_too(nlp, monkeypatch):
     import threading
     import time
 
-    from pipeline.bench import SAMPLES
+    from tools.corpus import SAMPLES
 
     monkeypatch.setenv("PIPELINE_PAGE_SECONDS", "0.5")
     sample = next(p for p in sorted(SAMPLES.iterdir()) if p.suffix == ".txt")

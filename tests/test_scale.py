@@ -7,7 +7,7 @@ import pytest
 
 from pipeline import page, run
 from pipeline.executors import pool
-from pipeline.bench import make_corpus, pages_per_copy
+from tools.corpus import make_corpus, pages_per_copy
 from pipeline.schema import PAGE_TABLES, TABLES
 
 pytestmark = pytest.mark.slow

@@ -40,7 +40,7 @@ def test_a_pool_broken_before_the_next_task_is_submitted(tmp_path, monkeypatch):
     read): ``submit`` itself then raises, and that task's pages are retried as well."""
     import crashing_worker
 
-    from pipeline.bench import SAMPLES
+    from tools.corpus import SAMPLES
     from pipeline.sources import Page
 
     data = next(p for p in sorted(SAMPLES.iterdir()) if p.suffix == ".txt").read_bytes()
