@@ -117,10 +117,11 @@ def _results(plan: Plan, store, config: RunConfig, nlp) -> Iterator[PageResult]:
         return in_process.map(batches(plan.todo(), in_process.task_pages, in_process.task_bytes))
     workers, items = config.workers, plan.todo()
     if config.engine == "local" and workers > 1:
-        start_fork_server()  # its models load while this process reads the input
-        warm_up()
         if not store.unfinished:
             workers, items = _few_pages_stay_here(items, config)
+        if workers > 1:
+            start_fork_server()  # its models load while this process reads the rest of the input
+            warm_up()
     work, args = page.work_batch, (config,)
     if config.engine == "dask":
         executor = DaskExecutor(workers, config.scheduler, work, args, page.worker_died, incremental.code_key,
