@@ -56,10 +56,11 @@ train: $(STAMP)
 	$(PY) -m pipeline.classify.training
 
 bench: $(STAMP)
-	$(PY) -m pipeline.bench
+	$(PY) -m tools.bench
+	$(PY) tools/bench_hostile.py
 
 bench-quick: $(STAMP)
-	$(PY) -m pipeline.bench --quick
+	$(PY) -m tools.bench --quick
 
 crawl: $(STAMP)
 	$(VENV)/bin/pipeline crawl --seeds data/seeds.txt --out $(RAW)

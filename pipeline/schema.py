@@ -136,7 +136,7 @@ ENTITIES = pa.schema(
 ERRORS = pa.schema(
     [
         ("source", pa.string()),
-        ("stage", pa.string()),  # read | decode | clean | tokenize | nlp | extract | classify | write | worker
+        ("stage", pa.string()),  # one of ERROR_STAGES
         ("error", pa.string()),
         ("pipeline_version", pa.string()),
         ("processed_at", pa.timestamp("ms", tz="UTC")),
@@ -171,5 +171,22 @@ PUBLISH_TABLES = ("duplicates",)
 # Tables of pages rather than articles: one file each, left out of the partitioned dataset
 PAGE_TABLES = ("errors", "duplicates")
 
-# Tables whose rows come from a component over the article's Doc, in run order.
+# Tables whose rows come from a component over the article's Doc, in run order; each
+# row is a span of articles.text (start, end, text).
 EXTRACTION_TABLES = ("doc_refs", "dates", "counts", "solutions", "entities")
+
+# Columns that may never be null, per table (pyarrow schemas alone allow nulls); every
+# other column may be. store.to_table refuses rows that break it, validate checks it.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "articles": ("article_id", "source", "text", "content_hash", "pipeline_version"),
+    "doc_refs": ("article_id", "text", "start", "end"),  # partial refs have no canonical
+    "dates": ("article_id", "value", "precision", "role"),
+    "counts": ("article_id", "value", "unit", "text", "start", "end"),
+    "solutions": ("article_id", "list_id", "item_index", "text", "start", "end"),
+    "entities": ("article_id", "kind", "text", "start", "end"),
+    "errors": ("source", "stage", "error"),
+    "duplicates": ("source", "article_id", "source_kept", "reason"),
+}
+
+# The stages an error row may name (errors.stage)
+ERROR_STAGES = ("read", "decode", "clean", "tokenize", "nlp", "extract", "classify", "write", "worker")

@@ -4,9 +4,8 @@
 batches under ``<out>/.state`` (a killed run keeps every committed batch), then
 published as one canonical file per table, ``<out>/<table>.parquet``, all tables
 of a run switched at once (one rename), so a reader never sees a half-written file
-nor tables of two runs side by side. See the layout below. ``write_table`` writes one whole table atomically;
-``DatasetWriter`` streams one temporary file per table and renames them all at
-``close()`` (kept for callers that write a dataset in one pass).
+nor tables of two runs side by side. See the layout below. ``write_table`` writes one
+whole table atomically.
 """
 from __future__ import annotations
 
@@ -23,20 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import settings
-from pipeline.schema import PAGE_TABLES, PUBLISH_TABLES, TABLES
-
-# Columns that may never be null, per table (pyarrow schemas alone allow nulls).
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "articles": ("article_id", "source", "text", "content_hash", "pipeline_version"),
-    "doc_refs": ("article_id", "text", "start", "end"),  # partial refs have no canonical
-    "dates": ("article_id", "value", "precision", "role"),
-    "counts": ("article_id", "value", "unit", "text", "start", "end"),
-    "solutions": ("article_id", "list_id", "item_index", "text", "start", "end"),
-    "entities": ("article_id", "kind", "text", "start", "end"),
-    "errors": ("source", "stage", "error"),
-    "duplicates": ("source", "article_id", "source_kept", "reason"),
-}
-
+from pipeline.schema import PAGE_TABLES, PUBLISH_TABLES, REQUIRED, TABLES
 
 class SchemaError(ValueError):
     """Rows that do not fit their table's schema."""
@@ -78,61 +64,6 @@ def write_table(path: Path, name: str, rows: Iterable[Mapping]) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     _write_atomic(table, path)
     return table.num_rows
-
-
-def read_table(path: Path) -> pa.Table:
-    # ParquetFile, not pq.read_table: the latter loads pyarrow.dataset (~0.4 s) on first use
-    return pq.ParquetFile(path).read()
-
-
-class DatasetWriter:
-    """One streaming Parquet writer per table; ``close()`` publishes them together."""
-
-    def __init__(self, out_dir: Path, tables: Iterable[str] = tuple(TABLES)):
-        self.out_dir = Path(out_dir)
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        for stale in self.out_dir.glob(".*.parquet.*.tmp"):
-            stale.unlink(missing_ok=True)  # left by an interrupted run
-        self.names = list(tables)
-        self.counts = {name: 0 for name in self.names}
-        self._buffers: dict[str, list[pa.Table]] = {name: [] for name in self.names}
-        self._tmp: dict[str, str] = {}
-        self._writers: dict[str, pq.ParquetWriter] = {}
-        for name in self.names:
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.parquet.", suffix=".tmp", dir=self.out_dir)
-            os.close(fd)
-            self._tmp[name] = tmp
-            self._writers[name] = pq.ParquetWriter(tmp, TABLES[name])
-
-    def add(self, name: str, rows: Iterable[Mapping] | pa.Table) -> None:
-        """Buffer rows (validated here unless already a table of the schema)."""
-        table = rows if isinstance(rows, pa.Table) else to_table(name, rows)
-        if table.num_rows:
-            self._buffers[name].append(table)
-
-    def flush(self) -> None:
-        for name, tables in self._buffers.items():
-            if tables:
-                table = pa.concat_tables(tables)
-                self._writers[name].write_table(table)
-                self.counts[name] += table.num_rows
-                tables.clear()
-
-    def close(self) -> dict[str, int]:
-        """Flush, then rename every table into place; returns rows per table."""
-        self.flush()
-        for name in self.names:
-            self._writers[name].close()
-        for name in self.names:
-            os.replace(self._tmp[name], self.out_dir / f"{name}.parquet")
-        return dict(self.counts)
-
-    def abort(self) -> None:
-        for name in self.names:
-            try:
-                self._writers[name].close()
-            finally:
-                Path(self._tmp[name]).unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 Two kinds of checks, both as data:
 
 * schema: every table is present and its columns have the schema's names and
-  types (pyarrow), and the columns ``store.REQUIRED`` names have no nulls;
+  types (pyarrow), and the columns ``schema.REQUIRED`` names have no nulls;
 * values: ``CHECKS`` below, one SQL query per rule that selects the rows breaking
   it (DuckDB over the Parquet files, or over in-memory Arrow tables): offsets
   inside the article and ``text[start:end] == text``, dates in 1900..2100 (calendar
@@ -25,12 +25,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.schema import TABLES
-from pipeline.store import REQUIRED
+from pipeline.schema import ERROR_STAGES, EXTRACTION_TABLES, REQUIRED, TABLES
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 HISTORY_MIN = 1000  # a date an article mentions may be historical (a birth in 1890)
-SPAN_TABLES = ("doc_refs", "dates", "counts", "solutions", "entities")
 EXAMPLES = 3  # example rows quoted per problem
 
 
@@ -147,9 +145,9 @@ CHECKS: list[Check] = [
     ),
     _one_of("entities", "kind", ("organisation", "person"), nullable=False),
     _one_of("entities", "level", ("central", "province", "district", "commune", "grassroots")),
-    _one_of("errors", "stage", ("read", "decode", "clean", "tokenize", "nlp", "extract", "classify", "write", "worker"), nullable=False),
+    _one_of("errors", "stage", ERROR_STAGES, nullable=False),
     _one_of("duplicates", "reason", ("same URL", "same text"), nullable=False),
-    *[check for table in SPAN_TABLES for check in _spans(table)],
+    *[check for table in EXTRACTION_TABLES for check in _spans(table)],
 ]
 
 

@@ -1,5 +1,5 @@
 """Imported once by the fork server of local worker processes: the models load here,
-and every worker forked from it starts with them (``run._local_results``).
+and every worker forked from it starts with them (``pipeline.executors.pool``).
 
 The server then runs one small page through the whole pipeline, so that what each
 stage does on its first page only (compiling its patterns, pyarrow's first
@@ -21,11 +21,11 @@ sinh hoạt định kỳ mỗi tháng một lần. Thứ hai, phân công đản
 
 WARMED = False  # True once the page ran without an error
 
-try:  # the fork server ignores Ctrl-C from its start (``run.start_fork_server``)
-    from pipeline import run
+try:  # the fork server ignores Ctrl-C from its start (``pool.start_fork_server``)
+    from pipeline import page
     from pipeline.sources import Page
 
-    WARMED = not run.page_rows(Page(source="<warm-up>", data=WARM_UP_PAGE, kind="html"), run._worker_nlp()).errors
+    WARMED = not page.page_rows(Page(source="<warm-up>", data=WARM_UP_PAGE, kind="html"), page.worker_nlp()).errors
 except Exception:  # noqa: BLE001 - a worker then builds its own on its first page
     pass
 

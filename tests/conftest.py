@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+# the repository's tools (generated corpora, the bench): `from tools.corpus import make_corpus`
+sys.path.insert(0, str(REPO))
 # test-data builders shared by several test modules: `import analyst_dataset`
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures"))
 SHARED = Path(os.environ.get("SHARED_DIR", REPO.parent / "shared"))

@@ -1,5 +1,5 @@
-"""pipeline.bench renders every figure it measures (the measuring itself is `make bench`)."""
-from pipeline.bench import incremental_projection, machine_speedup, render
+"""tools/bench.py renders every figure it measures (the measuring itself is `make bench`)."""
+from tools.bench import incremental_projection, machine_speedup, render
 
 
 def run(seconds, processed=2000, pages=2000, startup=1.0, publish=0.3):

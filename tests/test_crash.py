@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline import run
-from pipeline.bench import make_corpus
+from tools.corpus import make_corpus
 from pipeline.schema import TABLES
 from pipeline.store import BATCHES, STATE_DIR
 

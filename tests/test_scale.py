@@ -1,14 +1,13 @@
 """The same rows from 1 worker, 2 worker processes and a Dask cluster of 2 workers."""
 import shutil
-import signal
-import time
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import run
-from pipeline.bench import make_corpus, pages_per_copy
+from pipeline import page, run
+from pipeline.executors import pool
+from tools.corpus import make_corpus, pages_per_copy
 from pipeline.schema import PAGE_TABLES, TABLES
 
 pytestmark = pytest.mark.slow
@@ -105,7 +104,7 @@ def test_few_changed_pages_stay_in_process(corpus, tmp_path, monkeypatch):
     corpus, n = corpus
     monkeypatch.setenv("PIPELINE_MIN_PAGES_PER_WORKER", str(n))  # n + 1 pages < 2 * n: no workers
     started = []
-    monkeypatch.setattr(run, "_local_results", lambda *a, **k: started.append(1) or iter(()))
+    monkeypatch.setattr(pool.Pool, "map", lambda *a, **k: started.append(1) or iter(()))
     summary = run.extract([corpus], tmp_path, workers=2)
     assert summary.processed == n + 1 and not started
 
@@ -120,8 +119,8 @@ def test_after_a_run_that_died_few_pages_still_go_to_workers(corpus, tmp_path, m
     state.mkdir()
     (state / "running").touch()  # what a run that died leaves
     started = []
-    real = run._local_results
-    monkeypatch.setattr(run, "_local_results", lambda *a, **k: started.append(1) or real(*a, **k))
+    real = pool.Pool.map
+    monkeypatch.setattr(pool.Pool, "map", lambda *a, **k: started.append(1) or real(*a, **k))
     summary = run.extract([corpus], tmp_path, workers=2)
     assert summary.processed == n + 1 and started
     assert not (state / "running").exists()  # this run finished: the next one may stay in process
@@ -139,7 +138,7 @@ def test_with_one_worker_a_page_that_crashed_the_last_run_is_one_error_row(corpu
 
     corpus, n = corpus
     raw, killer = corpus_with(corpus, tmp_path, "m-killer.html", crashing_worker.MARKER)
-    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch)
+    monkeypatch.setattr(page, "work_batch", crashing_worker.work_batch)
     out = tmp_path / "out"
     (out / ".state").mkdir(parents=True)
     (out / ".state" / "running").touch()  # what the run that crashed on the killer left
@@ -151,29 +150,6 @@ def test_with_one_worker_a_page_that_crashed_the_last_run_is_one_error_row(corpu
     assert not (out / ".state" / "running").exists()  # the next run stays in its own process
 
 
-def _warm() -> tuple[bool, bool]:
-    """In a worker: were the models loaded and a page run before this task came?"""
-    import sys
-
-    preload = sys.modules.get("pipeline.worker_preload")
-    return run._NLP is not None, bool(preload and preload.WARMED)
-
-
-def test_workers_start_with_the_models_loaded_and_warmed_up():
-    """The fork server (started by extract first thing) loads the models and runs one
-    page, so a worker forked from it starts warm instead of paying that per worker."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    from pipeline.sources import Page
-    from pipeline.worker_preload import WARM_UP_PAGE
-
-    ctx = run.start_fork_server()
-    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
-        assert pool.submit(_warm).result(timeout=300) == (True, True)
-    result = run.page_rows(Page(source="<warm-up>", data=WARM_UP_PAGE, kind="html"), run._worker_nlp())
-    assert not result.errors and result.rows["doc_refs"] and result.rows["solutions"]
-
-
 def test_a_page_that_kills_its_worker_is_one_error_and_the_run_goes_on(corpus, sequential, tmp_path, monkeypatch):
     """A worker process that dies (SIGKILL here; a segfault or the OOM killer in life)
     loses every task in flight with the pool. Those pages are retried one by one in a
@@ -183,7 +159,7 @@ def test_a_page_that_kills_its_worker_is_one_error_and_the_run_goes_on(corpus, s
 
     corpus, n = corpus
     raw, killer = corpus_with(corpus, tmp_path, "m-killer.html", crashing_worker.MARKER)  # sorts among the others: tasks before and after it
-    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch)
+    monkeypatch.setattr(page, "work_batch", crashing_worker.work_batch)
     out = tmp_path / "out"
     summary = run.extract([raw], out, workers=2)
     assert summary.processed == n + 2 and summary.failed_sources == 2
@@ -208,7 +184,7 @@ def test_a_page_stuck_in_c_code_takes_its_worker_down_and_is_one_error(corpus, s
 
     corpus, n = corpus
     raw, stuck = corpus_with(corpus, tmp_path, "m-stuck.html", crashing_worker.HANG_MARKER)
-    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch_hangs_in_c)
+    monkeypatch.setattr(page, "work_batch", crashing_worker.work_batch_hangs_in_c)
     monkeypatch.setenv("PIPELINE_PAGE_SECONDS", "3")  # read by the run, sent with each task
     monkeypatch.setenv("PIPELINE_PAGE_GRACE_SECONDS", "1")
     out = tmp_path / "out"
@@ -229,7 +205,7 @@ def test_workers_dying_on_every_page_stop_the_run(corpus, tmp_path, monkeypatch)
     from pipeline.cli import app
 
     corpus, n = corpus
-    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch_always_dies)
+    monkeypatch.setattr(page, "work_batch", crashing_worker.work_batch_always_dies)
     with pytest.raises(run.WorkersDying, match="5 pages in a row"):
         run.extract([corpus], tmp_path / "out", workers=2)
     result = CliRunner().invoke(app, ["extract", str(corpus), "--out", str(tmp_path / "cli"), "--workers", "2"])
@@ -248,7 +224,7 @@ def test_a_page_that_kills_its_dask_worker_is_one_error_and_the_run_goes_on(corp
 
     corpus, n = corpus
     raw, killer = corpus_with(corpus, tmp_path, "m-killer.html", crashing_worker.MARKER)
-    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch)
+    monkeypatch.setattr(page, "work_batch", crashing_worker.work_batch)
     out = tmp_path / "out"
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}):  # 2 deaths per task, not 4
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
@@ -270,7 +246,7 @@ def test_a_page_stuck_in_c_code_on_dask_is_one_error_and_the_run_goes_on(corpus,
 
     corpus, n = corpus
     raw, stuck = corpus_with(corpus, tmp_path, "m-stuck.html", crashing_worker.HANG_MARKER)
-    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch_hangs_in_c)
+    monkeypatch.setattr(page, "work_batch", crashing_worker.work_batch_hangs_in_c)
     monkeypatch.setenv("PIPELINE_PAGE_SECONDS", "5")  # read by the run, sent with each task
     monkeypatch.setenv("PIPELINE_PAGE_GRACE_SECONDS", "1")
     out = tmp_path / "out"
@@ -290,101 +266,8 @@ def test_dask_workers_dying_on_every_page_stop_the_run(corpus, tmp_path, monkeyp
     from distributed import LocalCluster
 
     corpus, n = corpus
-    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch_always_dies)
+    monkeypatch.setattr(page, "work_batch", crashing_worker.work_batch_always_dies)
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):  # give up on a task at its first death
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
             with pytest.raises(run.WorkersDying, match="5 pages in a row"):
                 run.extract([corpus], tmp_path, engine="dask", scheduler=cluster.scheduler_address, workers=2)
-
-
-def test_a_pool_broken_before_the_next_task_is_submitted(tmp_path, monkeypatch):
-    """The pool can break between two submissions (a worker died while the input was
-    read): ``submit`` itself then raises, and that task's pages are retried as well."""
-    import crashing_worker
-
-    from pipeline.bench import SAMPLES
-    from pipeline.sources import Page
-
-    data = next(p for p in sorted(SAMPLES.iterdir()) if p.suffix == ".txt").read_bytes()
-    pages = [Page(source=f"p{i:02d}.txt", data=data + f"\n(trang {i})".encode(), kind="txt") for i in range(16)]
-    pages[3] = Page(source="p03.txt", data=crashing_worker.MARKER + data, kind="txt")
-
-    def items():
-        yield from pages[:8]  # the first task: its worker dies on p03
-        time.sleep(5)  # meanwhile the pool learns that it is broken
-        yield from pages[8:]
-
-    monkeypatch.setattr(run, "work_batch", crashing_worker.work_batch)
-    results = {r.source: r for r in run._local_results(items(), workers=2, max_in_flight=4)}
-    assert sorted(results) == [p.source for p in pages]
-    assert [s for s, r in results.items() if r.errors] == ["p03.txt"]
-    assert results["p03.txt"].errors[0]["stage"] == "worker" and results["p03.txt"].retry
-    assert all(r.rows["articles"] for s, r in results.items() if s != "p03.txt")
-
-
-def test_a_submit_racing_with_the_pool_breaking_is_a_broken_pool():
-    """Python 3.11: a submit that gets past the pool's check for being broken while the
-    pool's thread marks it so, and starts a worker, fails to hand over the task queue the
-    pool just closed: OSError "handle is closed", which stopped a run as an output error.
-    It is a broken pool; any other OSError is not."""
-    from concurrent.futures.process import BrokenProcessPool
-
-    class RacingPool:
-        _broken = False
-
-        def submit(self, *args):
-            self._broken = "A child process terminated abruptly"  # as the pool's thread does
-            raise OSError("handle is closed")
-
-    with pytest.raises(BrokenProcessPool, match="terminated abruptly"):
-        run._submit(RacingPool(), [], run.time_limit())
-
-    class FullDisk:
-        _broken = False
-
-        def submit(self, *args):
-            raise OSError("No space left on device")
-
-    with pytest.raises(OSError, match="No space"):
-        run._submit(FullDisk(), [], run.time_limit())
-
-
-def test_the_fork_server_ignores_ctrl_c_from_its_start():
-    """Ctrl-C reaches the fork server too; started with it ignored, the server cannot be
-    stopped in the middle of its imports, which printed a KeyboardInterrupt traceback."""
-    from multiprocessing import forkserver
-
-    run.start_fork_server()
-    pid = forkserver._forkserver._forkserver_pid  # noqa: SLF001 - no public accessor
-    with open(f"/proc/{pid}/status") as fh:
-        ignored = int(next(line for line in fh if line.startswith("SigIgn:")).split()[1], 16)
-    assert ignored & (1 << (signal.SIGINT - 1))
-
-
-def test_workers_of_the_runs_own_dask_cluster_ignore_ctrl_c_even_after_a_restart():
-    """The run's own LocalCluster: Ctrl-C is the run's to handle, in every worker, also
-    in one the nanny starts again after its process died (a page can kill it)."""
-    import os
-    import signal
-
-    def ignored() -> bool:
-        return signal.getsignal(signal.SIGINT) == signal.SIG_IGN
-
-    client, cluster = run.dask_client(None, 2)
-    try:
-        assert set(client.run(ignored).values()) == {True}
-        pids = client.run(os.getpid)
-        victim = next(iter(pids.values()))
-        os.kill(victim, signal.SIGKILL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            now = {w: pid for w, pid in client.run(os.getpid, on_error="return").items() if isinstance(pid, int)}
-            if len(now) == 2 and victim not in now.values():
-                break
-            time.sleep(0.2)
-        else:
-            pytest.fail(f"the nanny did not restart the worker: {now}")
-        assert set(client.run(ignored).values()) == {True}
-    finally:
-        client.close()
-        cluster.close()

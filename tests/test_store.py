@@ -8,12 +8,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.schema import TABLES
-from pipeline.store import DatasetWriter, SchemaError, to_table, write_table
+from pipeline.store import SchemaError, to_table, write_table
 
 
 def test_empty_tables_are_written_with_schema(tmp_path):
-    counts = DatasetWriter(tmp_path).close()
-    assert set(counts) == set(TABLES)
+    for name in TABLES:
+        assert write_table(tmp_path / f"{name}.parquet", name, []) == 0
     for name, schema in TABLES.items():
         table = pq.read_table(tmp_path / f"{name}.parquet")
         assert table.num_rows == 0 and table.schema.equals(schema)
@@ -40,12 +40,10 @@ def test_warm_up_makes_the_first_conversion(tmp_path):
     assert out.stdout.strip() == "[]"
 
 
-def test_abort_leaves_previous_dataset(tmp_path):
+def test_a_failed_write_leaves_the_previous_table(tmp_path):
     write_table(tmp_path / "errors.parquet", "errors", [{"source": "old", "stage": "read", "error": "x"}])
-    writer = DatasetWriter(tmp_path, tables=["errors"])
-    writer.add("errors", [{"source": "new", "stage": "read", "error": "y"}])
-    writer.flush()
-    writer.abort()
+    with pytest.raises(SchemaError):
+        write_table(tmp_path / "errors.parquet", "errors", [{"source": "new", "stage": "read", "error": None}])
     assert pq.read_table(tmp_path / "errors.parquet").column("source").to_pylist() == ["old"]
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
 
@@ -266,3 +264,11 @@ def test_row_groups_of_long_texts_stay_small():
     assert rows * 9_000 <= ROW_GROUP_BYTES * 1.01 and rows >= 100
     small = pa.table({"start": list(range(10_000))})
     assert _row_group_rows(small) == 10_000  # short rows: one group, as before
+
+
+def test_the_schema_says_of_every_table_which_columns_may_not_be_null():
+    from pipeline.schema import EXTRACTION_TABLES, REQUIRED, TABLES
+
+    assert set(REQUIRED) == set(TABLES) and set(EXTRACTION_TABLES) <= set(TABLES)
+    for name, columns in REQUIRED.items():
+        assert set(columns) <= set(TABLES[name].names), name

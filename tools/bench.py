@@ -1,7 +1,7 @@
-"""Benchmarks: ``python -m pipeline.bench [--quick | --pages N]`` (what ``make bench`` runs).
+"""Benchmarks: ``python -m tools.bench [--quick | --pages N]`` from the repository (what ``make bench`` runs).
 
-A corpus is generated from the sample pages of ``data/raw`` (each copy gets a
-small text variation, so content hashes and article ids differ), then:
+A corpus is generated from the sample pages of ``data/raw`` by ``tools/corpus.py`` (each
+copy gets a small text variation, so content hashes and article ids differ), then:
 
 Stage figures (issue 2), in this process, on ``--stage-pages`` pages (default 200):
   pages/s of the clean stage (decode + normalise + boilerplate removal) and of the
@@ -29,103 +29,16 @@ names the machine's cores, memory and load (timings on a shared machine are nois
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from io import BytesIO
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "data" / "raw"
-
-# The variation inserted into a copy: ASCII only, so it fits every sample's encoding.
-_LONGEST_SENTENCE_END = re.compile(rb"\.(?=\s|<|$)")
-
-
-# --------------------------------------------------------------------------- corpus
-def _vary(data: bytes, i: int) -> bytes:
-    """``data`` with a short marker inserted into its longest line (the body text)."""
-    lines = data.split(b"\n")
-    k = max(range(len(lines)), key=lambda j: len(lines[j]))
-    line = lines[k]
-    m = None
-    for m in _LONGEST_SENTENCE_END.finditer(line):
-        pass  # the last sentence end of the line
-    mark = f" (ID {i:05d})".encode()
-    lines[k] = line[: m.start()] + mark + line[m.start():] if m else line + mark
-    return b"\n".join(lines)
-
-
-def _copy_warc(src: Path, dst: Path, i: int) -> None:
-    from warcio.archiveiterator import ArchiveIterator
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    with open(src, "rb") as fin, open(dst, "wb") as fout:
-        writer = WARCWriter(fout, gzip=True)
-        for n, record in enumerate(ArchiveIterator(fin)):
-            if record.rec_type != "response":
-                continue
-            url = record.rec_headers.get_header("WARC-Target-URI") or f"http://example.vn/{n}"
-            url = f"{url}{'&' if '?' in url else '?'}copy={i}"
-            payload = _vary(record.content_stream().read(), i)
-            headers = StatusAndHeaders("200 OK", record.http_headers.headers, protocol="HTTP/1.1")
-            out = writer.create_warc_record(
-                url,
-                "response",
-                payload=BytesIO(payload),
-                http_headers=headers,
-                warc_headers_dict={
-                    "WARC-Date": record.rec_headers.get_header("WARC-Date") or "2024-01-01T00:00:00Z",
-                    "WARC-Record-ID": f"<urn:uuid:00000000-0000-4000-8000-{i:06d}{n:06d}>",
-                },
-            )
-            writer.write_record(out)
-
-
-def pages_per_copy(samples: Path = SAMPLES) -> int:
-    from pipeline.sources import iter_pages
-
-    return sum(1 for _ in iter_pages([samples]))
-
-
-def make_corpus(out: Path | str, n_pages: int, samples: Path = SAMPLES, start: int = 0) -> int:
-    """Write copies ``start, start+1, ...`` of the sample pages into ``out`` until
-    ``n_pages`` pages; returns the number of pages written.
-
-    Copy ``i`` lives in ``out/c<i>/`` and every page of it carries the marker
-    ``(ID i)`` in its body (WARC records also get ``?copy=i`` on their URL).
-    """
-    from pipeline.sources import discover, kind_of, pages_of
-
-    out = Path(out)
-    files, _ = discover([samples])
-    per_file = {f: sum(1 for _ in pages_of(f)) for f in files}
-    written, i = 0, start
-    while written < n_pages:
-        folder = out / f"c{i:05d}"
-        folder.mkdir(parents=True, exist_ok=True)
-        for f in files:
-            if written >= n_pages:
-                break
-            if kind_of(f) == "warc":
-                _copy_warc(f, folder / f.name, i)
-                written += per_file[f]
-                continue
-            data = f.read_bytes()
-            if f.name.endswith(".gz"):
-                (folder / f.name).write_bytes(gzip.compress(_vary(gzip.decompress(data), i), mtime=0))
-            else:
-                (folder / f.name).write_bytes(_vary(data, i))
-            written += 1
-        i += 1
-    return written
+from tools.corpus import ROOT, SAMPLES, make_corpus
 
 
 # --------------------------------------------------------------------------- machine
@@ -179,7 +92,7 @@ def stage_figures(corpus: Path, limit: int) -> dict:
     from pipeline.clean import clean_page
     from pipeline.decode import decode, normalize
     from pipeline.nlp import build_nlp
-    from pipeline.run import process_page
+    from pipeline.page import process_page
     from pipeline.sources import Page, iter_pages
 
     pages = [p for p in iter_pages([corpus]) if isinstance(p, Page)][:limit]
@@ -258,7 +171,7 @@ def unseen_pages(nlp) -> dict[str, float]:
 
     from pipeline.clean import clean_page
     from pipeline.decode import decode, normalize
-    from pipeline.run import process_page
+    from pipeline.page import process_page
     from pipeline.segment import scorer, segment_many
     from pipeline.sources import Page, iter_pages
 
@@ -348,7 +261,7 @@ _PINNED: dict[str, str] = {}
 def _child_env() -> dict[str, str]:
     """Every run of one bench uses the code key of its start: a file of the package
     edited meanwhile (a shared working tree) must not turn the incremental run into a full one."""
-    from pipeline.run import code_key
+    from pipeline.incremental import code_key
 
     _PINNED.setdefault("PIPELINE_CODE_KEY", "bench-" + code_key().split("+", 1)[-1])
     return {**os.environ, **_PINNED}
@@ -611,7 +524,7 @@ def render(m: dict, stage: dict | None, scale: dict | None, large: dict | None =
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="200 pages instead of 2,000")
     ap.add_argument("--pages", type=int, help="pages of the scale corpus (default 2000, 200 with --quick)")
     ap.add_argument("--stage-pages", type=int, default=200, help="pages for the stage figures (default 200)")

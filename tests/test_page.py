@@ -1,0 +1,118 @@
+"""One page to rows (``pipeline.page``); broken pages to exactly one error row each."""
+import pytest
+
+from pipeline import page
+from pipeline.page import article_id_for, process_page
+from pipeline.sources import Page
+
+BODY = (
+    "Đảng ủy phường Bình Minh vừa tổ chức hội nghị sơ kết công tác xây dựng Đảng 6 tháng đầu năm. "
+    "Theo báo cáo, Đảng bộ phường có 18 chi bộ trực thuộc với 512 đảng viên; trong 6 tháng đã kết nạp 9 đảng viên mới. "
+    "Các chi bộ duy trì nền nếp sinh hoạt định kỳ, chất lượng sinh hoạt chuyên đề từng bước được nâng lên."
+)
+DUMP = f"Sign In\n\nĐảng ủy phường Bình Minh sơ kết công tác xây dựng Đảng\n\n15/07/2024\n\n{BODY}\n\nThu Trang\nTIN LIÊN QUAN\n"
+
+
+def test_text_dump_to_article(nlp):
+    result = process_page(Page(source="x/a.txt", data=DUMP.encode(), kind="txt"), nlp)
+    assert result.ok, result.errors
+    (article,) = result.rows["articles"]
+    assert article["title"] == "Đảng ủy phường Bình Minh sơ kết công tác xây dựng Đảng"
+    assert str(article["published_date"]) == "2024-07-15"
+    assert article["author"] == "Thu Trang"
+    assert article["text"] == BODY
+    assert article["n_sentences"] == 3
+    assert "đảng_viên" in article["text_tokenized"]
+    assert article["article_id"] == article_id_for(None, BODY)
+    for table in ("doc_refs", "dates", "counts", "solutions", "entities"):
+        assert all(r["article_id"] == article["article_id"] for r in result.rows[table])
+
+
+def test_article_id_prefers_url():
+    assert article_id_for("https://a.vn/1", "x") == article_id_for("https://a.vn/1", "y")
+    assert article_id_for(None, "x  y") == article_id_for(None, "x y")
+
+
+def test_broken_pages_give_one_error_each(nlp):
+    cases = {
+        "empty.html": (b"", "html", "clean"),
+        "binary.html": (bytes(range(256)) * 50, "html", "decode"),
+        "scripts.html": (b"<html><script>var a=1;</script></html>", "html", "clean"),
+        "short.txt": ("Chỉ một dòng.".encode(), "txt", "clean"),
+    }
+    for name, (data, kind, stage) in cases.items():
+        result = process_page(Page(source=name, data=data, kind=kind), nlp)
+        assert not result.rows.get("articles")
+        assert len(result.errors) == 1 and result.errors[0]["stage"] == stage, (name, result.errors)
+        assert result.errors[0]["source"] == name
+
+
+def test_an_error_row_is_always_writable():
+    """An error quoting a lone surrogate (from a name or a stray code point) is still
+    written: the errors table takes it, with the surrogate escaped."""
+    from pipeline.store import to_table
+
+    row = page.error_row("raw/b\udce0i.html", "clean", "bad character '\ud800' here")
+    assert (row["source"], row["error"]) == ("raw/b\\xe0i.html", "bad character '\\ud800' here")
+    assert to_table("errors", [row]).num_rows == 1
+
+
+def test_rows_checked_together_keep_each_page_its_own_fate(nlp, monkeypatch):
+    # three pages checked together; the second's counts do not fit the schema: it alone
+    # loses its rows for one write error, as if each page had been checked alone
+    from pipeline.sources import PageError
+
+    def dump_page(i):
+        return Page(source=f"x/{i}.txt", data=DUMP.replace("18 chi bộ", f"{18 + i} chi bộ").encode(), kind="txt")
+
+    real = page.process_page
+
+    def with_a_bad_count(item, *args):
+        result = real(item, *args)
+        if item.source == "x/1.txt":
+            result.rows["counts"][0]["value"] = "mười tám"
+        return result
+
+    monkeypatch.setattr(page, "process_page", with_a_bad_count)
+    items = [dump_page(0), dump_page(1), PageError(source="x/gone.txt", stage="read", error="No such file"), dump_page(2)]
+    together = page.pages_rows(items, nlp)
+    alone = [page.page_rows(item, nlp) for item in items]
+    assert [r.source for r in together] == ["x/0.txt", "x/1.txt", "x/gone.txt", "x/2.txt"]
+    for a, b in zip(together, alone):
+        assert a.rows.keys() == b.rows.keys() and [e["error"] for e in a.errors] == [e["error"] for e in b.errors]
+    good, bad, gone, last = together
+    assert good.rows["counts"] and last.rows["counts"] and not good.errors and not last.errors
+    assert bad.rows == {} and [e["stage"] for e in bad.errors] == ["write"]
+    assert "rows do not fit the schema: counts" in bad.errors[0]["error"]
+    assert [e["stage"] for e in gone.errors] == ["read"]
+
+
+# -- incremental runs: the dataset of a re-run is the dataset of a full run -----------
+
+
+FAULTS = {
+    "doc_refs": ("pipeline.extract.doc_refs", "find_doc_refs"),
+    "dates": ("pipeline.extract.dates", "find_dates"),
+    "counts": ("pipeline.extract.counts", "find_counts"),
+    "solutions": ("pipeline.extract.solutions", "find_solution_lists"),
+    "entities": ("pipeline.extract.entities", "find_mentions"),
+    "entity_links": ("pipeline.extract.entities", "find_province"),
+    "classify": ("pipeline.classify.component", "classify_tokenized"),
+}
+
+
+@pytest.mark.parametrize("component", sorted(FAULTS))
+def test_a_failing_component_is_an_error_row_never_nothing_found(nlp, monkeypatch, component):
+    import importlib
+
+    module, name = FAULTS[component]
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("injected fault")
+
+    monkeypatch.setattr(importlib.import_module(module), name, broken)
+    result = process_page(Page(source="x/a.txt", data=DUMP.encode(), kind="txt"), nlp)
+    (error,) = result.errors
+    assert error["stage"] == "extract"
+    assert error["error"].startswith(f"{component}: RuntimeError: injected fault")
+
