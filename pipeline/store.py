@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import settings
+from pipeline.dictionary import described
 from pipeline.schema import PAGE_TABLES, PUBLISH_TABLES, REQUIRED, TABLES
 
 class SchemaError(ValueError):
@@ -350,7 +351,7 @@ class PartStore:
                     (con.sql(f"SELECT {cols} FROM {scan(name, part)} {where} ORDER BY _ord, _row")
                      for part in slices if files(name, part[2]))
                 )
-                tmp, counts[name] = _stream_to_tmp(results, schema, version / f"{name}.parquet")
+                tmp, counts[name] = _stream_to_tmp(results, described(name, schema), version / f"{name}.parquet")
                 os.rename(tmp, version / f"{name}.parquet")
             record = {**(record or {}), "rows": counts, "errors": counts.get("errors", 0)}
             (version / DATASET_FILE).write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str), "utf-8")

@@ -38,3 +38,16 @@ def test_topic_names_cover_every_topic_and_are_a_view(tmp_path):
     assert con.execute("select name from topic_names where topic = 'dang_vien'").fetchall() == [("Đảng viên",)]
     described = con.execute("select count(*) from data_dictionary where \"table\" = 'articles'").fetchall()
     assert described == [(len(TABLES["articles"]),)]
+
+
+def test_published_tables_carry_the_meanings(repo, tmp_path):
+    import pyarrow.parquet as pq
+
+    from pipeline.run import extract
+
+    extract([repo / "data" / "raw" / "b2_quansu_langson_2024.txt"], tmp_path / "out", workers=1)
+    for name in TABLES:
+        schema = pq.read_schema(tmp_path / "out" / f"{name}.parquet")
+        for field in schema:
+            meaning = dictionary.entries()[(name, field.name)]["meaning"]
+            assert field.metadata[b"description"].decode("utf-8") == meaning, (name, field.name)
