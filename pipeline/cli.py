@@ -112,6 +112,7 @@ def extract(
             log["last"] = now
             typer.echo(f"progress: {log['done']} done (pages processed or unchanged) in {now - started:.0f} s", err=True)
 
+    from pipeline.executors.dask import DaskUnavailable
     from pipeline.run import InputShrank, NoPages, WorkersDying
     from pipeline.store import StoreBusy
 
@@ -124,6 +125,8 @@ def extract(
         )
     except StoreBusy as exc:
         failure = (f"usage error: {exc}", 2)
+    except DaskUnavailable as exc:
+        failure = (f"error: {exc}\nnothing was processed on the cluster; the dataset is left as it was", 1)
     except KeyboardInterrupt:
         failure = (f"interrupted: nothing published; {kept}", 130)
     except OSError as exc:  # the output folder: not writable, disk full

@@ -271,3 +271,35 @@ def test_dask_workers_dying_on_every_page_stop_the_run(corpus, tmp_path, monkeyp
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
             with pytest.raises(run.WorkersDying, match="5 pages in a row"):
                 run.extract([corpus], tmp_path, engine="dask", scheduler=cluster.scheduler_address, workers=2)
+
+
+def test_dask_workers_on_other_code_and_an_unreachable_scheduler_are_one_line_each(tmp_path, monkeypatch):
+    """Said in a user's words, exit 1, nothing published; no traceback."""
+    import socket
+    from distributed import LocalCluster
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.html").write_text("<html><body><article><h1>Tin</h1><p>" + "Chi bộ thôn sinh hoạt định kỳ. " * 20
+                                + "</p></article></body></html>", encoding="utf-8")
+    runner = CliRunner()
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+        monkeypatch.setenv("PIPELINE_CODE_KEY", "the-driver-is-newer")  # the workers started on "scale-test"
+        result = runner.invoke(app, ["extract", str(raw), "--out", str(tmp_path / "out"), "--engine", "dask",
+                                     "--scheduler", cluster.scheduler_address])
+    assert result.exit_code == 1, result.output
+    assert "run other pipeline code than this checkout" in result.output and "restart `dask worker`" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "out" / "articles.parquet").exists()
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setattr("pipeline.executors.dask.CONNECT_SECONDS", 2)
+    result = runner.invoke(app, ["extract", str(raw), "--out", str(tmp_path / "out"), "--engine", "dask",
+                                 "--scheduler", f"tcp://127.0.0.1:{port}"])
+    assert result.exit_code == 1, result.output
+    assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in result.output
+    assert "Traceback" not in result.output and "batches committed" not in result.output

@@ -37,7 +37,9 @@ class DaskExecutor:
             driver = self.code_key()
             other = {w: k for w, k in client.run(self.code_key).items() if k != driver}
             if other:
-                raise RuntimeError(f"Dask workers run other pipeline code than this driver ({driver}): {other}")
+                raise DaskUnavailable(
+                    f"{len(other)} Dask worker(s) run other pipeline code than this checkout "
+                    f"({', '.join(sorted(other))}): restart `dask worker` from this checkout")
             futures = as_completed()
             tasks: dict[str, list] = {}  # future key -> the items of its task
             suspects: list = []  # items alone in a task the scheduler gave up on
@@ -86,12 +88,25 @@ class DaskExecutor:
                 cluster.close()
 
 
+CONNECT_SECONDS = 10  # to reach a given scheduler
+
+
+class DaskUnavailable(RuntimeError):
+    """The cluster cannot run this run's pages: scheduler unreachable, workers on other code."""
+
+
 def dask_client(scheduler: str | None, workers: int):
     """A client of ``scheduler``, else of a LocalCluster of ``workers`` processes on loopback."""
     from distributed import Client, LocalCluster
 
     if scheduler:
-        return Client(scheduler), None
+        try:
+            return Client(scheduler, timeout=CONNECT_SECONDS), None
+        except (OSError, TimeoutError) as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise DaskUnavailable(
+                f"cannot reach the Dask scheduler at {scheduler} ({reason}): is `dask scheduler` running there?"
+            ) from exc
     cluster = LocalCluster(
         n_workers=workers,
         threads_per_worker=1,
