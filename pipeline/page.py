@@ -105,7 +105,7 @@ def _decoded(page: Page) -> str:
 
 
 def _cleaned(text: str, page: Page, config: RunConfig):
-    from pipeline.clean import clean_page  # here: a process that only feeds workers never loads trafilatura
+    from pipeline.clean import clean_page, navigation_only  # here: a process that only feeds workers never loads trafilatura
 
     try:
         cleaned = clean_page(text, page.kind, page.url)
@@ -113,6 +113,8 @@ def _cleaned(text: str, page: Page, config: RunConfig):
         raise StageError("clean", f"{type(exc).__name__}: {exc}") from exc
     if len(cleaned.text) < config.min_text_chars:
         raise StageError("clean", f"no main text ({len(cleaned.text)} characters left after boilerplate removal)")
+    if navigation_only(cleaned.text):
+        raise StageError("clean", "no main text (what is left reads as menus and links, not one sentence)")
     return cleaned
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from pipeline import settings
 from pipeline.clean.html import clean_html
@@ -30,4 +31,21 @@ def cap_text(cleaned: Cleaned, limit: int) -> Cleaned:
     return cleaned
 
 
-__all__ = ["Cleaned", "clean_page", "clean_html", "clean_text_dump"]
+# A line of running text: a sentence of eight words or more, or a long line with sentence
+# punctuation inside. A main text without one is a menu, a tag cloud or a list of links.
+_SENTENCE_END = re.compile(r"[.!?…:;”\"')]\s*$")
+_INNER_PUNCT = re.compile(r"[.,;] ")
+
+
+def _running_text(line: str) -> bool:
+    return (len(line) >= 120 and bool(_INNER_PUNCT.search(line))) or (
+        len(line.split()) >= 8 and bool(_SENTENCE_END.search(line)))
+
+
+def navigation_only(text: str) -> bool:
+    """True when no line of ``text`` reads as running text (what is left of a page whose
+    article the cleaner did not find: its menus and link lists)."""
+    return not any(_running_text(line.strip()) for line in text.split("\n"))
+
+
+__all__ = ["Cleaned", "clean_page", "clean_html", "clean_text_dump", "navigation_only"]
