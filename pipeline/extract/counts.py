@@ -351,7 +351,8 @@ def _qualifier(text: str, s: int, unit_end: int, built_in: str | None, label: st
     before = _FROM.sub("", _APPROX.sub("", text[max(0, s - 80):s]))  # "kết nạp từ 50 ... trở lên"
     _, b = _sentence(text, unit_end, unit_end, _NO_DECIMAL_COMMA)
     _, b_clause = _sentence(text, unit_end, unit_end, _CLAUSE)
-    near = text[unit_end:min(b, unit_end + 80)]
+    # a fixed phrase starts before the clause's first comma, and may run past it ("trong sạch, vững mạnh")
+    near = text[unit_end:min(b_clause, unit_end + 80)]
     for side, rx, val in quals:
         if side == "before" and q.before is None:
             m = rx.search(before)
@@ -359,7 +360,7 @@ def _qualifier(text: str, s: int, unit_end: int, built_in: str | None, label: st
                 q.before, q.own_before = _fill(val, m), True
         elif side == "near" and q.near is None:
             m = rx.search(near)
-            if m:
+            if m and m.start() <= b - unit_end:
                 q.near = _fill(val, m)
     q.after, q.after_end = _after_mods(text, unit_end, b_clause)
     return q
@@ -535,6 +536,7 @@ def _prefix_qualifier(text: str, s: int) -> str | None:
 _SHARE_VERB = re.compile(r"(?:chiếm|bằng|đạt)(?:\s+tỷ\s+lệ)?\s+(?:(?P<approx>trên|hơn|gần|khoảng)\s+)?$",
                          re.IGNORECASE)
 _BRACKETED = re.compile(r"\([^()]*\)")
+_NEW_SUBJECT = re.compile(r"(?<!\w)(?:tỷ\s+lệ|số(?:\s+lượng)?)(?!\w)", re.IGNORECASE)
 
 
 def _closes_bracket(text: str, a: int, b: int) -> bool:
@@ -571,6 +573,8 @@ def _share(text: str, s: int, e: int, rows: list[Row]) -> tuple[int, int, str | 
         gap = _BRACKETED.sub("", text[r["end"]:start])
         if r["percent"] or len(gap) > 80 or re.search(r"[!?\n;%]|\.(?!\d)", gap) or unit_rx.search(gap):
             return None
+        if _NEW_SUBJECT.search(gap):
+            return None  # "có 1.200 đảng viên, tỷ lệ hộ nghèo đạt 2%": the share of something else
         return start, e + 1, _APPROX_CANON.get(vm["approx"].lower()) if vm and vm["approx"] else None, i
     return None
 
@@ -675,9 +679,11 @@ _ANAPHOR = re.compile(
     r"|thanh\s+niên|thành\s+viên|cơ\s+sở\s+hội|cá\s+nhân)(?!\w))(?!\s*(?:,|và)\s*cá\s+nhân)", re.IGNORECASE)
 _AND_MEMBERS = re.compile(rf"\s*(?:và|,)\s*(?:{_DIGITS})\s+(?:đảng\s+viên|đồng\s+chí)(?!\w)", re.IGNORECASE)
 _ORG_UNITS = ("tổ chức đảng", "chi bộ", "đảng bộ", "tổ chức cơ sở đảng")
-# members are "cases" in the sentences of party procedures (discipline, inspection, admission)
+# members are "cases", and other party organisations "organisations", in the sentences of
+# party procedures (discipline, inspection, rating, admission)
 _CASES = re.compile(r"(?<!\w)(?:kỷ\s+luật|khai\s+trừ|xóa\s+tên|xoá\s+tên|ra\s+khỏi\s+Đảng|khiển\s+trách|cảnh\s+cáo"
-                    r"|cách\s+chức|đình\s+chỉ|vi\s+phạm|kiểm\s+tra|kết\s+nạp|tố\s+cáo|khiếu\s+nại)(?!\w)", re.IGNORECASE)
+                    r"|cách\s+chức|đình\s+chỉ|vi\s+phạm|kiểm\s+tra|giám\s+sát|đánh\s+giá|xếp\s+loại|kết\s+nạp|tố\s+cáo"
+                    r"|khiếu\s+nại)(?!\w)", re.IGNORECASE)
 
 
 def _anaphor(text: str, s: int, pos: int):
@@ -689,13 +695,14 @@ def _anaphor(text: str, s: int, pos: int):
         return None
     word = _ws(am["w"]).lower()
     by_syn, unit_rx, *_ = _tables()
-    a, _ = _sentence(text, s, s)
+    a, b = _sentence(text, s, s)
+    procedure = _CASES.search(text, a, b) is not None
     unit = None
     for um in unit_rx.finditer(text, a, s):
         u = by_syn.get(_ws(re.sub(r"\s*,\s*", ", ", um.group())).lower(), (None, None))[0]
-        if word == "tổ chức" and u in _ORG_UNITS:
+        if word == "tổ chức" and u in _ORG_UNITS and (u.startswith("tổ chức") or procedure):
             unit = u
-        elif word == "trường hợp" and um.group().lower() in ("đảng viên", "đv") and _CASES.search(text, a, s):
+        elif word == "trường hợp" and um.group().lower() in ("đảng viên", "đv") and procedure:
             unit = u
     if unit is None and word == "tổ chức" and _AND_MEMBERS.match(text, am.end()):
         unit = "tổ chức đảng"
@@ -708,7 +715,7 @@ def _anaphor(text: str, s: int, pos: int):
 # "Chi ủy có 7 đồng chí", "Ban Thường vụ Huyện ủy gồm 15 đồng chí": members of a committee
 _COMMITTEE = re.compile(
     r"(?P<c>chi\s+(?:ủy|uỷ)|đảng\s+(?:ủy|uỷ)|cấp\s+(?:ủy|uỷ)|ban\s+chấp\s+hành|ban\s+thường\s+vụ)"
-    r"(?P<rest>(?:\s+(?!có\b|gồm\b)[^\s,.;:()]+){0,8}?)\s+(?:hiện\s+(?:nay\s+)?)?(?:có|gồm)(?:\s+có)?\s+$",
+    r"(?P<rest>(?:\s+(?!có\b|gồm\b)[^\s,.;:()]+){0,6}?)\s+(?:hiện\s+(?:nay\s+)?)?(?:có|gồm)(?:\s+có)?\s+$",
     re.IGNORECASE)
 _NOT_PARTY = re.compile(r"(?<!\w)(?:Đoàn|Hội|Công\s+đoàn|Mặt\s+trận|Cựu\s+chiến\s+binh|Phụ\s+nữ)(?!\w)", re.IGNORECASE)
 _COMMITTEE_MEMBER = {"chi ủy": "chi ủy viên", "chi uỷ": "chi ủy viên", "đảng ủy": "đảng ủy viên",
@@ -872,6 +879,9 @@ def find_counts(text: str, taken_spans: Iterable = (), dates: Iterable[Row] | No
         if q is not None and q.share_of is not None:
             r["qualifier"] = rows[q.share_of]["qualifier"]
     _inherit_in_brackets(text, rows)
+    for r in rows:
+        if r["qualifier"] is None and r["subject"] and _NAMED_CELL.match(r["subject"]):
+            r["qualifier"] = r["subject"]  # "Chi bộ thôn Tân An có 27 đảng viên": one cell of the page's area
     return _drop_restated(text, sorted(rows, key=lambda r: (r["start"], r["end"])))
 
 
@@ -1013,6 +1023,9 @@ def _inherit_in_brackets(text: str, rows: list[Row]) -> None:
         parent = by_end.get(j)
         if parent is not None and parent is not r and parent["qualifier"]:
             r["qualifier"] = parent["qualifier"]
+
+
+_NAMED_CELL = re.compile(r"Chi\s+bộ\s+(?:thôn|xóm|ấp|bản|buôn|làng|khóm|khu\s+phố|tổ\s+dân\s+phố|khối)\s+[A-ZĐ0-9]")
 
 
 def _drop_restated(text: str, rows: list[Row]) -> list[Row]:

@@ -399,6 +399,9 @@ STATISTICS = [
     ("Đảng viên của xã tham gia cùng 5 trường hợp khác.", []),  # "đảng viên" names no count: no antecedent
     ("Chi bộ có 12 tổ chức chính trị - xã hội.", []),
     ("Đảng bộ khen thưởng 20 tổ chức, cá nhân.", []),
+    ("Đảng bộ có 30 chi bộ, phối hợp với 12 tổ chức trên địa bàn.", [(30.0, "chi bộ", False, None)]),
+    ("Xã có 1.200 đảng viên, tỷ lệ hộ nghèo đạt 2%.", [(1200.0, "đảng viên", False, None)]),
+    ("Đảng ủy tặng quà cho đảng viên có hoàn cảnh khó khăn gồm 5 đồng chí.", [(5.0, "đảng viên", False, None)]),
     # a statistics list: labels with bare numbers take the unit of the list's head
     ("Năm 2023 đã thi hành kỷ luật 9 đảng viên bằng các hình thức: khiển trách 5, cảnh cáo 3, khai trừ 1.",
      [(9.0, "đảng viên", False, "thi hành kỷ luật"), (5.0, "đảng viên", False, "khiển trách"),
@@ -462,6 +465,9 @@ MORE_QUALIFIERS = [
     ("có 5 đảng viên xin miễn sinh hoạt đảng", "miễn sinh hoạt đảng"),
     ("có 686 tổ chức cơ sở đảng (TCCSĐ) được đánh giá", "được đánh giá"),
     ("có 30% tổ chức cơ sở đảng đạt trong sạch vững mạnh tiêu biểu", "trong sạch vững mạnh tiêu biểu"),
+    ("có 21% chi bộ trong sạch, vững mạnh tiêu biểu; còn lại", "trong sạch, vững mạnh tiêu biểu"),  # past the comma
+    ("Chi bộ thôn Tân An hiện có 27 đảng viên.", "Chi bộ thôn Tân An"),  # a named cell, nothing else said
+    ("Chi bộ 02 hiện có 27 đảng viên.", None),
 ]
 
 
