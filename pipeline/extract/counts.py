@@ -536,6 +536,7 @@ def _prefix_qualifier(text: str, s: int) -> str | None:
 _SHARE_VERB = re.compile(r"(?:chiếm|bằng|đạt)(?:\s+tỷ\s+lệ)?\s+(?:(?P<approx>trên|hơn|gần|khoảng)\s+)?$",
                          re.IGNORECASE)
 _BRACKETED = re.compile(r"\([^()]*\)")
+_MAX_SHARE_GAP = 300  # a share follows its count, at most after a bracketed breakdown
 _NEW_SUBJECT = re.compile(r"(?<!\w)(?:tỷ\s+lệ|số(?:\s+lượng)?)(?!\w)", re.IGNORECASE)
 
 
@@ -568,7 +569,11 @@ def _share(text: str, s: int, e: int, rows: list[Row]) -> tuple[int, int, str | 
     # nearest first; of a fraction's part and whole ("352/353 đồng chí ..., chiếm 99%"), the part
     for i in sorted(range(len(rows)), key=lambda k: (rows[k]["end"], -rows[k]["start"]), reverse=True):
         r = rows[i]
-        if r["end"] > start or _closes_bracket(text, r["end"], start):
+        if r["end"] > start:
+            continue
+        if start - r["end"] > _MAX_SHARE_GAP:
+            return None
+        if _closes_bracket(text, r["end"], start):
             continue
         gap = _BRACKETED.sub("", text[r["end"]:start])
         if r["percent"] or len(gap) > 80 or re.search(r"[!?\n;%]|\.(?!\d)", gap) or unit_rx.search(gap):
