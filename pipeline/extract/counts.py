@@ -887,6 +887,8 @@ def find_counts(text: str, taken_spans: Iterable = (), dates: Iterable[Row] | No
     for r in rows:
         if r["qualifier"] is None and r["subject"] and _NAMED_CELL.match(r["subject"]):
             r["qualifier"] = r["subject"]  # "Chi bộ thôn Tân An có 27 đảng viên": one cell of the page's area
+    # above 100% is a share of a target ("đạt 110% chỉ tiêu"), not of members or organisations
+    rows = [r for r in rows if not (r["percent"] and r["value"] > 100)]
     return _drop_restated(text, sorted(rows, key=lambda r: (r["start"], r["end"])))
 
 
