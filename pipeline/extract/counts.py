@@ -681,7 +681,8 @@ def _candidates(text: str) -> list[tuple[int, int, float, int, str | None]]:
 _ANAPHOR = re.compile(
     r"\s+(?P<w>tổ\s+chức|trường\s+hợp)(?![\w/])"
     r"(?!\s+(?:chính\s+trị|xã\s+hội|hội|đoàn|công\s+đoàn|kinh\s+tế|tín\s+dụng|quốc\s+tế|phi|tôn\s+giáo|nhà\s+nước"
-    r"|thanh\s+niên|thành\s+viên|cơ\s+sở\s+hội|cá\s+nhân)(?!\w))(?!\s*(?:,|và)\s*cá\s+nhân)", re.IGNORECASE)
+    r"|thanh\s+niên|thành\s+viên|cơ\s+sở\s+hội|cá\s+nhân)(?!\w))"
+    rf"(?!\s*(?:,|và)\s*(?:(?:{_DIGITS})\s+)?cá\s+nhân)", re.IGNORECASE)
 _AND_MEMBERS = re.compile(rf"\s*(?:và|,)\s*(?:{_DIGITS})\s+(?:đảng\s+viên|đồng\s+chí)(?!\w)", re.IGNORECASE)
 _ORG_UNITS = ("tổ chức đảng", "chi bộ", "đảng bộ", "tổ chức cơ sở đảng")
 # members are "cases", and other party organisations "organisations", in the sentences of
@@ -705,8 +706,8 @@ def _anaphor(text: str, s: int, pos: int):
     unit = None
     for um in unit_rx.finditer(text, a, s):
         u = by_syn.get(_ws(re.sub(r"\s*,\s*", ", ", um.group())).lower(), (None, None))[0]
-        if word == "tổ chức" and u in _ORG_UNITS and (u.startswith("tổ chức") or procedure):
-            unit = u
+        if word == "tổ chức" and u in _ORG_UNITS and (u.startswith("tổ chức") or procedure) and um.group()[0].islower():
+            unit = u  # "Đảng bộ tỉnh", "Chi bộ A": one organisation by its name, not a kind counted
         elif word == "trường hợp" and um.group().lower() in ("đảng viên", "đv") and procedure:
             unit = u
     if unit is None and word == "tổ chức" and _AND_MEMBERS.match(text, am.end()):
@@ -967,6 +968,9 @@ class _Found:
         approx = _APPROX_CANON.get(_ws(am.group(1)).lower(), "khoảng") if am and role != "total" else None
         lm = _LABEL.search(text, max(0, s - 45), s)
         label = _ws(lm["label"]) if lm and lm.end() == s and len(lm["label"].split()) <= 4 else None
+        if label is None and role is None:  # "; hoàn thành tốt nhiệm vụ 290 đồng chí (79,2%)"
+            listed = _label_before(text, s)
+            label = listed[1] if listed else None
         subject, year = _subject(text, s), self.years.of(s, um.end())
         chain = [(um, unit, built_in)]
         while pct:
@@ -993,7 +997,7 @@ class _Found:
             q.rest, q.copula = _predicate(text, _skip_abbreviation(text, q.after_end))
             if q.before and not q.copula:
                 q.rest = None  # an object's predicate is the clause's, except "là ..." (who are)
-        if pct and not (q.before or q.after or q.near or q.rest):
+        if not (q.before or q.after or q.near or q.rest):  # "số đảng viên nữ chiếm 38%", "... là 15 đồng chí"
             q.rest = _prefix_qualifier(text, s)
         return q
 

@@ -159,6 +159,7 @@ QUALIFIERS = [
     ("Số đảng viên bị xử lý chiếm 0,3% tổng số đảng viên.", "bị xử lý"),
     ("Số đảng viên nữ chiếm 38,2%.", "nữ"),
     ("Tỷ lệ đảng viên trẻ dưới 35 tuổi chiếm 21%.", "trẻ dưới 35 tuổi"),
+    ("Số đảng viên chưa được kiểm điểm là 19 đồng chí.", "chưa được kiểm điểm"),
 ]
 
 
@@ -399,6 +400,11 @@ STATISTICS = [
     ("Đảng viên của xã tham gia cùng 5 trường hợp khác.", []),  # "đảng viên" names no count: no antecedent
     ("Chi bộ có 12 tổ chức chính trị - xã hội.", []),
     ("Đảng bộ khen thưởng 20 tổ chức, cá nhân.", []),
+    ("Toàn Đảng bộ kết nạp 90 đảng viên, khen thưởng 35 tổ chức và 120 cá nhân.",
+     [(90.0, "đảng viên", False, "kết nạp mới")]),
+    ("Kết quả xếp loại đảng viên: hoàn thành xuất sắc nhiệm vụ 45 đồng chí (12,3%); không hoàn thành nhiệm vụ 3 đồng chí.",
+     [(45.0, "đảng viên", False, "hoàn thành xuất sắc nhiệm vụ"), (12.3, "đảng viên", True, "hoàn thành xuất sắc nhiệm vụ"),
+      (3.0, "đảng viên", False, "không hoàn thành nhiệm vụ")]),
     ("Đảng bộ có 30 chi bộ, phối hợp với 12 tổ chức trên địa bàn.", [(30.0, "chi bộ", False, None)]),
     ("Xã có 1.200 đảng viên, tỷ lệ hộ nghèo đạt 2%.", [(1200.0, "đảng viên", False, None)]),
     ("Đảng ủy tặng quà cho đảng viên có hoàn cảnh khó khăn gồm 5 đồng chí.", [(5.0, "đảng viên", False, None)]),
