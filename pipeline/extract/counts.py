@@ -4,7 +4,8 @@ Extraction as data: the tables beside this module say what a count is.
 
     count_units.csv       unit synonyms -> canonical unit (+ a qualifier they imply);
                           longest synonym wins ("đảng bộ cơ sở, chi bộ cơ sở" is one
-                          unit, "tổ chức cơ sở đảng")
+                          unit, "tổ chức cơ sở đảng"; "chi bộ cơ sở" alone is a chi bộ
+                          "cơ sở"); ``only=percent`` marks a unit only after a percent
     count_qualifiers.csv  phrases that say which subset is counted: the verb ``before``
                           the number ("kết nạp 20 đảng viên", "khiển trách 5 đồng chí"),
                           modifiers right ``after`` the unit, one after another ("16 đảng
@@ -14,21 +15,40 @@ Extraction as data: the tables beside this module say what a count is.
     count_predicate.csv   otherwise the predicate after the unit, to the clause's end
                           ("87% chi bộ duy trì sinh hoạt định kỳ"), cut at the words
                           that open another clause, auxiliaries dropped
+    count_labels.csv      labels of statistics lists whose numbers carry no unit
+                          ("khiển trách 15, cảnh cáo 3", "hoàn thành nhiệm vụ chiếm 1,4%")
     number_words.csv      "hai", "mười lăm", "hai mươi mốt", "ba trăm" ...
 
 A count is a number (digits with Vietnamese separators: ``65.052`` = 65052,
 ``35,34%`` = 35.34, or number words) followed by a unit. Breakdowns
 ``trình độ chính trị (cao cấp: 06 đ/c; trung cấp: 09; ...)`` give one count per
 item, the item's label prefixed by the group's head as qualifier; an item
-without a unit takes its siblings' unit. ``100% chi bộ, đảng viên`` gives one
-count per unit. Coordinated counts share what is said once: the verb before the
-first ("kiểm tra 12 tổ chức đảng và 30 đảng viên") and the predicate after the last
-("5 tổ chức đảng và 9 đảng viên có vi phạm"); a subset introduced by ``trong đó``
-takes its whole's verb ("kết nạp 80 đảng viên, trong đó 12 đảng viên là nữ"). A
-share of the previous count (``..., chiếm 18,9%``, ``(18,9%)``) is a percent count of
-its unit and qualifier. Numbers inside ``taken_spans`` (document references, dates) are
-never counts; neither are names (``Chi bộ 01``), durations (``10 năm``), ordinals,
-footnotes (``(1)``) or vague amounts (``hàng trăm``, ``một số``).
+without a unit takes its siblings' unit, or the unit its head ends with when every
+label is a list label (``kỷ luật 7 đảng viên (khiển trách: 1; cảnh cáo: 2)``).
+``100% chi bộ, đảng viên`` gives one count per unit. Coordinated counts share what
+is said once: the verb before the first ("kiểm tra 12 tổ chức đảng và 30 đảng viên")
+and the predicate after the last ("5 tổ chức đảng và 9 đảng viên có vi phạm"); a
+subset introduced by ``trong đó`` takes its whole's verb ("kết nạp 80 đảng viên,
+trong đó 12 đảng viên là nữ"). A share of the previous count (``..., chiếm 18,9%``,
+``(18,9%)``, ``đạt 110%``) is a percent count of its unit and qualifier.
+
+Statistics pages state counts without a unit after every number:
+``352/353 đồng chí`` and ``662 trong tổng số 686 TCCSĐ`` are a part and a whole
+("tổng số"); a bare ``tổ chức`` / ``trường hợp`` names again the unit of its sentence
+("tăng 230 tổ chức", "cho ra khỏi Đảng với 4 trường hợp"); list labels with bare
+numbers take the unit of the list's head ("thi hành kỷ luật 20 đảng viên: khiển
+trách 15, cảnh cáo 3"); a unit opening its clause is the subject of a rating's
+percent ("tổ chức cơ sở đảng đạt trong sạch, vững mạnh chiếm 87%"), and the ratings
+after it share its unit ("; yếu kém chiếm 0,4%", "; 9,1% hoàn thành nhiệm vụ");
+counts in a bracket right after a count are its breakdown and share its qualifier;
+``(tăng 08)`` is a change of the count before it. The members of a party committee
+("Chi ủy có 7 đồng chí") and cell secretaries are ``cấp ủy viên``. A fact restated in
+another paragraph is counted once.
+
+Numbers inside ``taken_spans`` (document references, dates) are never counts; neither
+are names (``Chi bộ 01``), durations (``10 năm``), ordinals, footnotes (``(1)``) or
+vague amounts (``hàng trăm``, ``một số``). A count's year is the one year the dates
+rows of its clause name.
 """
 from __future__ import annotations
 
@@ -84,6 +104,18 @@ def _tables():
             rx = re.compile(rf"(?:{r['pattern']})", re.IGNORECASE)
         quals.append((r["side"], rx, r["qualifier"]))
     return by_syn, unit_rx, words, word_alt, quals
+
+
+@lru_cache(maxsize=1)
+def _percent_only() -> frozenset[str]:
+    """Synonyms that are a unit only after a percent ("100% cán bộ, đảng viên")."""
+    return frozenset(_ws(r["synonym"]).lower() for r in _read("count_units.csv") if r.get("only") == "percent")
+
+
+@lru_cache(maxsize=1)
+def _labels() -> list[tuple[re.Pattern, str]]:
+    """count_labels.csv: (regex of a list item's label, its qualifier)."""
+    return [(re.compile(rf"(?:{r['pattern']})", re.IGNORECASE), r["qualifier"]) for r in _read("count_labels.csv")]
 
 
 @lru_cache(maxsize=1)
@@ -251,17 +283,21 @@ def _subject(text: str, s: int) -> str | None:
     return found
 
 
-def _year(text: str, s: int, e: int) -> int | None:
-    a, b = _sentence(text, s, e, _CLAUSE)
-    return _clause_year(text[a:b])
+class _Years:
+    """The years the page's dates name, by position: a count's year is the one year the
+    dates of its clause name (counts of a clause share it)."""
 
+    def __init__(self, text: str, dates: Iterable[Row]):
+        self.text = text
+        self.spans = sorted(
+            (r["start"], r["end"], r["date"].year) for r in dates
+            if r.get("start") is not None and r.get("date") is not None
+            and r.get("precision") in ("day", "month", "quarter", "year"))
 
-@lru_cache(maxsize=4096)
-def _clause_year(clause: str) -> int | None:
-    """The one year the clause's dates name, if they name one (counts of a clause share it)."""
-    years = {r["date"].year for r in find_dates(clause)
-             if r["precision"] in ("day", "month", "quarter", "year")}
-    return years.pop() if len(years) == 1 else None
+    def of(self, s: int, e: int) -> int | None:
+        a, b = _sentence(self.text, s, e, _CLAUSE)
+        years = {y for ds, de, y in self.spans if a <= ds and de <= b}
+        return years.pop() if len(years) == 1 else None
 
 
 _FROM = re.compile(r"(?<!\w)từ\s+$", re.IGNORECASE)
@@ -288,10 +324,14 @@ class _Qual:
     copula: bool = False  # the predicate started with "là"
     share_of: int | None = None  # a "chiếm 18,9%" row: index of the count it is a share of
     group: bool = False  # an item of a breakdown: its label is its qualifier
+    item: bool = False  # an item of a statistics list ("khiển trách 15"): not a list's head
 
     def text(self) -> str | None:
         parts = list(self.fixed)
-        for val in (self.before, *self.after, self.near):
+        before = self.before
+        if before and any(a.split()[:2] == before.split()[-2:] for a in self.after):
+            before = None  # "thi hành kỷ luật 1 đảng viên với hình thức khiển trách": the form says it
+        for val in (before, *self.after, self.near):
             if val and not any(val in p for p in parts):
                 parts.append(val)
         if self.rest and not self.near:
@@ -311,7 +351,8 @@ def _qualifier(text: str, s: int, unit_end: int, built_in: str | None, label: st
     before = _FROM.sub("", _APPROX.sub("", text[max(0, s - 80):s]))  # "kết nạp từ 50 ... trở lên"
     _, b = _sentence(text, unit_end, unit_end, _NO_DECIMAL_COMMA)
     _, b_clause = _sentence(text, unit_end, unit_end, _CLAUSE)
-    near = text[unit_end:min(b, unit_end + 80)]
+    # a fixed phrase starts before the clause's first comma, and may run past it ("trong sạch, vững mạnh")
+    near = text[unit_end:min(b_clause, unit_end + 80)]
     for side, rx, val in quals:
         if side == "before" and q.before is None:
             m = rx.search(before)
@@ -319,7 +360,7 @@ def _qualifier(text: str, s: int, unit_end: int, built_in: str | None, label: st
                 q.before, q.own_before = _fill(val, m), True
         elif side == "near" and q.near is None:
             m = rx.search(near)
-            if m:
+            if m and m.start() <= b - unit_end:
                 q.near = _fill(val, m)
     q.after, q.after_end = _after_mods(text, unit_end, b_clause)
     return q
@@ -365,8 +406,8 @@ def _predicate(text: str, pos: int, end: int | None = None) -> tuple[str | None,
     words = seg.split()
     if not words or not words[0][:1].isalpha():
         return None, False
-    if copula and words[0][:1].isupper():
-        return None, False  # "hai chi bộ bạn là Chi bộ Khoa Điện ...": names, not a subset
+    if words[0][:1].isupper():
+        return None, False  # "2 đồng chí Nguyễn Văn A", "hai chi bộ bạn là Chi bộ Khoa Điện": names, not a subset
     return " ".join(words[:_MAX_PREDICATE_WORDS]), copula
 
 
@@ -380,8 +421,9 @@ def _unit_at(text: str, pos: int, need_space: bool = True):
     um = unit_rx.match(text, m.end())
     if um is None or (need_space and not pct and m.end() == pos and um.start() == pos):
         return None  # the unit must be separated from the number by white space
-    unit, qual = by_syn.get(_ws(re.sub(r"\s*,\s*", ", ", um.group())).lower(), (None, None))
-    if unit is None:  # case variants ("Đảng viên")
+    syn = _ws(re.sub(r"\s*,\s*", ", ", um.group())).lower()
+    unit, qual = by_syn.get(syn, (None, None))
+    if unit is None or (not pct and syn in _percent_only()):
         return None
     return pct, um, unit, qual
 
@@ -391,7 +433,7 @@ _RATE = re.compile(r"(?:tỷ\s+lệ|(?<!\w)số(?:\s+lượng)?)\s+(?:số\s+|c�
 _RATE_VERB = re.compile(r"\s(?:đạt|là|chiếm|bằng)\s+(?:trên\s+|hơn\s+|gần\s+|khoảng\s+)?$", re.IGNORECASE)
 
 
-def _rate(text: str, s: int, e: int, value: float) -> Row | None:
+def _rate(text: str, s: int, e: int, value: float, years: _Years) -> Row | None:
     """``tỷ lệ đảng viên được xếp loại hoàn thành tốt nhiệm vụ đạt 95%``: unit before the number."""
     if text[e:e + 1] != "%" or not _RATE_VERB.search(text, max(0, s - 80), s):
         return None
@@ -399,20 +441,25 @@ def _rate(text: str, s: int, e: int, value: float) -> Row | None:
     last = None
     for m in _RATE.finditer(text, a, s):
         last = m
-    if last is None:
-        return None
     by_syn, unit_rx, *_ = _tables()
-    um = unit_rx.match(text, last.end())
-    if um is None or um.end() > s or _not_one_phrase(text[um.end():s]):
-        return None
+    if last is None:
+        last = _rated_subject(text, a, s)
+        if last is None:
+            return None
+        um = unit_rx.match(text, last.start())
+    else:
+        um = unit_rx.match(text, last.end())
+        if um is None or um.end() > s or _not_one_phrase(text[um.end():s]):
+            return None
     unit, built_in = by_syn.get(_ws(re.sub(r"\s*,\s*", ", ", um.group())).lower(), (None, None))
     if unit is None:
         return None
     *_, quals = _tables()
     parts = [built_in] if built_in else []
     for side, rx, q in quals:
-        if side == "near" and rx.search(text, um.end(), s):
-            parts.append(q)
+        nm = rx.search(text, um.end(), s) if side == "near" else None
+        if nm:
+            parts.append(_fill(q, nm))
             break
     else:  # "tỷ lệ đảng viên dự sinh hoạt bình quân đạt 92%": what lies between unit and verb
         verb = _RATE_VERB.search(text, max(0, s - 80), s)
@@ -420,7 +467,37 @@ def _rate(text: str, s: int, e: int, value: float) -> Row | None:
     am = _APPROX.search(text, max(0, s - 20), s)
     approx = _APPROX_CANON.get(_ws(am.group(1)).lower(), "khoảng") if am else None
     return _row(text, last.start(), e + 1, value, unit, " ".join(parts) or None, True, approx,
-                _subject(text, last.start()), _year(text, s, e))
+                _subject(text, last.start()), years.of(s, e))
+
+
+# a unit opening its clause: "; đảng viên đủ tư cách, hoàn thành tốt nhiệm vụ chiếm 80%"
+_OPENS = re.compile(r"(?:[,(:]|trong\s+(?:số\s+)?đó\s*,?)\s*(?:các\s+|số\s+)?$", re.IGNORECASE)
+_MAX_RATED_GAP = 70
+
+
+def _rated_subject(text: str, a: int, s: int) -> re.Match | None:
+    """The unit that opens the clause of the rate at ``s`` when what lies between it and the
+    verb is a rating ("tổ chức cơ sở đảng đạt trong sạch, vững mạnh chiếm 87%")."""
+    _, unit_rx, *_ = _tables()
+    verb = _RATE_VERB.search(text, max(0, s - 80), s)
+    a = max(a, text.rfind("(", a, s) + 1)
+    um = None
+    for um in unit_rx.finditer(text, a, verb.start()):
+        pass
+    if um is None:
+        return None
+    if text[a:um.start()].strip() and not _OPENS.search(text, max(a, um.start() - 20), um.start()):
+        return None
+    gap = text[um.end():verb.start()]
+    if len(gap) > _MAX_RATED_GAP or re.search(r"\d|tỷ\s+lệ|(?<!\w)số(?!\w)", gap, re.IGNORECASE):
+        return None
+    first = gap.split()[:1]
+    if first and not first[0][:1].islower():
+        return None  # "Chi bộ Khoa Điện đạt 95%": a name
+    *_, quals = _tables()
+    if not any(side == "near" and rx.search(gap) for side, rx, _ in quals):
+        return None
+    return um
 
 
 def _not_one_phrase(gap: str) -> bool:
@@ -456,11 +533,31 @@ def _prefix_qualifier(text: str, s: int) -> str | None:
 
 
 # a share of the count before it: "196 chi bộ ..., chiếm 18,9%", "196 chi bộ (18,9%)"
-_SHARE_VERB = re.compile(r"(?:chiếm|bằng)(?:\s+tỷ\s+lệ)?\s+(?:(?P<approx>trên|hơn|gần|khoảng)\s+)?$", re.IGNORECASE)
+_SHARE_VERB = re.compile(r"(?:chiếm|bằng|đạt)(?:\s+tỷ\s+lệ)?\s+(?:(?P<approx>trên|hơn|gần|khoảng)\s+)?$",
+                         re.IGNORECASE)
+_BRACKETED = re.compile(r"\([^()]*\)")
+_MAX_SHARE_GAP = 300  # a share follows its count, at most after a bracketed breakdown
+_NEW_SUBJECT = re.compile(r"(?<!\w)(?:tỷ\s+lệ|số(?:\s+lượng)?)(?!\w)", re.IGNORECASE)
+
+
+def _closes_bracket(text: str, a: int, b: int) -> bool:
+    """Does ``text[a:b]`` close a bracket opened before ``a`` (the count at ``a`` is inside it)?"""
+    depth = 0
+    for ch in text[a:b]:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                return True
+            depth -= 1
+    return False
 
 
 def _share(text: str, s: int, e: int, rows: list[Row]) -> tuple[int, int, str | None, int] | None:
-    """(start, end, approx, index of the count) when the percent at ``s`` is a share of that count."""
+    """(start, end, approx, index of the count) when the percent at ``s`` is a share of that count.
+
+    Counts inside a bracket that closes before the percent are a breakdown of the count
+    before the bracket: ``08 (có 01 đảng bộ và 07 chi bộ), chiếm 15%`` is a share of 08."""
     if text[e:e + 1] != "%":
         return None
     vm = _SHARE_VERB.search(text, max(0, s - 30), s)
@@ -469,13 +566,20 @@ def _share(text: str, s: int, e: int, rows: list[Row]) -> tuple[int, int, str | 
         return None
     start = vm.start() if vm else s
     by_syn, unit_rx, *_ = _tables()
-    for i in range(len(rows) - 1, -1, -1):
+    # nearest first; of a fraction's part and whole ("352/353 đồng chí ..., chiếm 99%"), the part
+    for i in sorted(range(len(rows)), key=lambda k: (rows[k]["end"], -rows[k]["start"]), reverse=True):
         r = rows[i]
         if r["end"] > start:
             continue
-        gap = text[r["end"]:start]
+        if start - r["end"] > _MAX_SHARE_GAP:
+            return None
+        if _closes_bracket(text, r["end"], start):
+            continue
+        gap = _BRACKETED.sub("", text[r["end"]:start])
         if r["percent"] or len(gap) > 80 or re.search(r"[!?\n;%]|\.(?!\d)", gap) or unit_rx.search(gap):
             return None
+        if _NEW_SUBJECT.search(gap):
+            return None  # "có 1.200 đảng viên, tỷ lệ hộ nghèo đạt 2%": the share of something else
         return start, e + 1, _APPROX_CANON.get(vm["approx"].lower()) if vm and vm["approx"] else None, i
     return None
 
@@ -501,7 +605,21 @@ def _row(text, s, e, value, unit, qualifier, pct, approx, subject, year) -> Row:
             "text": text[s:e], "start": s, "end": e}
 
 
-def _groups(text: str, taken: list[tuple[int, int]]) -> tuple[list[Row], list[tuple[int, int]]]:
+def _head_unit(head: str, labels: list[str]) -> str | None:
+    """``kỷ luật 7 đảng viên (khiển trách: 1; cảnh cáo: 2)``: items whose labels are all list
+    labels (count_labels.csv) take the unit the head ends with."""
+    by_syn, unit_rx, *_ = _tables()
+    if not labels or not all(any(rx.fullmatch(lb) for rx, _ in _labels()) for lb in labels):
+        return None
+    m = None
+    for m in unit_rx.finditer(head):
+        pass
+    if m is None or head[m.end():].strip():
+        return None
+    return by_syn.get(_ws(re.sub(r"\s*,\s*", ", ", m.group())).lower(), (None, None))[0]
+
+
+def _groups(text: str, taken: list[tuple[int, int]], years: _Years) -> tuple[list[Row], list[tuple[int, int]]]:
     """Breakdowns: ``trình độ chính trị (đại học: 01 đ/c; trung cấp: 09; ...)``."""
     rows, used = [], []
     for head_text, body, base, _start in _group_matches(text):
@@ -519,6 +637,9 @@ def _groups(text: str, taken: list[tuple[int, int]]) -> tuple[list[Row], list[tu
                 items.append((_ws(im["label"]), s, e, parse_digits(im["n"]), unit))
             pos += len(part) + 1
         units = {u[2] for *_, u in items if u}
+        if items and not units:
+            head_unit = _head_unit(head_text, [lb for lb, *_ in items])
+            units = {head_unit} if head_unit else units
         if not items or len(units) != 1 or any(_overlaps(s, e, taken) for _, s, e, _, _ in items):
             continue
         unit_name = units.pop()
@@ -532,19 +653,192 @@ def _groups(text: str, taken: list[tuple[int, int]]) -> tuple[list[Row], list[tu
         for label, s, e, v, u in items:
             end = u[1].end() if u else e
             qual = _ws(f"{head} {label}") if head else label
-            rows.append(_row(text, s, end, v, unit_name, qual, False, None, _subject(text, s), _year(text, s, end)))
+            rows.append(_row(text, s, end, v, unit_name, qual, False, None, _subject(text, s), years.of(s, end)))
             used.append((s, end))
     return rows, used
 
 
-def find_counts(text: str, taken_spans: Iterable = ()) -> list[Row]:
-    """Counts of party members and organisations in ``text``, in text order.
+# ---------------------------------------------------------------- numbers whose unit is elsewhere
+# "352/353 đồng chí", "662 trong tổng số 686 tổ chức cơ sở đảng": a part and its whole share the unit after the whole
+_FRACTION = re.compile(rf"(?<![\w.,/\-])(?P<n>{_DIGITS})(?:/|\s+trong\s+(?:tổng\s+)?số\s+)(?P<m>{_DIGITS})(?![\w/])",
+                       re.IGNORECASE)
 
-    ``taken_spans``: (start, end) pairs or row dicts with start/end (doc_refs and
-    dates rows); a number inside one is never a count.
-    """
-    if not isinstance(text, str) or not text:
-        return []
+
+def _candidates(text: str) -> list[tuple[int, int, float, int, str | None]]:
+    """(start, end, value, where its unit is looked for, role) of every number; role is
+    "part" / "total" for the two numbers of a fraction (the whole first), else None."""
+    out = {s: (s, e, v, e, None) for s, e, v in _numbers(text)}
+    for m in _FRACTION.finditer(text):
+        n, total = parse_digits(m["n"]), parse_digits(m["m"])
+        if n > total:
+            continue
+        out[m.start("n")] = (m.start("n"), m.end("n"), n, m.end("m"), "part")
+        out[m.start("m")] = (m.start("m"), m.end("m"), total, m.end("m"), "total")
+    return sorted(out.values(), key=lambda c: (c[3], c[0]) if c[4] == "part" else (c[0], -1))
+
+
+# bare "tổ chức" / "trường hợp" after a number name again a unit of the same sentence
+_ANAPHOR = re.compile(
+    r"\s+(?P<w>tổ\s+chức|trường\s+hợp)(?![\w/])"
+    r"(?!\s+(?:chính\s+trị|xã\s+hội|hội|đoàn|công\s+đoàn|kinh\s+tế|tín\s+dụng|quốc\s+tế|phi|tôn\s+giáo|nhà\s+nước"
+    r"|thanh\s+niên|thành\s+viên|cơ\s+sở\s+hội|cá\s+nhân)(?!\w))"
+    rf"(?!\s*(?:,|và)\s*(?:(?:{_DIGITS})\s+)?cá\s+nhân)", re.IGNORECASE)
+_AND_MEMBERS = re.compile(rf"\s*(?:và|,)\s*(?:{_DIGITS})\s+(?:đảng\s+viên|đồng\s+chí)(?!\w)", re.IGNORECASE)
+_ORG_UNITS = ("tổ chức đảng", "chi bộ", "đảng bộ", "tổ chức cơ sở đảng")
+# members are "cases", and other party organisations "organisations", in the sentences of
+# party procedures (discipline, inspection, rating, admission)
+_CASES = re.compile(r"(?<!\w)(?:kỷ\s+luật|khai\s+trừ|xóa\s+tên|xoá\s+tên|ra\s+khỏi\s+Đảng|khiển\s+trách|cảnh\s+cáo"
+                    r"|cách\s+chức|đình\s+chỉ|vi\s+phạm|kiểm\s+tra|giám\s+sát|đánh\s+giá|xếp\s+loại|kết\s+nạp|tố\s+cáo"
+                    r"|khiếu\s+nại)(?!\w)", re.IGNORECASE)
+
+
+def _anaphor(text: str, s: int, pos: int):
+    """``tăng 230 tổ chức`` after "tổ chức đảng", ``với 4 trường hợp`` after "đảng viên":
+    the unit named last before it in the sentence ("317 tổ chức và 513 đảng viên": party
+    organisations beside members)."""
+    am = _ANAPHOR.match(text, pos)
+    if am is None:
+        return None
+    word = _ws(am["w"]).lower()
+    by_syn, unit_rx, *_ = _tables()
+    a, b = _sentence(text, s, s)
+    procedure = _CASES.search(text, a, b) is not None
+    unit = None
+    for um in unit_rx.finditer(text, a, s):
+        u = by_syn.get(_ws(re.sub(r"\s*,\s*", ", ", um.group())).lower(), (None, None))[0]
+        if word == "tổ chức" and u in _ORG_UNITS and (u.startswith("tổ chức") or procedure) and um.group()[0].islower():
+            unit = u  # "Đảng bộ tỉnh", "Chi bộ A": one organisation by its name, not a kind counted
+        elif word == "trường hợp" and um.group().lower() in ("đảng viên", "đv") and procedure:
+            unit = u
+    if unit is None and word == "tổ chức" and _AND_MEMBERS.match(text, am.end()):
+        unit = "tổ chức đảng"
+    if unit is None:
+        return None
+    m = re.compile(re.escape(am["w"])).match(text, am.start("w"))
+    return False, m, unit, None
+
+
+# "Chi ủy có 7 đồng chí", "Ban Thường vụ Huyện ủy gồm 15 đồng chí": members of a committee
+_COMMITTEE = re.compile(
+    r"(?P<c>chi\s+(?:ủy|uỷ)|đảng\s+(?:ủy|uỷ)|cấp\s+(?:ủy|uỷ)|ban\s+chấp\s+hành|ban\s+thường\s+vụ)"
+    r"(?P<rest>(?:\s+(?!có\b|gồm\b)[^\s,.;:()]+){0,6}?)\s+(?:hiện\s+(?:nay\s+)?)?(?:có|gồm)(?:\s+có)?\s+$",
+    re.IGNORECASE)
+_NOT_PARTY = re.compile(r"(?<!\w)(?:Đoàn|Hội|Công\s+đoàn|Mặt\s+trận|Cựu\s+chiến\s+binh|Phụ\s+nữ)(?!\w)", re.IGNORECASE)
+_COMMITTEE_MEMBER = {"chi ủy": "chi ủy viên", "chi uỷ": "chi ủy viên", "đảng ủy": "đảng ủy viên",
+                     "đảng uỷ": "đảng ủy viên", "cấp ủy": None, "cấp uỷ": None}
+
+
+def _committee(text: str, s: int) -> tuple[str | None] | None:
+    """(qualifier,) when the comrades counted at ``s`` are the members of a party committee."""
+    m = _COMMITTEE.search(text, max(0, s - 80), s)
+    if m is None or _NOT_PARTY.search(m["rest"]):
+        return None
+    c = _ws(m["c"]).lower()
+    return (_COMMITTEE_MEMBER[c] if c in _COMMITTEE_MEMBER else _ws(m["c"] + m["rest"]),)
+
+
+# ---------------------------------------------------------------- statistics lists
+_ITEM_OPEN = re.compile(r"(?:[:;,(\n]|trong\s+(?:số\s+)?đó|(?<!\w)và)\s*$", re.IGNORECASE)
+_ITEM_CLOSE = re.compile(r"\s*(?:[,;.)(\n]|$|và(?!\w)|chiếm(?!\w))", re.IGNORECASE)
+_LABEL_VERB = re.compile(r"\s+(?:chiếm|đạt)(?:\s+tỷ\s+lệ)?\s+(?:(?:trên|hơn|gần|khoảng)\s+)?$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _label_rx() -> tuple[list[tuple[re.Pattern, str]], list[tuple[re.Pattern, str]]]:
+    """Each label as the end of the text before a number, and as the start of the text after it."""
+    ends = [(re.compile(rf"(?<!\w)(?:{rx.pattern})\s*$", re.IGNORECASE), q) for rx, q in _labels()]
+    starts = [(re.compile(rf"\s+(?:{rx.pattern})(?!\w)", re.IGNORECASE), q) for rx, q in _labels()]
+    return ends, starts
+
+
+def _label_before(text: str, end: int) -> tuple[int, str] | None:
+    """(start, qualifier) of the list label that ends at ``end`` and opens a list item."""
+    for rx, q in _label_rx()[0]:
+        m = rx.search(text, max(0, end - 70), end)
+        if m:
+            opens = not text[:m.start()].strip() or _ITEM_OPEN.search(text, max(0, m.start() - 20), m.start())
+            return (m.start(), _fill(q, m)) if opens else None
+    return None
+
+
+def _label_after(text: str, pos: int) -> str | None:
+    for rx, q in _label_rx()[1]:
+        m = rx.match(text, pos)
+        if m:
+            return _fill(q, m)
+    return None
+
+
+def _list_head(text: str, s: int, rows: list[Row], quals: list) -> str | None:
+    """The unit of the list the item at ``s`` belongs to: that of the last count of the
+    sentence before it (not an item, not a percent, not inside a closed bracket), else
+    that of the unit named before the list's colon."""
+    a, _ = _sentence(text, s, s)
+    best = None
+    for i, r in enumerate(rows):
+        if r["start"] < a or r["end"] > s or r["percent"] or (quals[i] is not None and quals[i].item):
+            continue
+        if not _closes_bracket(text, r["end"], s) and (best is None or r["end"] > rows[best]["end"]):
+            best = i
+    if best is not None:
+        return rows[best]["unit"]
+    colon = text.rfind(":", a, s)
+    by_syn, unit_rx, *_ = _tables()
+    last = None
+    for last in unit_rx.finditer(text, a, max(colon, a)):
+        pass
+    if colon < 0 or last is None:
+        return None
+    return by_syn.get(_ws(re.sub(r"\s*,\s*", ", ", last.group())).lower(), (None, None))[0]
+
+
+def _list_item(text: str, s: int, e: int, rows: list[Row], quals: list) -> tuple[int, str, str] | None:
+    """(start, qualifier, unit) of ``khiển trách 15,`` / ``Hoàn thành tốt nhiệm vụ 35 (...)``."""
+    if not _ITEM_CLOSE.match(text, e):
+        return None
+    found = _label_before(text, s)
+    if found is None:
+        return None
+    unit = _list_head(text, found[0], rows, quals)
+    return (found[0], found[1], unit) if unit else None
+
+
+def _rated_share(text: str, s: int, e: int, rows: list[Row]) -> tuple[int, str, int] | None:
+    """(start, qualifier, index of the percent it follows) of ``; hoàn thành nhiệm vụ chiếm
+    1,4%`` or ``; 9,1% hoàn thành nhiệm vụ``: a rating's share, in the unit of the sentence's
+    percent before it."""
+    if text[e:e + 1] != "%":
+        return None
+    vm = _LABEL_VERB.search(text, max(0, s - 30), s)
+    found = _label_before(text, vm.start()) if vm else None
+    if found is None:
+        q = None if vm else _label_after(text, e + 1)
+        if q is None:
+            return None
+        found = (s, q)
+    a, _ = _sentence(text, s, s)
+    before = [i for i, r in enumerate(rows) if r["percent"] and r["start"] >= a and r["end"] <= found[0]]
+    if not before:
+        return None
+    return found[0], found[1], max(before, key=lambda k: rows[k]["end"])
+
+
+_CHANGE_OPEN = re.compile(r"\(\s*(?P<v>tăng|giảm)(?:\s+thêm)?\s+$", re.IGNORECASE)
+
+
+def _bracket_change(text: str, s: int, e: int, rows: list[Row]) -> tuple[str, int] | None:
+    """("tăng", index of the count) for ``269 đảng bộ cơ sở (tăng 08)``."""
+    m = _CHANGE_OPEN.search(text, max(0, s - 15), s)
+    if m is None or not re.match(r"\s*\)", text[e:e + 5]):
+        return None
+    for i, r in enumerate(rows):
+        if r["end"] <= m.start() and not text[r["end"]:m.start()].strip() and not r["percent"]:
+            return m["v"].lower(), i
+    return None
+
+
+# ---------------------------------------------------------------- the finder
+def _taken(taken_spans: Iterable) -> list[tuple[int, int]]:
     taken: list[tuple[int, int]] = []
     for span in taken_spans or ():
         try:
@@ -553,56 +847,131 @@ def find_counts(text: str, taken_spans: Iterable = ()) -> list[Row]:
                 taken.append((int(a), int(b)))
         except (KeyError, IndexError, TypeError, ValueError):
             continue
+    return taken
 
-    rows, used = _groups(text, taken)
-    quals: list[_Qual | None] = [None] * len(rows)  # None: the row's qualifier is final
-    seen = set(used)
-    for s, e, value in sorted(_numbers(text)):
+
+def find_counts(text: str, taken_spans: Iterable = (), dates: Iterable[Row] | None = None) -> list[Row]:
+    """Counts of party members and organisations in ``text``, in text order.
+
+    ``taken_spans``: (start, end) pairs or row dicts with start/end (doc_refs and
+    dates rows); a number inside one is never a count. ``dates``: the page's dates
+    rows (start, end, date, precision), read for each count's year; when None the
+    page's dates are found here, once.
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    taken = _taken(taken_spans)
+    years = _Years(text, find_dates(text) if dates is None else dates)
+    rows, used = _groups(text, taken, years)
+    found = _Found(text, years, rows, [None] * len(rows), set(used), used)
+    for s, e, value, unit_from, role in _candidates(text):
         if _overlaps(s, e, taken) or _overlaps(s, e, used):
             continue
-        before = text[max(0, s - 30):s]
-        if _BLOCK_BEFORE.search(before):
+        if _BLOCK_BEFORE.search(text[max(0, s - 30):s]):
             continue
         if s > 0 and text[s - 1] == "(" and text[e:e + 1] == ")":
             continue  # footnote marker
-        found = _unit_at(text, e)
-        if found is None:
-            rate = _rate(text, s, e, value)
-            if rate is not None and (rate["start"], rate["end"]) not in seen:
-                seen.add((rate["start"], rate["end"]))
-                rows.append(rate)
-                quals.append(None)
-                continue
-            share = _share(text, s, e, rows) if rate is None else None
-            if share is not None and (share[0], share[1]) not in seen:
-                start, end, approx, of = share
-                seen.add((start, end))
-                parent = rows[of]
-                rows.append(_row(text, start, end, value, parent["unit"], None, True, approx,
-                                 parent["subject"], parent["year"]))
-                quals.append(_Qual(share_of=of))
-                continue
-            of = _subset_of(text, s, e, rows) if rate is None else None
-            if of is not None and (s, e + 1) not in seen:
-                # "100% chi bộ ..., trong đó 83% hoàn thành xuất sắc nhiệm vụ": a part of that unit
-                seen.add((s, e + 1))
-                parent = rows[of]
-                q = _qualifier(text, s, e + 1, None, None)
-                if not q.before and not q.near:
-                    q.rest, q.copula = _predicate(text, q.after_end)
-                rows.append(_row(text, s, e + 1, value, parent["unit"], None, True, None,
-                                 parent["subject"], parent["year"]))
-                quals.append(q)
-            continue
+        unit = _unit_at(text, unit_from) or _anaphor(text, s, unit_from)
+        if unit is not None:
+            found.counted(s, e, value, role, unit)
+        elif role is None:
+            found.unitless(s, e, value)
+    rows, quals = found.rows, found.quals
+    _share_context(text, rows, quals)
+    for r, q in zip(rows, quals):
+        if q is not None and q.share_of is None:
+            r["qualifier"] = q.text()
+    for r, q in zip(rows, quals):
+        if q is not None and q.share_of is not None:
+            r["qualifier"] = rows[q.share_of]["qualifier"]
+    _inherit_in_brackets(text, rows)
+    for r in rows:
+        if r["qualifier"] is None and r["subject"] and _NAMED_CELL.match(r["subject"]):
+            r["qualifier"] = r["subject"]  # "Chi bộ thôn Tân An có 27 đảng viên": one cell of the page's area
+    # above 100% is a share of a target ("đạt 110% chỉ tiêu"), not of members or organisations
+    rows = [r for r in rows if not (r["percent"] and r["value"] > 100)]
+    return _drop_restated(text, sorted(rows, key=lambda r: (r["start"], r["end"])))
+
+
+@dataclass
+class _Found:
+    """The counts found so far on one page, with the context their qualifiers are built from."""
+
+    text: str
+    years: _Years
+    rows: list[Row]
+    quals: list[_Qual | None]  # None: the row's qualifier is final
+    seen: set
+    used: list[tuple[int, int]]
+
+    def add(self, row: Row, q: _Qual | None) -> None:
+        self.seen.add((row["start"], row["end"]))
+        self.rows.append(row)
+        self.quals.append(q)
+
+    def derived(self, start: int, end: int, value: float, of: int, q: _Qual, approx: str | None = None,
+                pct: bool = True) -> None:
+        """A count in the unit of the count ``of`` (a share, a part, a list item)."""
+        if (start, end) in self.seen:
+            return
+        parent = self.rows[of]
+        self.add(_row(self.text, start, end, value, parent["unit"], None, pct, approx,
+                      parent["subject"], parent["year"]), q)
+
+    def unitless(self, s: int, e: int, value: float) -> None:
+        """A number with no unit after it: a rate, a share, a part or a list item, if anything."""
+        text, rows = self.text, self.rows
+        rate = _rate(text, s, e, value, self.years)
+        if rate is not None:
+            if (rate["start"], rate["end"]) not in self.seen:
+                self.add(rate, None)
+            return
+        share = _share(text, s, e, rows)
+        if share is not None:
+            start, end, approx, of = share
+            return self.derived(start, end, value, of, _Qual(share_of=of), approx)
+        of = _subset_of(text, s, e, rows)
+        if of is not None:
+            # "100% chi bộ ..., trong đó 83% hoàn thành xuất sắc nhiệm vụ": a part of that unit
+            q = _qualifier(text, s, e + 1, None, None)
+            if not q.before and not q.near:
+                q.rest, q.copula = _predicate(text, q.after_end)
+            return self.derived(s, e + 1, value, of, q)
+        rated = _rated_share(text, s, e, rows)
+        if rated is not None:
+            start, label, of = rated
+            return self.derived(start, e + 1, value, of, _Qual(fixed=[label]))
+        change = _bracket_change(text, s, e, rows)
+        if change is not None:
+            return self.derived(s, e, value, change[1], _Qual(fixed=[change[0]]), pct=False)
+        item = _list_item(text, s, e, rows, self.quals)
+        if item is not None and (item[0], e) not in self.seen:
+            start, label, unit = item
+            a = _sentence(text, s, s)[0]
+            heads = [r for r in rows if a <= r["start"] < start and r["unit"] == unit]
+            subject = heads[-1]["subject"] if heads else _subject(text, start)
+            self.add(_row(text, start, e, value, unit, None, False, None, subject, self.years.of(s, e)),
+                     _Qual(fixed=[label], item=True))
+
+    def counted(self, s: int, e: int, value: float, role: str | None, found) -> None:
+        """A number followed by its unit (several units after a percent: ``100% chi bộ, đảng viên``)."""
+        text = self.text
         pct, um, unit, built_in = found
         if 1900 <= value <= 2100 and not pct and um.group()[:1].isupper() and "." not in text[s:e]:
-            continue  # "năm 2018 Chi bộ Văn phòng ...": a year before a name
+            return  # "năm 2018 Chi bộ Văn phòng ...": a year before a name
+        if unit == "đảng viên" and um.group().lower() in ("đồng chí", "đ/c"):
+            committee = _committee(text, s)
+            if committee is not None:
+                unit, built_in = "cấp ủy viên", committee[0]
+        before = text[max(0, s - 30):s]
         am = _APPROX.search(before)
-        approx = _APPROX_CANON.get(_ws(am.group(1)).lower(), "khoảng") if am else None
+        approx = _APPROX_CANON.get(_ws(am.group(1)).lower(), "khoảng") if am and role != "total" else None
         lm = _LABEL.search(text, max(0, s - 45), s)
         label = _ws(lm["label"]) if lm and lm.end() == s and len(lm["label"].split()) <= 4 else None
-        subject, year = _subject(text, s), _year(text, s, um.end())
-        # "100% chi bộ, đảng viên": one count per coordinated unit
+        if label is None and role is None:  # "; hoàn thành tốt nhiệm vụ 290 đồng chí (79,2%)"
+            listed = _label_before(text, s)
+            label = listed[1] if listed else None
+        subject, year = _subject(text, s), self.years.of(s, um.end())
         chain = [(um, unit, built_in)]
         while pct:
             cm = _COORD.match(text, chain[-1][0].end())
@@ -612,28 +981,75 @@ def find_counts(text: str, taken_spans: Iterable = ()) -> list[Row]:
             chain.append((nxt[1], nxt[2], nxt[3]))
         last_end = chain[-1][0].end()
         for cu, cunit, cq in chain:
-            if (s, cu.end()) in seen:
+            if (s, cu.end()) in self.seen:
                 continue
-            seen.add((s, cu.end()))
-            q = _qualifier(text, s, last_end, cq, label)
-            if not q.near:
-                q.rest, q.copula = _predicate(text, q.after_end)
-                if q.before and not q.copula:
-                    q.rest = None  # an object's predicate is the clause's, except "là ..." (who are)
-            if pct and not (q.before or q.after or q.near or q.rest):
-                q.rest = _prefix_qualifier(text, s)
-            rows.append(_row(text, s, cu.end(), value, cunit, None, pct, approx, subject, year))
-            quals.append(q)
-        used.append((s, last_end))
-    _share_context(text, rows, quals)
-    for r, q in zip(rows, quals):
-        if q is not None and q.share_of is None:
-            r["qualifier"] = q.text()
-    for r, q in zip(rows, quals):
-        if q is not None and q.share_of is not None:
-            r["qualifier"] = rows[q.share_of]["qualifier"]
-    order = sorted(range(len(rows)), key=lambda i: (rows[i]["start"], rows[i]["end"]))
-    return [rows[i] for i in order]
+            if role == "total":
+                q = _Qual(fixed=[p for p in (cq, "tổng số") if p])
+            else:
+                q = self._context(s, last_end, cq, label, pct)
+            self.add(_row(text, s, cu.end(), value, cunit, None, pct, approx, subject, year), q)
+        self.used.append((s, last_end))
+
+    def _context(self, s: int, last_end: int, built_in: str | None, label: str | None, pct: bool) -> _Qual:
+        text = self.text
+        q = _qualifier(text, s, last_end, built_in, label)
+        if not q.near:
+            q.rest, q.copula = _predicate(text, _skip_abbreviation(text, q.after_end))
+            if q.before and not q.copula:
+                q.rest = None  # an object's predicate is the clause's, except "là ..." (who are)
+        if not (q.before or q.after or q.near or q.rest):  # "số đảng viên nữ chiếm 38%", "... là 15 đồng chí"
+            q.rest = _prefix_qualifier(text, s)
+        return q
+
+
+_ABBREVIATION = re.compile(r"\s*\([A-ZĐ]{2,8}\)")
+
+
+def _skip_abbreviation(text: str, pos: int) -> int:
+    """``686 tổ chức cơ sở đảng (TCCSĐ) được đánh giá``: the predicate follows the abbreviation."""
+    m = _ABBREVIATION.match(text, pos)
+    return m.end() if m else pos
+
+
+_BREAKDOWN_OPEN = re.compile(r"\(\s*(?:(?:có|gồm|gồm\s+có|trong\s+(?:số\s+)?đó)\s*[:,]?\s*)?$", re.IGNORECASE)
+
+
+def _inherit_in_brackets(text: str, rows: list[Row]) -> None:
+    """``Hoàn thành tốt nhiệm vụ 35 (có 07 đảng bộ và 28 chi bộ)``: counts in a bracket right
+    after a count, with no qualifier of their own, are a breakdown of it and share its qualifier."""
+    by_end = {r["end"]: r for r in rows}
+    for r in rows:
+        if r["qualifier"] is not None or r["percent"]:
+            continue
+        line_start = text.rfind("\n", 0, r["start"]) + 1
+        open_ = text.rfind("(", line_start, r["start"])
+        if open_ < 0 or ")" in text[open_:r["start"]] or text.find(")", open_) < r["end"]:
+            continue
+        first = re.search(r"\d", text[open_:r["start"] + 1])
+        if first is None or not _BREAKDOWN_OPEN.search(text, open_, open_ + first.start()):
+            continue
+        j = open_
+        while j > 0 and text[j - 1].isspace():
+            j -= 1
+        parent = by_end.get(j)
+        if parent is not None and parent is not r and parent["qualifier"]:
+            r["qualifier"] = parent["qualifier"]
+
+
+_NAMED_CELL = re.compile(r"Chi\s+bộ\s+(?:thôn|xóm|ấp|bản|buôn|làng|khóm|khu\s+phố|tổ\s+dân\s+phố|khối)\s+[A-ZĐ0-9]")
+
+
+def _drop_restated(text: str, rows: list[Row]) -> list[Row]:
+    """A fact restated in another paragraph (lead and body) is one count."""
+    first: dict[tuple, Row] = {}
+    kept = []
+    for r in rows:
+        key = (r["value"], r["unit"], r["percent"], (r["qualifier"] or "").lower(), r["subject"])
+        if key in first and "\n" in text[first[key]["end"]:r["start"]]:
+            continue
+        first.setdefault(key, r)
+        kept.append(r)
+    return kept
 
 
 _COORD_GAP = re.compile(r"\s*(?:,|và|với|hoặc)\s*(?:(?:trên|hơn|gần|khoảng)\s+)?", re.IGNORECASE)
@@ -674,7 +1090,9 @@ def _share_context(text: str, rows: list[Row], quals: list[_Qual | None]) -> Non
 @Language.component("counts")
 def counts_component(doc: Doc) -> Doc:
     rows = doc._.rows if doc._.rows is not None else {}
-    taken = list(rows.get("doc_refs") or ()) + [r for r in rows.get("dates") or () if r.get("start") is not None]
-    rows["counts"] = find_counts(text_of(doc), taken_spans=taken)
+    # the dates component runs first: its rows give the counts' years; without it, dates are found once here
+    dates = None if rows.get("dates") is None else [r for r in rows["dates"] if r.get("start") is not None]
+    taken = list(rows.get("doc_refs") or ()) + (dates or [])
+    rows["counts"] = find_counts(text_of(doc), taken_spans=taken, dates=dates)
     doc._.rows = rows
     return doc

@@ -159,6 +159,7 @@ QUALIFIERS = [
     ("Số đảng viên bị xử lý chiếm 0,3% tổng số đảng viên.", "bị xử lý"),
     ("Số đảng viên nữ chiếm 38,2%.", "nữ"),
     ("Tỷ lệ đảng viên trẻ dưới 35 tuổi chiếm 21%.", "trẻ dưới 35 tuổi"),
+    ("Số đảng viên chưa được kiểm điểm là 19 đồng chí.", "chưa được kiểm điểm"),
 ]
 
 
@@ -226,12 +227,14 @@ def test_share_of_the_count_before(text, expected):
     assert [(r["value"], r["unit"], r["percent"], r["qualifier"], r["text"]) for r in find_counts(text)] == expected
 
 
-def test_base_organisations_are_counted_as_such():
-    # "đảng bộ cơ sở" and "chi bộ cơ sở" are both grassroots party organisations
+def test_base_organisations_are_counted_in_their_own_unit():
+    # FORMAT.md: "đảng bộ cơ sở" is a đảng bộ, "chi bộ cơ sở" a chi bộ, both of level "cơ sở";
+    # the two named together are grassroots party organisations
     assert quals("có 15 tổ chức cơ sở đảng, gồm 11 đảng bộ cơ sở và 4 chi bộ cơ sở.") == [
         (15.0, "tổ chức cơ sở đảng", False, None),
-        (11.0, "tổ chức cơ sở đảng", False, "đảng bộ cơ sở"),
-        (4.0, "tổ chức cơ sở đảng", False, "chi bộ cơ sở")]
+        (11.0, "đảng bộ", False, "cơ sở"),
+        (4.0, "chi bộ", False, "cơ sở")]
+    assert quals("Huyện có 30 đảng bộ cơ sở, chi bộ cơ sở.") == [(30.0, "tổ chức cơ sở đảng", False, None)]
 
 
 def test_rows_carry_every_column():
@@ -357,3 +360,132 @@ def test_group_matches_equal_the_regex(text):
     _GROUP = re.compile(r"(?P<head>[^\s(),;:.\n][^(),;:.\n]{0,60}?)\s*\((?P<body>[^()\n]*:[^()\n]*)\)")
     want = [(m["head"], m["body"], m.start("body"), m.start()) for m in _GROUP.finditer(text)]
     assert list(_group_matches(text)) == want
+
+
+# ---------------------------------------------------------------- statistics pages
+# (text, [(value, unit, percent, qualifier)]) -- invented lines, one per shape; [] is a negative
+STATISTICS = [
+    # a cell or committee of base level is a chi bộ / đảng bộ "cơ sở"
+    ("Huyện có 12 chi bộ cơ sở và 30 đảng bộ cơ sở.",
+     [(12.0, "chi bộ", False, "cơ sở"), (30.0, "đảng bộ", False, "cơ sở")]),
+    ("toàn quận chỉ đạo 25 tổ chức đảng ở cơ sở làm điểm", [(25.0, "tổ chức cơ sở đảng", False, "làm điểm")]),
+    # members of a party committee, cell secretaries: cấp ủy viên
+    ("Chi ủy có 5 đồng chí.", [(5.0, "cấp ủy viên", False, "chi ủy viên")]),
+    ("Ban Thường vụ Đảng ủy gồm 7 đồng chí.", [(7.0, "cấp ủy viên", False, "Ban Thường vụ Đảng ủy")]),
+    ("Ban Chỉ đạo gồm 9 đồng chí.", [(9.0, "đảng viên", False, None)]),  # not a party committee
+    ("Ban Chấp hành Đoàn trường có 11 đồng chí.", [(11.0, "đảng viên", False, None)]),
+    ("có 18 bí thư chi bộ là nữ", [(18.0, "cấp ủy viên", False, "bí thư chi bộ là nữ")]),
+    ("Đội ngũ 40 đồng chí bí thư chi bộ thôn đã được bồi dưỡng.",
+     [(40.0, "cấp ủy viên", False, "bí thư chi bộ thôn được bồi dưỡng")]),
+    # cadres and members after a percent are members; a head count of them is not
+    ("100% cán bộ, đảng viên được học tập chuyên đề", [(100.0, "đảng viên", True, "cán bộ, đảng viên được học tập chuyên đề")]),
+    ("Hội nghị có 300 cán bộ, đảng viên dự.", []),
+    # N/M and "N trong tổng số M": the part with its predicate, the whole as "tổng số"
+    ("có 40/42 đồng chí được kiểm điểm, chiếm 95,2%.",
+     [(40.0, "đảng viên", False, "được kiểm điểm"), (42.0, "đảng viên", False, "tổng số"),
+      (95.2, "đảng viên", True, "được kiểm điểm")]),
+    ("Năm qua có 15 trong tổng số 16 chi bộ (CB) được xếp loại tốt.",
+     [(15.0, "chi bộ", False, "được xếp loại tốt"), (16.0, "chi bộ", False, "tổng số")]),
+    ("đã có 925/962 thôn có chi bộ", []),
+    ("có 12/10 đảng viên", []),  # a part larger than its whole is no fraction (a date, more likely)
+    # bare "tổ chức" / "trường hợp" name a unit of the sentence again
+    ("kiểm tra 20 tổ chức đảng và 35 đảng viên (tăng 4 tổ chức so với năm trước).",
+     [(20.0, "tổ chức đảng", False, "kiểm tra"), (35.0, "đảng viên", False, "kiểm tra"),
+      (4.0, "tổ chức đảng", False, "tăng")]),
+    ("Cấp ủy đã giám sát 12 tổ chức và 30 đảng viên.",
+     [(12.0, "tổ chức đảng", False, "giám sát"), (30.0, "đảng viên", False, "giám sát")]),
+    ("xóa tên 2 đảng viên và khai trừ 3 trường hợp.",
+     [(2.0, "đảng viên", False, "xóa tên"), (3.0, "đảng viên", False, "khai trừ")]),
+    ("Phường ghi nhận 5 trường hợp mắc bệnh.", []),
+    ("Đảng viên của xã tham gia cùng 5 trường hợp khác.", []),  # "đảng viên" names no count: no antecedent
+    ("Chi bộ có 12 tổ chức chính trị - xã hội.", []),
+    ("Đảng bộ khen thưởng 20 tổ chức, cá nhân.", []),
+    ("Toàn Đảng bộ kết nạp 90 đảng viên, khen thưởng 35 tổ chức và 120 cá nhân.",
+     [(90.0, "đảng viên", False, "kết nạp mới")]),
+    ("Kết quả xếp loại đảng viên: hoàn thành xuất sắc nhiệm vụ 45 đồng chí (12,3%); không hoàn thành nhiệm vụ 3 đồng chí.",
+     [(45.0, "đảng viên", False, "hoàn thành xuất sắc nhiệm vụ"), (12.3, "đảng viên", True, "hoàn thành xuất sắc nhiệm vụ"),
+      (3.0, "đảng viên", False, "không hoàn thành nhiệm vụ")]),
+    ("Đảng bộ có 30 chi bộ, phối hợp với 12 tổ chức trên địa bàn.", [(30.0, "chi bộ", False, None)]),
+    ("Xã có 1.200 đảng viên, tỷ lệ hộ nghèo đạt 2%.", [(1200.0, "đảng viên", False, None)]),
+    ("Đảng ủy tặng quà cho đảng viên có hoàn cảnh khó khăn gồm 5 đồng chí.", [(5.0, "đảng viên", False, None)]),
+    # a statistics list: labels with bare numbers take the unit of the list's head
+    ("Năm 2023 đã thi hành kỷ luật 9 đảng viên bằng các hình thức: khiển trách 5, cảnh cáo 3, khai trừ 1.",
+     [(9.0, "đảng viên", False, "thi hành kỷ luật"), (5.0, "đảng viên", False, "khiển trách"),
+      (3.0, "đảng viên", False, "cảnh cáo"), (1.0, "đảng viên", False, "khai trừ")]),
+    ("Hình thức kỷ luật đảng viên: khiển trách 6 (chiếm 60%), cảnh cáo 4 (40%).",
+     [(6.0, "đảng viên", False, "khiển trách"), (60.0, "đảng viên", True, "khiển trách"),
+      (4.0, "đảng viên", False, "cảnh cáo"), (40.0, "đảng viên", True, "cảnh cáo")]),
+    ("Ủy ban Kiểm tra thi hành kỷ luật 6 đảng viên (khiển trách: 3; cảnh cáo: 2; khai trừ: 1).",
+     [(6.0, "đảng viên", False, "thi hành kỷ luật"), (3.0, "đảng viên", False, "khiển trách"),
+      (2.0, "đảng viên", False, "cảnh cáo"), (1.0, "đảng viên", False, "khai trừ")]),
+    ("Kết quả: khiển trách 5, cảnh cáo 3.", []),  # no unit anywhere
+    ("Chi bộ có 12 đảng viên hoàn thành tốt nhiệm vụ 3 năm liền.",
+     [(12.0, "đảng viên", False, "hoàn thành tốt nhiệm vụ")]),  # "nhiệm vụ 3 năm": no list item
+    ("Đối với chi bộ trực thuộc, có 40/40 tổ chức được đánh giá, xếp loại; trong đó: Hoàn thành xuất sắc "
+     "nhiệm vụ 06 (có 02 đảng bộ và 04 chi bộ), chiếm 15%; Không hoàn thành nhiệm vụ 01, chiếm 2,5%.",
+     [(40.0, "chi bộ", False, "được đánh giá"), (40.0, "chi bộ", False, "tổng số"), (6.0, "chi bộ", False, "hoàn thành xuất sắc nhiệm vụ"),
+      (2.0, "đảng bộ", False, "hoàn thành xuất sắc nhiệm vụ"), (4.0, "chi bộ", False, "hoàn thành xuất sắc nhiệm vụ"),
+      (15.0, "chi bộ", True, "hoàn thành xuất sắc nhiệm vụ"), (1.0, "chi bộ", False, "không hoàn thành nhiệm vụ"),
+      (2.5, "chi bộ", True, "không hoàn thành nhiệm vụ")]),
+    # ratings: a unit opening its clause, then labels with their shares
+    ("Qua đánh giá, tổ chức cơ sở đảng đạt trong sạch, vững mạnh chiếm 80,5%; hoàn thành tốt nhiệm vụ "
+     "chiếm 15%; yếu kém chiếm 0,5%.",
+     [(80.5, "tổ chức cơ sở đảng", True, "trong sạch, vững mạnh"),
+      (15.0, "tổ chức cơ sở đảng", True, "hoàn thành tốt nhiệm vụ"), (0.5, "tổ chức cơ sở đảng", True, "yếu kém")]),
+    ("Chi bộ đã tổ chức sinh hoạt, tỷ lệ tham gia đạt 95%.", []),
+    ("Chi bộ Khoa Điện đạt trong sạch, vững mạnh chiếm 20%.", []),  # a name
+    ("có 92% đảng viên hoàn thành tốt nhiệm vụ trở lên; 7% hoàn thành nhiệm vụ và 1% không hoàn thành nhiệm vụ.",
+     [(92.0, "đảng viên", True, "hoàn thành tốt nhiệm vụ"), (7.0, "đảng viên", True, "hoàn thành nhiệm vụ"),
+      (1.0, "đảng viên", True, "không hoàn thành nhiệm vụ")]),
+    ("Tăng trưởng đạt 7%; 3% hoàn thành nhiệm vụ.", []),  # no percent count before
+    # shares with "đạt", changes in a bracket
+    ("kết nạp 50 đảng viên mới, đạt 95% chỉ tiêu.",
+     [(50.0, "đảng viên", False, "kết nạp mới"), (95.0, "đảng viên", True, "kết nạp mới")]),
+    ("kết nạp 50 đảng viên mới, đạt 125% chỉ tiêu.", [(50.0, "đảng viên", False, "kết nạp mới")]),  # a target's share
+    ("có 40 đảng bộ cơ sở (tăng 02).", [(40.0, "đảng bộ", False, "cơ sở"), (2.0, "đảng bộ", False, "tăng")]),
+    ("có 40 đảng bộ cơ sở (tăng 2%).", [(40.0, "đảng bộ", False, "cơ sở")]),
+    # a fact restated in another paragraph is one count; two in one paragraph are two
+    ("Năm qua, huyện kết nạp 120 đảng viên mới.\nViệc kết nạp 120 đảng viên mới được chú trọng.",
+     [(120.0, "đảng viên", False, "kết nạp mới")]),
+    ("Chi bộ A kết nạp 2 đảng viên; Chi bộ B kết nạp 2 đảng viên.",
+     [(2.0, "đảng viên", False, "kết nạp mới"), (2.0, "đảng viên", False, "kết nạp mới")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", STATISTICS, ids=[c[0][:40] for c in STATISTICS])
+def test_statistics(text, expected):
+    assert quals(text) == expected
+
+
+MORE_QUALIFIERS = [
+    ("đã trao quyết định kết nạp Đảng cho 2 đồng chí Nguyễn Văn An và Trần Thị Bình", "kết nạp mới"),
+    ("buổi lễ có 2 đồng chí Lê Văn Cường tham dự", None),  # a name is no subset
+    ("tăng 3 tổ chức cơ sở đảng so với năm trước", "tăng"),
+    ("giảm 4 đảng viên so với cùng kỳ", "giảm"),
+    ("đình chỉ sinh hoạt 2 đồng chí", "đình chỉ sinh hoạt"),
+    ("xóa tên, chấp thuận ra khỏi Đảng đối với 4 đồng chí", "xóa tên, chấp thuận ra khỏi Đảng"),
+    ("cho ra khỏi Đảng 1 đảng viên", "cho ra khỏi Đảng"),
+    ("thi hành kỷ luật 3 đảng viên với hình thức khiển trách", "kỷ luật khiển trách"),
+    ("UBKT đã KT khi có dấu hiệu vi phạm với 5 tổ chức đảng", "kiểm tra khi có dấu hiệu vi phạm"),
+    ("UBKT giám sát với 14 tổ chức đảng", "giám sát"),
+    ("nâng tổng số đảng viên của chi bộ lên 30 đồng chí", "tổng số"),
+    ("có 5 đảng viên xin miễn sinh hoạt đảng", "miễn sinh hoạt đảng"),
+    ("có 686 tổ chức cơ sở đảng (TCCSĐ) được đánh giá", "được đánh giá"),
+    ("có 30% tổ chức cơ sở đảng đạt trong sạch vững mạnh tiêu biểu", "trong sạch vững mạnh tiêu biểu"),
+    ("có 21% chi bộ trong sạch, vững mạnh tiêu biểu; còn lại", "trong sạch, vững mạnh tiêu biểu"),  # past the comma
+    ("Chi bộ thôn Tân An hiện có 27 đảng viên.", "Chi bộ thôn Tân An"),  # a named cell, nothing else said
+    ("Chi bộ 02 hiện có 27 đảng viên.", None),
+]
+
+
+@pytest.mark.parametrize("text,qualifier", MORE_QUALIFIERS, ids=[q[0][:30] for q in MORE_QUALIFIERS])
+def test_more_qualifiers(text, qualifier):
+    assert find_counts(text)[0]["qualifier"] == qualifier
+
+
+def test_year_comes_from_the_dates_rows():
+    text = "Năm 2022, chi bộ có 30 đảng viên; năm 2023 có 32 đảng viên."
+    assert [r["year"] for r in find_counts(text)] == [2022, 2023]  # no rows given: the page's own dates
+    rows = find_dates(text)
+    assert [r["year"] for r in find_counts(text, taken_spans=rows, dates=rows)] == [2022, 2023]
+    assert [r["year"] for r in find_counts(text, dates=[])] == [None, None]  # the rows are what is read
