@@ -90,6 +90,7 @@ COUNTS = pa.schema(
         ("value", pa.float64()),
         ("unit", pa.string()),
         ("qualifier", pa.string()),
+        ("measure", pa.string()),  # one of extract/count_measures.csv
         ("percent", pa.bool_()),
         ("approx", pa.string()),  # trên | hơn | gần | khoảng | None
         ("subject", pa.string()),

@@ -25,6 +25,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.extract.measures import measures
 from pipeline.schema import ERROR_STAGES, EXTRACTION_TABLES, REQUIRED, TABLES
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
@@ -137,6 +138,7 @@ CHECKS: list[Check] = [
         "select article_id, value, text from counts where percent and value > 100",
     ),
     _year_range("counts", "year"),
+    _one_of("counts", "measure", measures(), nullable=False),
     _one_of("solutions", "kind", ("solution", "measure", "limitation", "other")),
     Check(
         "solutions",

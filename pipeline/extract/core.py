@@ -107,6 +107,35 @@ class Cover:
         return i > 0 and self.reach[i - 1] > start
 
 
+class GrowingCover:
+    """``Cover`` for spans added while a text is read: sorted on insertion; a question
+    looks back over the spans that start within the longest span's length."""
+
+    def __init__(self, spans: Iterable = ()):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.longest = 0
+        for span in spans:
+            self.add(*_bounds(span))
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+        self.longest = max(self.longest, end - start)
+
+    def append(self, span: tuple[int, int]) -> None:  # a list's name, for code that appends
+        self.add(*span)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end) - 1
+        while i >= 0 and self.starts[i] >= start - self.longest:
+            if self.ends[i] > start:
+                return True
+            i -= 1
+        return False
+
+
 def _bounds(span) -> tuple[int, int]:
     return (span["start"], span["end"]) if isinstance(span, dict) else (span[0], span[1])
 

@@ -52,6 +52,7 @@ rows of its clause name.
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from dataclasses import dataclass, field
@@ -59,12 +60,13 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.nlp import text_of
 
+from pipeline.extract import core
 from pipeline.extract.dates import find_dates
+from pipeline.extract.measures import measure_of
 
 Row = dict
 _HERE = Path(__file__).resolve().parent
@@ -267,12 +269,18 @@ _HEADS = [  # breakdown heads -> the qualifier prefix the gold uses
 ]
 
 
+_SENTENCE_WINDOW = 600  # characters looked at on each side of a count for its sentence
+
+
 def _sentence(text: str, s: int, e: int, rx=_BOUNDARY) -> tuple[int, int]:
-    a = 0
-    for m in rx.finditer(text, max(0, s - 600), s):
+    """The sentence (or clause, ``rx``) around ``text[s:e]``, looked for within a window
+    on each side, so one long list of counts costs linear time."""
+    a = 0 if s <= _SENTENCE_WINDOW else s - _SENTENCE_WINDOW
+    for m in rx.finditer(text, max(0, s - _SENTENCE_WINDOW), s):
         a = m.end()
-    m = rx.search(text, e)
-    return a, (m.start() if m else len(text))
+    limit = e + _SENTENCE_WINDOW
+    m = rx.search(text, e, limit)
+    return a, (m.start() if m else min(len(text), limit))
 
 
 def _subject(text: str, s: int) -> str | None:
@@ -293,10 +301,12 @@ class _Years:
             (r["start"], r["end"], r["date"].year) for r in dates
             if r.get("start") is not None and r.get("date") is not None
             and r.get("precision") in ("day", "month", "quarter", "year"))
+        self.starts = [ds for ds, _, _ in self.spans]
 
     def of(self, s: int, e: int) -> int | None:
         a, b = _sentence(self.text, s, e, _CLAUSE)
-        years = {y for ds, de, y in self.spans if a <= ds and de <= b}
+        lo, hi = bisect.bisect_left(self.starts, a), bisect.bisect_left(self.starts, b)
+        years = {y for ds, de, y in self.spans[lo:hi] if de <= b}
         return years.pop() if len(years) == 1 else None
 
 
@@ -595,10 +605,6 @@ def _subset_of(text: str, s: int, e: int, rows: list[Row]) -> int | None:
     return i if _SUBSET_GAP.fullmatch(text[rows[i]["end"]:s]) else None
 
 
-def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s < b and a < e for a, b in spans)
-
-
 def _row(text, s, e, value, unit, qualifier, pct, approx, subject, year) -> Row:
     return {"value": float(value), "unit": unit, "qualifier": qualifier, "percent": pct,
             "approx": approx, "subject": subject, "subject_entity_id": None, "year": year,
@@ -619,7 +625,7 @@ def _head_unit(head: str, labels: list[str]) -> str | None:
     return by_syn.get(_ws(re.sub(r"\s*,\s*", ", ", m.group())).lower(), (None, None))[0]
 
 
-def _groups(text: str, taken: list[tuple[int, int]], years: _Years) -> tuple[list[Row], list[tuple[int, int]]]:
+def _groups(text: str, taken: core.Cover, years: _Years) -> tuple[list[Row], list[tuple[int, int]]]:
     """Breakdowns: ``trình độ chính trị (đại học: 01 đ/c; trung cấp: 09; ...)``."""
     rows, used = [], []
     for head_text, body, base, _start in _group_matches(text):
@@ -640,7 +646,7 @@ def _groups(text: str, taken: list[tuple[int, int]], years: _Years) -> tuple[lis
         if items and not units:
             head_unit = _head_unit(head_text, [lb for lb, *_ in items])
             units = {head_unit} if head_unit else units
-        if not items or len(units) != 1 or any(_overlaps(s, e, taken) for _, s, e, _, _ in items):
+        if not items or len(units) != 1 or any(taken.overlaps(s, e) for _, s, e, _, _ in items):
             continue
         unit_name = units.pop()
         head = _HEAD_PREFIX.sub("", _ws(head_text))
@@ -860,12 +866,12 @@ def find_counts(text: str, taken_spans: Iterable = (), dates: Iterable[Row] | No
     """
     if not isinstance(text, str) or not text:
         return []
-    taken = _taken(taken_spans)
+    taken = core.Cover(_taken(taken_spans))
     years = _Years(text, find_dates(text) if dates is None else dates)
     rows, used = _groups(text, taken, years)
-    found = _Found(text, years, rows, [None] * len(rows), set(used), used)
+    found = _Found(text, years, rows, [None] * len(rows), set(used), core.GrowingCover(used))
     for s, e, value, unit_from, role in _candidates(text):
-        if _overlaps(s, e, taken) or _overlaps(s, e, used):
+        if taken.overlaps(s, e) or found.used.overlaps(s, e):
             continue
         if _BLOCK_BEFORE.search(text[max(0, s - 30):s]):
             continue
@@ -890,7 +896,10 @@ def find_counts(text: str, taken_spans: Iterable = (), dates: Iterable[Row] | No
             r["qualifier"] = r["subject"]  # "Chi bộ thôn Tân An có 27 đảng viên": one cell of the page's area
     # above 100% is a share of a target ("đạt 110% chỉ tiêu"), not of members or organisations
     rows = [r for r in rows if not (r["percent"] and r["value"] > 100)]
-    return _drop_restated(text, sorted(rows, key=lambda r: (r["start"], r["end"])))
+    rows = _drop_restated(text, sorted(rows, key=lambda r: (r["start"], r["end"])))
+    for row in rows:
+        row["measure"] = measure_of(row["qualifier"])
+    return rows
 
 
 @dataclass
@@ -902,7 +911,7 @@ class _Found:
     rows: list[Row]
     quals: list[_Qual | None]  # None: the row's qualifier is final
     seen: set
-    used: list[tuple[int, int]]
+    used: core.GrowingCover
 
     def add(self, row: Row, q: _Qual | None) -> None:
         self.seen.add((row["start"], row["end"]))
@@ -1087,7 +1096,8 @@ def _share_context(text: str, rows: list[Row], quals: list[_Qual | None]) -> Non
             pq.rest, pq.copula = cq.rest, cq.copula
 
 
-@Language.component("counts")
+@core.component("counts", reads=("doc_refs.start", "doc_refs.end", "dates.start", "dates.end", "dates.date",
+                                  "dates.precision"), writes=("counts",))
 def counts_component(doc: Doc) -> Doc:
     rows = doc._.rows if doc._.rows is not None else {}
     # the dates component runs first: its rows give the counts' years; without it, dates are found once here

@@ -40,5 +40,24 @@ def test_measure_of(qualifier, measure):
 
 
 def test_the_vocabulary_is_small_and_ends_with_the_default():
-    assert len(measures()) == len(set(measures())) <= 10
+    assert len(measures()) == len(set(measures())) <= 12
     assert measures()[-1] == DEFAULT_MEASURE
+
+
+@pytest.mark.parametrize("qualifier, measure", [
+    ("tăng", "changed"), ("giảm", "changed"), ("chỉ tiêu", "target"), ("kết nạp mới, % chỉ tiêu", "target"),
+    ("tổng số", "membership"), ("đình chỉ sinh hoạt", "disciplined"), ("cho ra khỏi Đảng", "disciplined"),
+    ("kỷ luật khiển trách", "disciplined"),
+])
+def test_measure_of_the_counts_extractors_newer_qualifiers(qualifier, measure):
+    assert measure_of(qualifier) == measure
+
+
+def test_every_row_of_the_table_has_a_measure_and_a_meaning():
+    import csv
+
+    from pipeline.extract.measures import MEASURES_CSV
+
+    with open(MEASURES_CSV, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert all(None not in r and r["measure"] and r["meaning"] for r in rows)
