@@ -61,12 +61,12 @@ union all select 'errors', count(*) from errors
 # %% [markdown]
 # ## The corpus by site and year
 #
-# `site` is the host name of the page's URL (or the site name the page gives);
+# `site` is the host name of the page's URL, else the publication's name the page prints (`publisher`);
 # undated pages have no `published_date`.
 
 # %%
 by_site_year = q("""
-select coalesce(site, '(unknown)') as site, year(published_date) as year, count(*) as articles
+select coalesce(site, publisher, '(unknown)') as site, year(published_date) as year, count(*) as articles
 from articles group by all order by site, year
 """)
 table = by_site_year.pivot_table(index="site", columns="year", values="articles", aggfunc="sum", fill_value=0)

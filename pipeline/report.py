@@ -205,7 +205,7 @@ def _build(data: _Data, data_dir: Path) -> str:
     version = ", ".join(str(r[0]) for r in versions[1]) if versions and versions[1] else "?"
     cards = _cards([
         ("articles", n_articles),
-        ("sites", data.scalar("select count(distinct site) from articles", 0)),
+        ("sites", data.scalar("select count(distinct coalesce(site, publisher)) from articles", 0)),
         ("party-building articles", data.scalar("select count(*) filter (where is_party_building) from articles", 0)),
         ("document mentions", data.scalar("select count(*) from doc_refs", 0)),
         ("distinct documents", data.scalar("select count(distinct canonical) from doc_refs", 0)),
@@ -220,7 +220,7 @@ def _build(data: _Data, data_dir: Path) -> str:
     )
 
     per_site = data.rows(
-        "select coalesce(site, '(unknown)') as site, count(*) as articles from articles group by 1 order by 2 desc, 1"
+        "select coalesce(site, publisher, '(unknown)') as site, count(*) as articles from articles group by 1 order by 2 desc, 1"
     )
     per_month = data.rows(
         "select date_trunc('month', published_date)::date as month, count(*) as articles from articles "

@@ -15,7 +15,8 @@ ARTICLES = pa.schema(
         ("article_id", pa.string()),
         ("source", pa.string()),  # file path, plus '#record-id' inside a WARC
         ("url", pa.string()),
-        ("site", pa.string()),
+        ("site", pa.string()),  # host of the URL
+        ("publisher", pa.string()),  # the publication's name as the page prints it
         ("title", pa.string()),
         ("published_date", pa.date32()),
         ("author", pa.string()),

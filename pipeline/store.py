@@ -139,7 +139,7 @@ PARTITION_COLUMNS = ("pub_year", "pub_site")
 # as "BÃ¡o PhÃº YÃªn". The article's own ``site`` column keeps the name.
 PARTITION_KEYS_SQL = (
     "coalesce(CAST(year(a.published_date) AS VARCHAR), 'unknown') AS pub_year, "
-    "coalesce(nullif(trim(lower(regexp_replace(strip_accents(replace(replace(a.site, 'đ', 'd'), 'Đ', 'D')), "
+    "coalesce(nullif(trim(lower(regexp_replace(strip_accents(replace(replace(coalesce(a.site, a.publisher), 'đ', 'd'), 'Đ', 'D')), "
     "'[^A-Za-z0-9.]+', '-', 'g')), '-.'), ''), 'unknown') AS pub_site"
 )
 

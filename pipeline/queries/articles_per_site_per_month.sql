@@ -1,6 +1,6 @@
 -- Articles per site and month of publication (undated articles under a null month).
 select
-    coalesce(site, '(unknown)') as site,
+    coalesce(site, publisher, '(unknown)') as site,
     date_trunc('month', published_date)::date as month,
     count(*) as articles,
     count(*) filter (where is_party_building) as party_building
