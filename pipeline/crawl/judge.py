@@ -11,8 +11,9 @@ The measures (thresholds in ``CRAWL_JUDGE`` of the crawl settings):
 * the main block: the deepest element holding most of the main text; its link
   density is the share of its text that sits inside links;
 * teasers: runs of main text separated by headline links (anchors of several
-  words) inside the main block; a list of summaries has one run per item, an
-  article one or two (a "related news" box);
+  words) inside the main block; a list of summaries has one run per item, none
+  holding most of the text; an article has one run, or one long run beside a few
+  short ones (a box of related teasers);
 * headline links: anchors of several words anywhere on the page.
 
 An article has enough main text, a title and a main block with little link
@@ -43,6 +44,7 @@ class Thresholds:
     min_chars: int = 400  # main text of an article, in characters
     max_link_density: float = 0.25  # share of the main block's text inside links
     listing_min_teasers: int = 4  # runs of main text between headline links
+    teaser_max_share: float = 0.5  # ... none of which holds this share of the main text (else: an article)
     listing_min_headlines: int = 5  # headline links on a page without an article
     headline_min_words: int = 6  # words of an anchor that reads as a headline
     min_line_chars: int = 20  # main-text lines shorter than this do not locate the main block
@@ -167,15 +169,17 @@ def link_density(el) -> float:
     return min(1.0, links / text)
 
 
-def count_teasers(block, main_blocks: set, min_words: int) -> int:
-    """Runs of main-text blocks inside ``block`` separated by headline links."""
-    runs, in_run = 0, False
+def teaser_runs(block, weights: dict, min_words: int) -> list[int]:
+    """Characters of each run of main-text blocks inside ``block``, runs split by headline links."""
+    runs: list[int] = []
+    in_run = False
     for el in block.iter():
-        if el in main_blocks:
+        if el in weights:
             if not in_run:
-                runs += 1
+                runs.append(0)
                 in_run = True
-        elif el.tag == "a" and _is_headline(el, min_words) and not any(a in main_blocks for a in el.iterancestors()):
+            runs[-1] += weights[el]
+        elif el.tag == "a" and _is_headline(el, min_words) and not any(a in weights for a in el.iterancestors()):
             in_run = False
     return runs
 
@@ -214,7 +218,12 @@ def judge_page(body: bytes, url: str = "", content_type: str | None = None,
     located = locate_lines(tree, lines)
     block = main_block(located, t.main_block_share)
     headlines = sum(1 for a in tree.iter("a") if _is_headline(a, t.headline_min_words))
-    teasers = count_teasers(block, {b for b, _ in located}, t.headline_min_words) if block is not None else 0
+    weights: dict = {}
+    for el, w in located:
+        weights[el] = weights.get(el, 0) + w
+    runs = teaser_runs(block, weights, t.headline_min_words) if block is not None else []
+    # an article with a box of related teasers has one run holding most of its text
+    teasers = len(runs) if runs and max(runs) < t.teaser_max_share * sum(runs) else 0
     density = link_density(block) if block is not None else link_density(_without_furniture(tree))
     chars = _chars_inside(located, block)
     measures = dict(title=title, main_chars=chars, link_density=round(density, 3), teasers=teasers,

@@ -69,6 +69,10 @@ def _counts(counter: Counter, words: dict | None = None) -> str:
     return ", ".join(f"{(words or {}).get(k, k)} {n}" for k, n in counter.most_common() if n)
 
 
+def _errors(counter: Counter) -> str:
+    return ", ".join(f"{k} on {n} URL{'s' if n > 1 else ''}" for k, n in counter.most_common() if n)
+
+
 def _judged(outcomes: list[StartOutcome]) -> Counter:
     total = Counter()
     for o in outcomes:
@@ -83,7 +87,7 @@ def _why_start_failed(o: StartOutcome) -> str:
         host = urlsplit(o.url).netloc
         return f"{o.url} is disallowed for this crawler by {host}/robots.txt"
     if o.errors:
-        return f"{o.url}: the site answered errors ({_counts(o.errors)})"
+        return f"{o.url}: the site answered errors ({_errors(o.errors)})"
     return f"{o.url}: nothing fetched"
 
 
@@ -138,7 +142,7 @@ def _why_no_article(outcomes: list[StartOutcome], stats: dict, judged: Counter) 
     if sum(left.values()):
         parts.append(f"links not followed: {_counts(left, LINK_WORDS)}")
     if errors:
-        parts.append(f"the site answered errors ({_counts(errors)})")
+        parts.append(f"the site answered errors ({_errors(errors)})")
     robots = sum(o.robots for o in outcomes)
     if robots:
         parts.append(f"{robots} URLs disallowed by robots.txt")

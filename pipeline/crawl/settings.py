@@ -54,7 +54,7 @@ SCRAPY_SETTINGS: dict = {
     # to the decoded body too); sitemaps get their own cap below.
     "DOWNLOAD_MAXSIZE": 5 * 1024 * 1024,
     "DOWNLOAD_WARNSIZE": 2 * 1024 * 1024,
-    "DEPTH_LIMIT": 0,  # section depth is bounded by CRAWL_SECTION_DEPTH instead
+    "DEPTH_LIMIT": 0,  # depth is bounded by CRAWL_MAX_DEPTH (pagination apart) instead
     "COOKIES_ENABLED": False,
     "TELNETCONSOLE_ENABLED": False,
     "REMOTE_CONTROL_ENABLED": False,  # no listening port on the crawl machine
@@ -90,6 +90,7 @@ SCRAPY_SETTINGS: dict = {
         "min_chars": 400,  # main text (trafilatura) of an article, in characters
         "max_link_density": 0.25,  # share of the main block's text inside links
         "listing_min_teasers": 4,  # runs of main text between headline links: a list of summaries
+        "teaser_max_share": 0.5,  # ... unless one run holds this share of the text (an article)
         "listing_min_headlines": 5,  # headline links on a page that is no article
         "headline_min_words": 6,  # an anchor of this many words reads as a headline
     },

@@ -32,7 +32,7 @@ from pipeline.crawl.safety import (
 )
 from pipeline.crawl.judge import ARTICLE, NOT_HTML, Thresholds, Verdict, is_html_type, judge_page
 from pipeline.crawl.report import REFUSED, ROBOTS, StartOutcome, failure_reason
-from pipeline.crawl.urls import canonical_url, classify_url, on_domains
+from pipeline.crawl.urls import canonical_url, classify_url, in_scope, on_domains, section_scope
 from pipeline.crawl.warc import FetchedPage, Stored
 
 log = logging.getLogger(__name__)
@@ -141,7 +141,7 @@ class PartySpider(scrapy.Spider):
 
     async def start(self):
         for url in self.seeds:
-            meta = {"crawl_kind": "seed", "start": url, "depth": 0, "pages": 0, "scope": _scope_of(url)}
+            meta = {"crawl_kind": "seed", "start": url, "depth": 0, "pages": 0, "scope": section_scope(url)}
             yield scrapy.Request(url, callback=self.parse_any, dont_filter=True, errback=self.on_error,
                                  meta=meta, priority=20)
             parts = urlsplit(url)
@@ -271,7 +271,7 @@ class PartySpider(scrapy.Spider):
             self.count("crawl/links_file")
             return None
         meta = {"start": start, "depth": self.cfg.getint("CRAWL_MAX_DEPTH") - 1, "pages": 0,
-                "scope": _scope_of(canon)}
+                "scope": section_scope(canon)}
         return self.page_request(canon, meta, published=published, priority=10)
 
     def _follow(self, response):
@@ -307,7 +307,7 @@ class PartySpider(scrapy.Spider):
         if hint in ("skip", "file"):
             self.count(f"crawl/links_{hint}")
             return None
-        inside = _in_scope(canon, scope) or _same_path(canon, here)
+        inside = in_scope(canon, scope) or _same_path(canon, here)
         meta = {"start": start, "scope": scope}
         if hint == "section" and inside:  # pagination of this listing
             if pages >= self.cfg.getint("CRAWL_MAX_PAGINATION"):
@@ -341,23 +341,6 @@ class PartySpider(scrapy.Spider):
             self.count("crawl/skipped_stored")  # redirected onto a stored page
             return None
         return FetchedPage(response=response, canonical=original)
-
-
-def _scope_of(url: str) -> str | None:
-    """The section a start URL covers: its path without an extension; None for a site root."""
-    path = urlsplit(url).path.rstrip("/")
-    for suffix in (".html", ".htm", ".aspx", ".php"):
-        if path.endswith(suffix):
-            path = path[: -len(suffix)]
-    return f"{urlsplit(url).netloc}{path}" if path else None
-
-
-def _in_scope(url: str, scope: str | None) -> bool:
-    if scope is None:
-        return True
-    parts = urlsplit(url)
-    here = f"{parts.netloc}{parts.path}"
-    return here == scope or here.startswith(scope + "/") or here.startswith(scope + ".")
 
 
 def _same_path(a: str, b: str) -> bool:

@@ -13,6 +13,21 @@ def article_with_big_menu() -> bytes:
     return sites.article_page(3).replace(b"<body>", b"<body>" + BIG_MENU.encode())
 
 
+SUMMARIES = [
+    "Đoàn công tác đã làm việc với ban thường vụ về tiến độ triển khai các chương trình trọng tâm.",
+    "Nhiều chi bộ chủ động xây dựng kế hoạch, phân công nhiệm vụ cụ thể cho từng đảng viên.",
+    "Lớp học kéo dài năm ngày, trang bị kiến thức cơ bản về công tác tuyên truyền miệng ở cơ sở.",
+    "Qua giám sát, ủy ban kiến nghị cấp ủy cơ sở kịp thời khắc phục một số tồn tại trong quản lý.",
+    "Buổi đối thoại diễn ra thẳng thắn, cởi mở, nhiều kiến nghị được giải đáp ngay tại hội nghị.",
+]
+
+
+def article_with_related_teasers() -> bytes:
+    teasers = "".join(f'<div class="tin"><a href="/tin/{i}">{sites.HEADLINES[i]}</a><p>{text}</p></div>'
+                      for i, text in enumerate(SUMMARIES))
+    return sites.article_page(4).replace(b"</div><footer>", f"<h3>Tin cùng chuyên mục</h3>{teasers}</div><footer>".encode())
+
+
 def headline_list() -> bytes:
     items = "".join(f'<li><a href="/tin/{i}">{h}</a></li>' for i, h in enumerate(sites.HEADLINES[:10]))
     return f"<html><head><title>Tin mới</title></head><body><h1>Tin mới</h1><ul>{items}</ul></body></html>".encode()
@@ -27,6 +42,7 @@ CASES = [
     ("article", sites.article_page(1), "text/html; charset=utf-8", "article"),
     ("article with related news", sites.article_page(2, [(f"/tin/{i}", str(i)) for i in range(8)]), "text/html", "article"),
     ("article under a 120-link menu", article_with_big_menu(), "text/html", "article"),
+    ("article with related teasers", article_with_related_teasers(), "text/html", "article"),
     ("teaser listing", sites.listing_page("Tin tức", [(f"/tin/{i}", i) for i in range(10)]), "text/html", "listing"),
     ("headline links only", headline_list(), "text/html", "listing"),
     ("menu of short links", sites.menu_page("Trang chủ", [(f"/c/{i}", f"Mục {i}") for i in range(8)]), "text/html", "listing"),

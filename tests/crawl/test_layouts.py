@@ -93,3 +93,23 @@ def test_issue_site_obeys_robots_retries_and_skips_loop_and_pdf(tmp_path):
     assert verdicts(tmp_path)["/van-ban/quy-che"] == "not html"
     for path in site.articles:
         assert site.requested(path) == (2 if path == "/tin/loi-tam-thoi.html" else 1), path
+
+
+def test_a_section_start_stays_in_its_section(tmp_path):
+    """From a section page: its articles (wherever they live) and pagination are crawled; another
+    section it links to is looked at once, never followed."""
+    site = sites.Layout("two sections")
+    ours = ["/xay-dung-dang/bai-a", "/xay-dung-dang/bai-b", "/bai-viet/bai-c"]  # the last one outside the path
+    theirs = ["/kinh-te/bai-d", "/kinh-te/bai-e"]
+    for i, p in enumerate(ours + theirs):
+        site.add(p, sites.article_page(i))
+    site.articles = set(ours)
+    site.listing("/xay-dung-dang", "Xây dựng Đảng", [(p, i) for i, p in enumerate(ours[:2])],
+                 more=[("/xay-dung-dang?page=2", "2"), ("/kinh-te", "Kinh tế")])
+    site.listing("/xay-dung-dang?page=2", "Xây dựng Đảng - 2", [(ours[2], 2)])
+    site.listing("/kinh-te", "Kinh tế", [(p, i + 3) for i, p in enumerate(theirs)])
+    with sites.serve(site):
+        proc = crawl(site, tmp_path, start="/xay-dung-dang")
+    assert proc.returncode == 0, proc.stderr
+    assert keys(stored(tmp_path)) == keys(ours)
+    assert site.requested("/kinh-te") <= 1 and not [p for _, p in site.log if p.startswith("/kinh-te/")]
