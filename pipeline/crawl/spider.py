@@ -141,7 +141,8 @@ class PartySpider(scrapy.Spider):
 
     async def start(self):
         for url in self.seeds:
-            meta = {"crawl_kind": "seed", "start": url, "depth": 0, "pages": 0, "scope": section_scope(url)}
+            meta = {"crawl_kind": "seed", "start": url, "depth": 0, "pages": 0, "scope": section_scope(url),
+                    "canonical": url}
             yield scrapy.Request(url, callback=self.parse_any, dont_filter=True, errback=self.on_error,
                                  meta=meta, priority=20)
             parts = urlsplit(url)
@@ -337,8 +338,8 @@ class PartySpider(scrapy.Spider):
             if old and old.digest and old.digest == _digest(response.body):
                 self.count("crawl/unchanged")
                 return None
-        elif canon != original and canon in self.index:
-            self.count("crawl/skipped_stored")  # redirected onto a stored page
+        elif original in self.index or (canon != original and canon in self.index):
+            self.count("crawl/skipped_stored")  # a start URL stored before, or redirected onto a stored page
             return None
         return FetchedPage(response=response, canonical=original)
 

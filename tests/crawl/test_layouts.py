@@ -113,3 +113,12 @@ def test_a_section_start_stays_in_its_section(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert keys(stored(tmp_path)) == keys(ours)
     assert site.requested("/kinh-te") <= 1 and not [p for _, p in site.log if p.startswith("/kinh-te/")]
+
+
+def test_an_article_as_start_url_is_stored_once_over_two_crawls(tmp_path):
+    with sites.serve(sites.numeric_ids()) as site:
+        first = crawl(site, tmp_path, start="/tin-tuc/57.html")
+        again = crawl(site, tmp_path, start="/tin-tuc/57.html")
+    assert first.returncode == again.returncode == 0, again.stderr
+    assert stored(tmp_path) == ["/tin-tuc/57.html"]
+    assert "stored already" in again.stderr.strip().splitlines()[-1]
