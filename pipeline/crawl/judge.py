@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import re
+import unicodedata
 from dataclasses import dataclass
 
 ARTICLE, LISTING, TOO_SHORT, NOT_HTML = "article", "listing", "too short", "not html"
@@ -68,7 +69,8 @@ class Verdict:
 
 
 def _norm(text: str | None) -> str:
-    return SPACES.sub(" ", text or "").strip()
+    """Whitespace collapsed, NFC (a cp1258 page's decomposed accents match trafilatura's output)."""
+    return unicodedata.normalize("NFC", SPACES.sub(" ", text or "")).strip()
 
 
 def is_html_type(content_type: str | None) -> bool:
@@ -101,6 +103,18 @@ def main_text(tree) -> str:
     text = trafilatura.extract(copy.deepcopy(tree), include_comments=False, include_tables=True,
                                deduplicate=False, with_metadata=False)
     return text or ""
+
+
+TABLE_CELL = re.compile(r"\s*(?<!\\)\|\s*")
+
+
+def main_lines(text: str) -> list[str]:
+    """The main text's lines, table rows (``| cell | cell |``) split into their cells."""
+    lines = []
+    for line in text.splitlines():
+        cells = TABLE_CELL.split(line) if line.lstrip().startswith("|") else [line]
+        lines.extend(c.replace("\\|", "|").strip() for c in cells if c.strip())
+    return lines
 
 
 def _text_pieces(tree) -> list[tuple[str, object]]:
@@ -214,7 +228,7 @@ def judge_page(body: bytes, url: str = "", content_type: str | None = None,
         return Verdict(NOT_HTML, "no HTML body")
     title = page_title(tree)
     text = main_text(tree)
-    lines = [ln for ln in text.splitlines() if len(ln.strip()) >= t.min_line_chars]
+    lines = [ln for ln in main_lines(text) if len(ln) >= t.min_line_chars]
     located = locate_lines(tree, lines)
     block = main_block(located, t.main_block_share)
     headlines = sum(1 for a in tree.iter("a") if _is_headline(a, t.headline_min_words))

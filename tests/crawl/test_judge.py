@@ -73,3 +73,14 @@ def test_settings_hold_every_threshold():
 
     assert set(SCRAPY_SETTINGS["CRAWL_JUDGE"]) <= set(Thresholds.__dataclass_fields__)
     assert Thresholds.from_mapping(SCRAPY_SETTINGS["CRAWL_JUDGE"]) == Thresholds()
+
+
+REPO = __import__("pathlib").Path(__file__).resolve().parents[2]
+SAMPLE_ARTICLES = sorted((REPO / "data" / "raw").glob("*.html")) + [REPO / "tests" / "fixtures" / "portal_article.html"]
+
+
+@pytest.mark.parametrize("path", SAMPLE_ARTICLES, ids=lambda p: p.name)
+def test_the_repos_sample_articles_read_as_articles(path):
+    """Portal, Joomla, table-layout and cp1258 pages of the repo's samples are all articles."""
+    verdict = judge_page(path.read_bytes(), content_type="text/html")
+    assert verdict.kind == "article", verdict.reason
