@@ -137,21 +137,40 @@ def _block_of(el):
     return el
 
 
-def locate_lines(tree, lines: list[str]) -> list[tuple[object, int]]:
-    """(block element, weight) of each main-text line found on the page."""
+PROBE = 24  # characters of a line compared with the page's text nodes
+MIN_PIECE = 8  # a text node shorter than this never locates a line
+
+
+def locate_lines(tree, lines: list[str], min_chars: int = PROBE) -> list[tuple[object, int]]:
+    """(block element, weight) of each main-text line (at least ``min_chars`` long) found on the page.
+
+    A line is found at the first text node, from where the previous line was found
+    on, that starts with the line's first PROBE characters, or that is a shorter
+    start of them; both through dicts, so the cost is linear in the page.
+    """
+    lengths = range(min(min_chars, PROBE), PROBE + 1)
+    by_prefix: dict[str, list[int]] = {}
+    by_short: dict[str, list[int]] = {}
     pieces = _text_pieces(tree)
+    for i, (text, _) in enumerate(pieces):
+        for n in lengths:
+            if len(text) >= n:
+                by_prefix.setdefault(text[:n], []).append(i)
+        if MIN_PIECE <= len(text) < PROBE:
+            by_short.setdefault(text, []).append(i)
     found, cursor = [], 0
     for line in lines:
-        probe = _norm(line)[:24]
-        order = list(range(cursor, len(pieces))) + list(range(cursor))
-        for i in order:
-            text = pieces[i][0]
-            if text.startswith(probe) or (len(text) >= 8 and probe.startswith(text)):
-                block = _block_of(pieces[i][1])
-                if block is not None:
-                    found.append((block, len(line)))
-                cursor = i + 1
-                break
+        probe = _norm(line)[:PROBE]
+        hits = list(by_prefix.get(probe, ()))
+        for n in range(MIN_PIECE, len(probe)):
+            hits.extend(by_short.get(probe[:n], ()))
+        if not hits:
+            continue
+        i = min((h for h in hits if h >= cursor), default=min(hits))
+        block = _block_of(pieces[i][1])
+        if block is not None:
+            found.append((block, len(line)))
+        cursor = i + 1
     return found
 
 
@@ -229,7 +248,7 @@ def judge_page(body: bytes, url: str = "", content_type: str | None = None,
     title = page_title(tree)
     text = main_text(tree)
     lines = [ln for ln in main_lines(text) if len(ln) >= t.min_line_chars]
-    located = locate_lines(tree, lines)
+    located = locate_lines(tree, lines, t.min_line_chars)
     block = main_block(located, t.main_block_share)
     headlines = sum(1 for a in tree.iter("a") if _is_headline(a, t.headline_min_words))
     weights: dict = {}
