@@ -177,7 +177,7 @@ def eval_(
 
 @app.command()
 def crawl(
-    urls: list[str] = typer.Argument(None, help="Start URLs: sitemaps, feeds or section pages."),
+    urls: list[str] = typer.Argument(None, help="Start URLs: site roots, section pages, sitemaps or feeds."),
     seeds: Path = typer.Option(None, "--seeds", help="File of start URLs, one a line (# comments)."),
     out: Path = typer.Option(Path(settings.DEFAULT_RAW), "--out", help="Folder for the WARC files."),
     max_pages: int = typer.Option(None, "--max-pages", min=1, help="Stop after this many stored pages."),
@@ -187,6 +187,8 @@ def crawl(
     allow_private: bool = typer.Option(False, "--allow-private", help="Follow links into loopback/private addresses."),
     max_seconds: int = typer.Option(None, "--max-seconds", min=1, help="Stop the crawl after this many seconds (what is stored is kept)."),
     set_: list[str] = typer.Option(None, "--set", help="A Scrapy or crawl setting, NAME=VALUE (repeatable; VALUE read as JSON when it parses)."),
+    contact: str = typer.Option(None, "--contact", help="URL or mail address for site owners, sent in the User-Agent (default: $CRAWL_CONTACT_URL)."),
+    verbose: bool = typer.Option(False, "--verbose", help="Scrapy's log on the terminal too (always in OUT/.crawl/crawl.log)."),
 ) -> None:
     """Crawl sites politely into WARC files that `pipeline extract` reads."""
     from datetime import date
@@ -210,7 +212,7 @@ def crawl(
     if max_seconds is not None:
         overrides["CLOSESPIDER_TIMEOUT"] = max_seconds
     raise typer.Exit(run_crawl(list(urls or []), seeds, out, max_pages, list(allow_domain or []), since_date, refresh,
-                               allow_private, overrides=overrides))
+                               allow_private, overrides=overrides, contact=contact, verbose=verbose))
 
 
 @app.command()

@@ -1,12 +1,16 @@
 """``pipeline crawl``: polite, resumable crawling of party-building sites into WARC files.
 
-    run_crawl(urls, seeds_file, out, max_pages, allow_domains, since, refresh, allow_private=False) -> int
+    run_crawl(urls, seeds_file, out, max_pages, allow_domains, since, refresh, allow_private=False,
+              overrides=None, contact=None, verbose=False) -> int
 
 runs one Scrapy crawl in this process (a Twisted reactor cannot restart: call it
 once per process; ``python -m pipeline.crawl`` does exactly that). State lives in
-``<out>/.crawl/``: Scrapy's JOBDIR (``job/``), ``state.json`` and a cache of the
-WARC index. Exit status: 0 crawl completed (or stopped at --max-pages), 1 it ended
-otherwise (shutdown, errors), 2 usage error or another crawl holds the folder.
+``<out>/.crawl/``: Scrapy's JOBDIR (``job/``), ``state.json``, a cache of the WARC
+index and ``crawl.log`` (Scrapy's log and every page's verdict; on the terminal too
+with ``verbose``). The terminal gets the summary, whose last line says why when
+nothing was stored (``report.py``). Exit status: 0 crawl completed (or stopped at
+--max-pages or --max-seconds), 1 nothing was fetched from any start URL or the crawl
+ended otherwise (shutdown), 2 usage error or another crawl holds the folder.
 
 Resume: a crawl stopped gracefully (Ctrl-C / SIGTERM) resumes from its JOBDIR
 queue. A crawl killed outright leaves ``state.json`` saying "running": its JOBDIR
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import sys
 from datetime import date, datetime, timezone
@@ -44,15 +49,37 @@ def _coerce(value: str):
         return value
 
 
+def resolve_contact(contact: str | None) -> str | None:
+    """The User-Agent's contact: the option, else the environment, else the placeholder; None if malformed."""
+    from pipeline.crawl import settings as crawl_settings
+
+    value = (contact or os.environ.get(crawl_settings.CONTACT_ENV) or crawl_settings.PLACEHOLDER_CONTACT).strip()
+    if value.startswith(("http://", "https://")) and "." in value.split("//", 1)[1]:
+        return value
+    if value.startswith("mailto:") or ("@" in value and " " not in value):
+        return value if value.startswith("mailto:") else f"mailto:{value}"
+    return None
+
+
+def _log_to_terminal(settings) -> None:
+    """--verbose: the log on the terminal as well as in its file."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
+    handler.setLevel(settings.get("LOG_LEVEL") or "INFO")
+    logging.getLogger().addHandler(handler)
+
+
 def run_crawl(urls: list[str], seeds_file: Path | None, out: Path, max_pages: int | None,
               allow_domains: list[str], since: date | None, refresh: bool,
-              allow_private: bool = False, overrides: dict | None = None) -> int:
+              allow_private: bool = False, overrides: dict | None = None, contact: str | None = None,
+              verbose: bool = False) -> int:
     import fcntl
 
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
     from pipeline.crawl import settings as crawl_settings
+    from pipeline.crawl.report import summary
     from pipeline.crawl.spider import PartySpider
     from pipeline.crawl.warc import WarcStore, load_index, recover
 
@@ -64,6 +91,11 @@ def run_crawl(urls: list[str], seeds_file: Path | None, out: Path, max_pages: in
         seeds += read_seeds(Path(seeds_file))
     if not seeds:
         print("usage error: give URLs or --seeds FILE", file=sys.stderr)
+        return 2
+    agent_contact = resolve_contact(contact)
+    if agent_contact is None:
+        print(f"usage error: --contact wants a URL (https://...) or a mail address, got {contact!r}",
+              file=sys.stderr)
         return 2
     out = Path(out)
     if out.exists() and not out.is_dir():
@@ -94,6 +126,7 @@ def run_crawl(urls: list[str], seeds_file: Path | None, out: Path, max_pages: in
 
     settings = Settings()
     settings.setdict(crawl_settings.SCRAPY_SETTINGS, priority="project")
+    settings.set("USER_AGENT", crawl_settings.user_agent(agent_contact), priority="project")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
     settings.set("JOBDIR", str(jobdir), priority="cmdline")
@@ -111,7 +144,15 @@ def run_crawl(urls: list[str], seeds_file: Path | None, out: Path, max_pages: in
              "recovered": [p.name for p in recovered], "stored_before": before}
     state_file.write_text(json.dumps(state, indent=1), encoding="utf-8")
 
-    process = CrawlerProcess(settings)
+    if agent_contact == crawl_settings.PLACEHOLDER_CONTACT and "USER_AGENT" not in (overrides or {}):
+        print(f"warning: the User-Agent names the placeholder contact {agent_contact}: give --contact URL "
+              f"(or set {crawl_settings.CONTACT_ENV}) so site owners can reach you", file=sys.stderr)
+    log_path = state_dir / crawl_settings.LOG_FILE
+    settings.set("LOG_FILE", str(log_path), priority="cmdline")
+    settings.set("LOG_FILE_APPEND", True, priority="cmdline")
+    process = CrawlerProcess(settings)  # installs the log file's handler
+    if verbose:
+        _log_to_terminal(settings)
     crawler = process.create_crawler(PartySpider)
     process.crawl(crawler, seeds=seeds, store=store, index=index, allow_domains=allow_domains or [],
                   since=since, refresh=refresh, max_pages=max_pages)
@@ -122,16 +163,18 @@ def run_crawl(urls: list[str], seeds_file: Path | None, out: Path, max_pages: in
     reason = stats.get("finish_reason")
     stored = int(stats.get("warc/stored", 0))
     complete = reason in ("finished", "closespider_itemcount", "closespider_timeout")
-    failed = int(stats.get("retry/max_reached", 0))  # URLs given up on after every retry
     if complete:
         shutil.rmtree(jobdir, ignore_errors=True)  # next crawl rediscovers; the WARC index skips the stored
     state.update(running=False, finished=datetime.now(timezone.utc).isoformat(), finish_reason=reason,
                  stored=stored, warc_files=[p.name for p in store.written])
     state_file.write_text(json.dumps(state, indent=1, default=str), encoding="utf-8")
-    print(f"crawl: {stored} new pages stored in {len(store.written)} WARC file(s) under {out} "
-          f"({before} already stored; {failed} URLs given up after retries; finish reason: {reason})", file=sys.stderr)
+    spider = crawler.spider
+    outcomes = list(spider.outcomes.values()) if spider is not None else []
+    lines, status = summary(outcomes, stats, before, len(store.written), out, log_path, complete)
+    for line in lines:
+        print(line, file=sys.stderr)
     lock.close()
-    return 0 if complete else 1
+    return status
 
 
-__all__ = ["read_seeds", "run_crawl"]
+__all__ = ["read_seeds", "resolve_contact", "run_crawl"]

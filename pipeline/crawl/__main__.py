@@ -16,7 +16,7 @@ from pipeline.crawl import _coerce, run_crawl
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m pipeline.crawl", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("urls", nargs="*", help="seed URLs: sitemaps, feeds, section pages or site roots")
+    ap.add_argument("urls", nargs="*", help="start URLs: site roots, section pages, sitemaps or feeds")
     ap.add_argument("--seeds", type=Path, help="file of seed URLs, one per line, # comments")
     ap.add_argument("--out", type=Path, default=Path("data/raw"))
     ap.add_argument("--max-pages", type=int)
@@ -24,6 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--since", type=date.fromisoformat, help="YYYY-MM-DD: skip articles dated earlier")
     ap.add_argument("--refresh", action="store_true", help="revalidate stored pages (If-Modified-Since / ETag)")
     ap.add_argument("--allow-private", action="store_true", help="allow loopback/private addresses (tests)")
+    ap.add_argument("--contact", help="URL or mail address for site owners, put in the User-Agent "
+                    "(default: $CRAWL_CONTACT_URL, else a placeholder that warns)")
+    ap.add_argument("--verbose", action="store_true", help="Scrapy's log on the terminal too (it is always "
+                    "in <out>/.crawl/crawl.log)")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="sets")
     args = ap.parse_args(argv)
     overrides = {}
@@ -33,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         k, v = item.split("=", 1)
         overrides[k.strip()] = _coerce(v)
     return run_crawl(args.urls, args.seeds, args.out, args.max_pages, args.allow_domains, args.since,
-                     args.refresh, allow_private=args.allow_private, overrides=overrides)
+                     args.refresh, allow_private=args.allow_private, overrides=overrides,
+                     contact=args.contact, verbose=args.verbose)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
-"""Downloader middlewares and an extension: address guard, stored-URL skip, retry backoff,
-fetch time, content-type guard."""
+"""Downloader middlewares and extensions: address guard, robots recheck, stored-URL skip, retry
+backoff, fetch time, content-type guard, robots.txt Crawl-delay."""
 from __future__ import annotations
 
 import logging
@@ -91,7 +91,7 @@ class StoredSkipMiddleware(_Base):
     queue still holds), unless it is a --refresh revalidation."""
 
     def process_request(self, request):
-        if request.meta.get("crawl_kind") != "article" or request.meta.get("revalidate"):
+        if request.meta.get("crawl_kind") != "page" or request.meta.get("revalidate"):
             return None
         spider = self.crawler.spider
         canon = canonical_url(request.url)
@@ -129,7 +129,7 @@ class FetchTimeMiddleware(_Base):
 
 
 class ContentTypeGuard(_Base):
-    """Stop article downloads as soon as headers show a non-HTML type (PDF, images, ...)."""
+    """Stop page downloads as soon as headers show a non-HTML type (PDF, images, ...): judged "not html"."""
 
     def __init__(self, crawler):
         super().__init__(crawler)
@@ -137,10 +137,62 @@ class ContentTypeGuard(_Base):
         crawler.signals.connect(self.headers_received, signal=signals.headers_received)
 
     def headers_received(self, headers, body_length, request, spider=None):
-        if request.meta.get("crawl_kind") != "article":
+        if request.meta.get("crawl_kind") != "page":
             return
         ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").lower()
         if ctype and not any(t in ctype for t in self.types):
-            self.crawler.stats.inc_value("crawl/skipped_non_html")
-            log.info("skipped %s: Content-Type %s", request.url, ctype)
+            from pipeline.crawl.judge import NOT_HTML, Verdict
+
+            spider = self.crawler.spider
+            spider.record(Verdict(NOT_HTML, f"Content-Type {ctype}"), request.url, spider.outcome(request.meta))
             raise StopDownload(fail=True)
+
+
+class CrawlDelay(_Base):
+    """Obey robots.txt ``Crawl-delay``: the host's download slot waits at least that long between
+    requests, without jitter, whatever AutoThrottle computes (this runs after it on every response).
+
+    The delay comes from the parser Scrapy announces (``robots_parsed``) for our robots agent;
+    a delay over ``CRAWL_MAX_CRAWL_DELAY`` is clamped to it (and logged).
+    """
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self.agent = self.settings.get("ROBOTSTXT_USER_AGENT") or self.settings.get("USER_AGENT")
+        self.cap = self.settings.getfloat("CRAWL_MAX_CRAWL_DELAY")
+        self.delays: dict[str, float] = {}  # host -> seconds
+        if self.settings.getbool("ROBOTSTXT_OBEY"):
+            crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
+            crawler.signals.connect(self.response_downloaded, signal=signals.response_downloaded)
+
+    def robots_parsed(self, robotparser, request, **kw):
+        try:
+            delay = robotparser.crawl_delay(self.agent)
+        except Exception:  # noqa: BLE001 - a parser without Crawl-delay support
+            delay = None
+        if not delay or delay <= 0:
+            return
+        if delay > self.cap:
+            log.warning("%s asks a Crawl-delay of %.0f s: clamped to %.0f s", host_of(request.url), delay, self.cap)
+            delay = self.cap
+        host = host_of(request.url)
+        self.delays[host] = float(delay)
+        downloader = self.crawler.engine.downloader
+        downloader.per_slot_settings.setdefault(host, {}).update(delay=float(delay), jitter=0.0)
+        self.crawler.stats.set_value(f"crawl/crawl_delay/{host}", float(delay))
+        log.info("%s: robots.txt Crawl-delay %.2f s", host, delay)
+        slot = downloader.slots.get(host)
+        if slot is not None:
+            self._hold(slot, self.delays[host])
+
+    def response_downloaded(self, response, request, **kw):
+        delay = self.delays.get(host_of(request.url))
+        if delay:
+            slot = self.crawler.engine.downloader.slots.get(request.meta.get("download_slot"))
+            if slot is not None:
+                self._hold(slot, delay)
+
+    @staticmethod
+    def _hold(slot, delay: float) -> None:
+        slot.delay = max(slot.delay, delay)
+        slot.jitter = 0.0

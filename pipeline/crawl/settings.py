@@ -10,10 +10,21 @@ import os
 
 from pipeline import __version__
 
-# The page webmasters reach from the User-Agent. example.org is a placeholder: set
-# CRAWL_CONTACT_URL (or edit here) to the project's real page before crawling.
-CONTACT_URL = os.environ.get("CRAWL_CONTACT_URL", "https://example.org/xdd-pipeline/crawler")
-USER_AGENT = f"xdd-pipeline/{__version__} (Vietnamese party-building news research corpus; +{CONTACT_URL})"
+# The page (or mail address) webmasters reach from the User-Agent: `--contact URL`, else the
+# environment variable CONTACT_ENV, else the placeholder, which makes a crawl warn once.
+CONTACT_ENV = "CRAWL_CONTACT_URL"
+PLACEHOLDER_CONTACT = "https://example.org/xdd-pipeline/crawler"
+CONTACT_URL = os.environ.get(CONTACT_ENV) or PLACEHOLDER_CONTACT
+
+
+def user_agent(contact: str) -> str:
+    return f"xdd-pipeline/{__version__} (Vietnamese party-building news research corpus; +{contact})"
+
+
+USER_AGENT = user_agent(CONTACT_URL)
+
+# Scrapy's own log (and ours) goes to this file inside the state folder, not the terminal.
+LOG_FILE = "crawl.log"
 
 # Where crawl state lives inside the output folder. sources.discover skips dot-folders,
 # so nothing in here is read as a page by `pipeline extract`.
@@ -43,7 +54,7 @@ SCRAPY_SETTINGS: dict = {
     # to the decoded body too); sitemaps get their own cap below.
     "DOWNLOAD_MAXSIZE": 5 * 1024 * 1024,
     "DOWNLOAD_WARNSIZE": 2 * 1024 * 1024,
-    "DEPTH_LIMIT": 0,  # section depth is bounded by CRAWL_SECTION_DEPTH instead
+    "DEPTH_LIMIT": 0,  # depth is bounded by CRAWL_MAX_DEPTH (pagination apart) instead
     "COOKIES_ENABLED": False,
     "TELNETCONSOLE_ENABLED": False,
     "REMOTE_CONTROL_ENABLED": False,  # no listening port on the crawl machine
@@ -58,7 +69,8 @@ SCRAPY_SETTINGS: dict = {
         "pipeline.crawl.middlewares.FetchTimeMiddleware": 950,
     },
     "ITEM_PIPELINES": {"pipeline.crawl.warc.WarcPipeline": 300},
-    "EXTENSIONS": {"pipeline.crawl.middlewares.ContentTypeGuard": 500},
+    "EXTENSIONS": {"pipeline.crawl.middlewares.ContentTypeGuard": 500,
+                   "pipeline.crawl.middlewares.CrawlDelay": 510},  # after AutoThrottle (0)
     # --- ours ---
     # Refuse loopback, private, link-local and reserved addresses (seeds, links, redirects).
     "CRAWL_ALLOW_PRIVATE": False,
@@ -67,9 +79,23 @@ SCRAPY_SETTINGS: dict = {
     "CRAWL_RETRY_BACKOFF_MAX": 60.0,
     # Decompressed size cap for gzipped sitemaps and feeds.
     "CRAWL_SITEMAP_MAXSIZE": 50 * 1024 * 1024,
-    # How many section/pagination hops from a seed, and how many section pages at most.
-    "CRAWL_SECTION_DEPTH": 5,
-    "CRAWL_MAX_SECTION_PAGES": 500,
+    # Links of a listing are followed this many hops from a start URL (a site root's
+    # sections are hop 1); pagination hops are counted apart, at most CRAWL_MAX_PAGINATION
+    # pages after the first of a listing. At most CRAWL_MAX_LISTING_PAGES listings are followed.
+    "CRAWL_MAX_DEPTH": 3,
+    "CRAWL_MAX_PAGINATION": 50,
+    "CRAWL_MAX_LISTING_PAGES": 500,
+    # Deciding by the page (pipeline/crawl/judge.py): article / listing / too short / not html.
+    "CRAWL_JUDGE": {
+        "min_chars": 400,  # main text (trafilatura) of an article, in characters
+        "max_link_density": 0.25,  # share of the main block's text inside links
+        "listing_min_teasers": 4,  # runs of main text between headline links: a list of summaries
+        "teaser_max_share": 0.5,  # ... unless one run holds this share of the text (an article)
+        "listing_min_headlines": 5,  # headline links on a page that is no article
+        "headline_min_words": 6,  # an anchor of this many words reads as a headline
+    },
+    # Robots' Crawl-delay is obeyed up to this many seconds (a larger one is clamped, and logged).
+    "CRAWL_MAX_CRAWL_DELAY": 60.0,
     # Nested sitemap indexes followed at most this deep.
     "CRAWL_SITEMAP_DEPTH": 3,
     # WARC files rotate once they grow past this many bytes (compressed).

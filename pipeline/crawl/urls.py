@@ -1,7 +1,11 @@
-"""URLs as data: canonical form, and which links are articles, sections or neither.
+"""URLs as data: canonical form, a start URL's section, and what a link's shape hints.
 
-The decisions are tables of named regexes (``ARTICLE``, ``PAGINATION``, ``SKIP``)
-matched by one small loop, so a new portal layout is a new row, not new code.
+The hints are tables of named regexes (``ARTICLE``, ``PAGINATION``, ``SKIP``) matched
+by one small loop, so a new portal layout is a new row, not new code. They never
+decide what is stored (the page does, ``judge.py``): they order requests (article
+shapes first), recognise a listing's pagination, skip links that are never pages
+(files, search, login, tags) and pick the links still worth a look past the depth
+bound.
 courlan does the normalisation (scheme/host case, default ports, query order,
 its tracker list); we drop the fragment and a few trackers Vietnamese sites add.
 """
@@ -120,22 +124,23 @@ def classify_url(url: str) -> str:
     return "other"
 
 
-def is_article_url(url: str) -> bool:
-    return classify_url(url) == "article"
-
-
-def under_section(url: str, section_url: str) -> bool:
-    """True when ``url`` lies under the section's path (a sub-section or its pages)."""
-    a, b = urlsplit(url), urlsplit(section_url)
-    if a.netloc != b.netloc:
-        return False
-    base = b.path.rstrip("/")
+def section_scope(url: str) -> str | None:
+    """The section a start URL covers, as host + path without extension; None for a site root."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
     for suffix in (".html", ".htm", ".aspx", ".php"):
-        if base.endswith(suffix):
-            base = base[: -len(suffix)]
-    if not base:
-        return False  # a site root: everything is "under" it, so nothing is
-    return a.path == b.path or a.path.startswith(base + "/") or a.path.startswith(base + ".")
+        if path.endswith(suffix):
+            path = path[: -len(suffix)]
+    return f"{parts.netloc}{path}" if path else None
 
 
-__all__ = ["canonical_url", "classify_url", "host_of", "is_article_url", "on_domains", "under_section"]
+def in_scope(url: str, scope: str | None) -> bool:
+    """True when ``url`` lies in the section ``scope`` (its pages, pagination, sub-sections)."""
+    if scope is None:
+        return True
+    parts = urlsplit(url)
+    here = f"{parts.netloc}{parts.path}"
+    return here == scope or here.startswith(scope + "/") or here.startswith(scope + ".")
+
+
+__all__ = ["canonical_url", "classify_url", "host_of", "in_scope", "on_domains", "section_scope"]

@@ -299,7 +299,7 @@ def test_failures_are_counted_and_the_pipeline_cli_takes_settings_and_a_time_lim
 
 def test_max_seconds_stops_a_crawl_that_would_go_on(site, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    cmd = crawl_cmd(site, tmp_path) + ["--set", "DOWNLOAD_DELAY=5", "--set", "AUTOTHROTTLE_ENABLED=false",
+    cmd = crawl_cmd(site, tmp_path) + ["--set", "DOWNLOAD_DELAY=2", "--set", "AUTOTHROTTLE_ENABLED=false",
                                        "--set", "CLOSESPIDER_TIMEOUT=3"]
     proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]

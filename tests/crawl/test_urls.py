@@ -2,7 +2,7 @@
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from pipeline.crawl.urls import canonical_url, classify_url, on_domains, under_section
+from pipeline.crawl.urls import canonical_url, classify_url, in_scope, on_domains, section_scope
 
 CANONICAL = [
     ("HTTPS://Example.VN:443/a-b.html?utm_source=rss&id=5#top", "https://example.vn/a-b.html?id=5"),
@@ -55,10 +55,12 @@ def test_classify_url(url, want):
 def test_domains_and_sections():
     assert on_domains("https://www.x.vn/a", ["x.vn"]) and on_domains("https://x.vn/a", ["x.vn"])
     assert not on_domains("https://evilx.vn/a", ["x.vn"]) and not on_domains("https://x.vn.evil.com/a", ["x.vn"])
-    assert under_section("https://x.vn/xay-dung-dang/chi-bo", "https://x.vn/xay-dung-dang")
-    assert under_section("https://x.vn/xay-dung-dang?page=2", "https://x.vn/xay-dung-dang")
-    assert not under_section("https://x.vn/van-hoa", "https://x.vn/xay-dung-dang")
-    assert not under_section("https://x.vn/van-hoa", "https://x.vn/")  # a root covers nothing
+    section = section_scope("https://x.vn/xay-dung-dang.html")
+    assert in_scope("https://x.vn/xay-dung-dang/chi-bo", section)
+    assert in_scope("https://x.vn/xay-dung-dang?page=2", section)
+    assert not in_scope("https://x.vn/van-hoa", section)
+    assert not in_scope("https://y.vn/xay-dung-dang/chi-bo", section)
+    assert section_scope("https://x.vn/") is None and in_scope("https://x.vn/van-hoa", None)  # a root covers all
 
 
 @settings(max_examples=200, deadline=None)

@@ -1,0 +1,101 @@
+"""What a crawl tells its user: why nothing was stored (last line), the exit status, where the
+log is, the User-Agent contact, and robots.txt Crawl-delay."""
+from __future__ import annotations
+
+from tests.crawl import sites
+from tests.crawl.test_layouts import crawl, stored
+
+
+def last_line(proc) -> str:
+    return proc.stderr.strip().splitlines()[-1]
+
+
+def test_loopback_start_is_refused_naming_the_flag(tmp_path):
+    with sites.serve(sites.numeric_ids()) as site:
+        proc = crawl(site, tmp_path, allow_private=False)
+    assert site.log == []  # not one request reached the site
+    assert proc.returncode == 1
+    assert "nothing fetched" in last_line(proc) and "loopback" in last_line(proc)
+    assert "--allow-private" in last_line(proc)
+
+
+def test_robots_disallowing_the_start_says_so(tmp_path):
+    site = sites.numeric_ids()
+    site.robots = "User-agent: *\nDisallow: /\n"
+    with sites.serve(site):
+        proc = crawl(site, tmp_path)
+    assert proc.returncode == 1
+    assert "disallowed" in last_line(proc) and "robots.txt" in last_line(proc), last_line(proc)
+    assert {p for _, p in site.log} == {"/robots.txt"}
+
+
+def test_a_site_answering_errors_says_which(tmp_path):
+    site = sites.Layout("down")
+    site.add("/", b"<html><body>Bao tri</body></html>", status=503)
+    with sites.serve(site):
+        proc = crawl(site, tmp_path)
+    assert proc.returncode == 1
+    assert "answered errors" in last_line(proc) and "HTTP 503" in last_line(proc), last_line(proc)
+    assert site.requested("/") == 2  # retried once (RETRY_TIMES=1)
+
+
+def test_no_article_anywhere_counts_what_was_found(tmp_path):
+    site = sites.Layout("no articles")
+    site.listing("/", "Trang chủ", [], more=[("/chuyen-muc/van-ban", "Văn bản"), ("/tag/dang-vien", "Đảng viên"),
+                                            ("/tai-lieu/quy-che.pdf", "Quy chế"), ("http://localhost/tin.html", "Tin")])
+    site.listing("/chuyen-muc/van-ban", "Văn bản", [("/chuyen-muc/van-ban/nghi-quyet", n) for n in range(5)])
+    site.add("/chuyen-muc/van-ban/nghi-quyet", "<html><head><title>Nghị quyết</title></head><body><h1>Nghị quyết"
+             "</h1><p>Đang cập nhật.</p></body></html>".encode())
+    with sites.serve(site):
+        proc = crawl(site, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    line = last_line(proc)
+    assert line.startswith("crawl: nothing new stored: none of the 3 pages fetched is an article"), line
+    assert "listing 2" in line and "too short 1" in line
+    assert "off-site 1" in line and "files by extension 1" in line and "skipped by URL shape" in line
+
+
+def test_a_second_crawl_says_everything_is_stored_already(tmp_path):
+    with sites.serve(sites.numeric_ids()) as site:
+        first = crawl(site, tmp_path)
+        again = crawl(site, tmp_path)
+    assert first.returncode == again.returncode == 0
+    assert "articles found are stored already" in last_line(again), last_line(again)
+    assert len(stored(tmp_path)) == len(site.articles)
+
+
+def test_scrapy_log_goes_to_the_file_unless_verbose(tmp_path):
+    with sites.serve(sites.numeric_ids()) as site:
+        quiet = crawl(site, tmp_path / "a")
+        loud = crawl(site, tmp_path / "b", "--verbose")
+    assert "[scrapy" not in quiet.stderr and "INFO" not in quiet.stderr
+    log = (tmp_path / "a" / ".crawl" / "crawl.log").read_text(encoding="utf-8")
+    assert "Spider closed (finished)" in log and "article: http://" in log
+    assert str(tmp_path / "a" / ".crawl" / "crawl.log") in last_line(quiet)
+    assert "[scrapy.core.engine] INFO" in loud.stderr
+
+
+def test_placeholder_contact_warns_once_and_contact_reaches_the_user_agent(tmp_path):
+    with sites.serve(sites.numeric_ids()) as site:
+        placeholder = crawl(site, tmp_path / "a", env={"CRAWL_CONTACT_URL": ""})
+        from_env = crawl(site, tmp_path / "d")
+        own = crawl(site, tmp_path / "b", "--contact", "https://dang-bo.example.vn/lien-he")
+        bad = crawl(site, tmp_path / "c", "--contact", "không phải địa chỉ")
+    assert placeholder.stderr.count("placeholder contact") == 1 and "--contact" in placeholder.stderr
+    assert "placeholder contact" not in own.stderr and "placeholder contact" not in from_env.stderr
+    assert any("+https://dang-bo.example.vn/lien-he" in (ua or "") for ua in site.agents)
+    assert any("+https://example.vn/lien-he-du-an" in (ua or "") for ua in site.agents)  # from the environment
+    assert bad.returncode == 2 and "--contact" in bad.stderr
+
+
+def test_robots_crawl_delay_spaces_requests_whatever_autothrottle_says(tmp_path):
+    site = sites.numeric_ids()
+    site.robots = "User-agent: *\nCrawl-delay: 0.5\nDisallow:\n"
+    with sites.serve(site):
+        proc = crawl(site, tmp_path, "--set", "AUTOTHROTTLE_ENABLED=true", "--set", "AUTOTHROTTLE_START_DELAY=0.01",
+                     "--set", "AUTOTHROTTLE_MAX_DELAY=0.05", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=4")
+    assert proc.returncode == 0, proc.stderr
+    times = [t for t, p in site.log if p != "/robots.txt"]
+    assert len(times) >= 8
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert min(gaps) >= 0.45, gaps
