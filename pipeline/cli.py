@@ -1,8 +1,7 @@
-"""Command line: ``pipeline extract``, ``pipeline eval``, ...
+"""Turn scraped Vietnamese party-building pages into tidy Parquet tables, and query them.
 
-Exit status: 0 when every page was processed, 1 when some failed or an output
-could not be written, 2 on a usage error (typer's own for bad options; ours for
-paths that do not exist).
+Exit status: 0 when every page was processed, 1 when some failed or an output could
+not be written, 2 on a usage error.
 """
 from __future__ import annotations
 
@@ -11,11 +10,20 @@ import sys
 import time
 from pathlib import Path
 
+from typing import Literal
+
 import typer
+from typer.core import TyperArgument, TyperOption
 
 from pipeline import settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+
+# The help names each value by its metavar: typer would add "<bool>" beside a flag, which
+# takes no value, and a type ("<list[Path]>") beside each argument.
+_value_type = TyperOption.display_type_rich
+TyperOption.display_type_rich = lambda self, ctx: None if self.is_flag else _value_type(self, ctx)
+TyperArgument.display_type_rich = lambda self, ctx: None
 
 
 def _usage_error(message: str) -> None:
@@ -46,20 +54,22 @@ def _path_problem(exc: OSError) -> str:
 
 @app.command()
 def extract(
-    paths: list[Path] = typer.Argument(None, help="Files and folders of pages (default: data/raw)."),
-    out: Path = typer.Option(Path(settings.DEFAULT_PROCESSED), "--out", help="Output folder for the Parquet tables."),
-    workers: int = typer.Option(None, "--workers", min=1, help="Worker processes (default: all cores); 1 runs in this process."),
-    engine: str = typer.Option("local", "--engine", help="local (this machine) | dask (a Dask distributed cluster)."),
-    scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://HOST:PORT); default: a local cluster of --workers processes."),
+    paths: list[Path] = typer.Argument(None, metavar="PATHS", help="Files and folders of pages (default: data/raw)."),
+    out: Path = typer.Option(Path(settings.DEFAULT_PROCESSED), "--out", metavar="DIR", help="Output folder for the Parquet tables."),
+    workers: int = typer.Option(None, "--workers", min=1, metavar="N", help="Worker processes (default: all cores); 1 runs in this process."),
+    engine: Literal["local", "dask"] = typer.Option("local", "--engine", help="Where pages run: this machine, or a Dask distributed cluster."),
+    scheduler: str = typer.Option(None, "--scheduler", metavar="ADDRESS", help="Dask scheduler address (tcp://HOST:PORT); default: a local cluster of --workers processes."),
     force: bool = typer.Option(False, "--force", help="Recompute every page, even those unchanged since the last run."),
-    batch_pages: int = typer.Option(200, "--batch-pages", min=1, help="Pages per committed batch: a killed run redoes at most one batch plus the pages in flight."),
+    batch_pages: int = typer.Option(200, "--batch-pages", min=1, metavar="N", help="Pages per committed batch: a killed run redoes at most one batch plus the pages in flight."),
     allow_shrink: bool = typer.Option(False, "--allow-shrink", help="Publish even when the input has far fewer pages than the last run's (their rows are deleted)."),
 ) -> None:
     """Process HTML pages, text dumps (.txt), their .gz variants and WARC archives into Parquet.
 
-    Incremental: pages unchanged since the last run into the same --out (same
-    content hash, same pipeline code) are not processed again; pages no longer
-    in the input lose their rows. A killed run resumes from its committed batches.
+    Incremental: pages unchanged since the last run into the same --out (same content
+    hash, same pipeline code) are not processed again; pages no longer in the input lose
+    their rows. A killed run resumes from its committed batches.
+
+    Example: pipeline extract data/raw more/pages.warc.gz --out data/processed
     """
     from pipeline.run import extract as run_extract
     from pipeline.run import error_line, report_error
@@ -70,8 +80,6 @@ def extract(
         _usage_error(f"no such file or folder: {', '.join(missing)}")
     if out.exists() and not out.is_dir():
         _usage_error(f"--out {out} is a file, not a folder")
-    if engine not in ("local", "dask"):
-        _usage_error(f"--engine must be local or dask, not {engine!r}")
     if scheduler and engine != "dask":
         _usage_error("--scheduler needs --engine dask")
     try:
@@ -157,15 +165,18 @@ def extract(
 
 @app.command("eval")
 def eval_(
-    gold_dir: Path = typer.Argument(..., help="Folder of gold JSON files."),
-    pages_dir: Path = typer.Argument(None, help="Folder of the pages the gold files name."),
-    pred: Path = typer.Option(None, "--pred", help="Score an existing dataset folder instead of running."),
-    json_path: Path = typer.Option(None, "--json", help="Also write the scores as JSON here."),
-    floors: Path = typer.Option(None, "--floors", help="JSON {field: minimum F1}; exit 1 below it."),
-    field: list[str] = typer.Option(None, "--field", help="Score only these fields (repeatable)."),
+    gold_dir: Path = typer.Argument(..., metavar="GOLD_DIR", help="Folder of gold JSON files."),
+    pages_dir: Path = typer.Argument(None, metavar="PAGES_DIR", help="Folder of the pages the gold files name."),
+    pred: Path = typer.Option(None, "--pred", metavar="DIR", help="Score an existing dataset folder instead of running."),
+    json_path: Path = typer.Option(None, "--json", metavar="FILE", help="Also write the scores as JSON here."),
+    floors: Path = typer.Option(None, "--floors", metavar="FILE", help="JSON {field: minimum F1}; exit 1 below it."),
+    field: list[str] = typer.Option(None, "--field", metavar="FIELD", help="Score only these fields (repeatable)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List every miss and false positive by page."),
 ) -> None:
-    """Score extracted fields against gold annotations."""
+    """Score extracted fields against gold annotations.
+
+    Example: pipeline eval tests/gold data/raw --floors tests/gold/floors.json -v
+    """
     from pipeline.evaluate import run_eval
 
     if not gold_dir.is_dir():
@@ -177,20 +188,23 @@ def eval_(
 
 @app.command()
 def crawl(
-    urls: list[str] = typer.Argument(None, help="Start URLs: site roots, section pages, sitemaps or feeds."),
-    seeds: Path = typer.Option(None, "--seeds", help="File of start URLs, one a line (# comments)."),
-    out: Path = typer.Option(Path(settings.DEFAULT_RAW), "--out", help="Folder for the WARC files."),
-    max_pages: int = typer.Option(None, "--max-pages", min=1, help="Stop after this many stored pages."),
-    allow_domain: list[str] = typer.Option(None, "--allow-domain", help="Only follow these domains (repeatable)."),
-    since: str = typer.Option(None, "--since", help="Skip articles last modified before this date (YYYY-MM-DD)."),
+    urls: list[str] = typer.Argument(None, metavar="URLS", help="Start URLs: site roots, section pages, sitemaps or feeds."),
+    seeds: Path = typer.Option(None, "--seeds", metavar="FILE", help="File of start URLs, one a line (# comments)."),
+    out: Path = typer.Option(Path(settings.DEFAULT_RAW), "--out", metavar="DIR", help="Folder for the WARC files."),
+    max_pages: int = typer.Option(None, "--max-pages", min=1, metavar="N", help="Stop after this many stored pages."),
+    allow_domain: list[str] = typer.Option(None, "--allow-domain", metavar="DOMAIN", help="Also follow links into this domain, beside the start URLs' own (repeatable)."),
+    since: str = typer.Option(None, "--since", metavar="YYYY-MM-DD", help="Skip articles last modified before this date."),
     refresh: bool = typer.Option(False, "--refresh", help="Revalidate stored URLs (If-Modified-Since / ETag)."),
     allow_private: bool = typer.Option(False, "--allow-private", help="Follow links into loopback/private addresses."),
-    max_seconds: int = typer.Option(None, "--max-seconds", min=1, help="Stop the crawl after this many seconds (what is stored is kept)."),
-    set_: list[str] = typer.Option(None, "--set", help="A Scrapy or crawl setting, NAME=VALUE (repeatable; VALUE read as JSON when it parses)."),
-    contact: str = typer.Option(None, "--contact", help="URL or mail address for site owners, sent in the User-Agent (default: $CRAWL_CONTACT_URL)."),
+    max_seconds: int = typer.Option(None, "--max-seconds", min=1, metavar="SECONDS", help="Stop the crawl after this many seconds (what is stored is kept)."),
+    set_: list[str] = typer.Option(None, "--set", metavar="NAME=VALUE", help="A Scrapy or crawl setting, NAME=VALUE (repeatable; VALUE read as JSON when it parses)."),
+    contact: str = typer.Option(None, "--contact", metavar="URL", help="URL or mail address for site owners, sent in the User-Agent (default: $CRAWL_CONTACT_URL)."),
     verbose: bool = typer.Option(False, "--verbose", help="Scrapy's log on the terminal too (always in OUT/.crawl/crawl.log)."),
 ) -> None:
-    """Crawl sites politely into WARC files that `pipeline extract` reads."""
+    """Crawl sites politely into WARC files that pipeline extract reads.
+
+    Example: pipeline crawl https://tinhuy.example.vn/ --contact mailto:me@example.org --max-pages 500
+    """
     from datetime import date
 
     from pipeline.crawl import _coerce, run_crawl
@@ -217,27 +231,31 @@ def crawl(
 
 @app.command()
 def query(
-    sql: str = typer.Argument(..., help="SQL over the views articles, doc_refs, dates, counts, solutions, entities, errors; or the name of a saved query."),
-    data: Path = typer.Option(Path(settings.DEFAULT_PROCESSED), "--data", help="Dataset folder."),
-    fmt: str = typer.Option("table", "--format", help="table | csv | json | parquet"),
-    output: Path = typer.Option(None, "--output", "-o", help="Write here instead of stdout (required for parquet)."),
+    sql: str = typer.Argument(..., metavar="SQL", help="SQL over the views articles, doc_refs, dates, counts, solutions, entities, errors, duplicates, topic_names, data_dictionary; or the name of a saved query (list: pipeline query list)."),
+    data: Path = typer.Option(Path(settings.DEFAULT_PROCESSED), "--data", metavar="DIR", help="Dataset folder."),
+    fmt: Literal["table", "csv", "json", "parquet"] = typer.Option("table", "--format", help="Output format."),
+    output: Path = typer.Option(None, "--output", "-o", metavar="FILE", help="Write here instead of stdout (required for parquet)."),
 ) -> None:
-    """Query the dataset with DuckDB."""
+    """Query the dataset with DuckDB.
+
+    Example: pipeline query "select unit, measure, count(*) from counts group by all" --format csv
+    """
     from pipeline.query import run_query
 
     if not data.is_dir():
         _usage_error(f"dataset folder not found: {data}")
-    if fmt not in ("table", "csv", "json", "parquet"):
-        _usage_error(f"--format must be table, csv, json or parquet, not {fmt!r}")
     raise typer.Exit(run_query(sql, data, fmt, output))
 
 
 @app.command()
 def report(
-    data: Path = typer.Option(Path(settings.DEFAULT_PROCESSED), "--data", help="Dataset folder."),
-    output: Path = typer.Option(None, "--output", "-o", help="Default: DATA/report.html"),
+    data: Path = typer.Option(Path(settings.DEFAULT_PROCESSED), "--data", metavar="DIR", help="Dataset folder."),
+    output: Path = typer.Option(None, "--output", "-o", metavar="FILE", help="Where to write it (default: DIR/report.html)."),
 ) -> None:
-    """Write a self-contained HTML report of the dataset."""
+    """Write a self-contained HTML report of the dataset.
+
+    Example: pipeline report --data data/processed -o reports/report.html
+    """
     from pipeline.report import write_report
 
     if not data.is_dir():
@@ -250,9 +268,12 @@ def report(
 
 @app.command()
 def validate(
-    data: Path = typer.Argument(Path(settings.DEFAULT_PROCESSED), help="Dataset folder."),
+    data: Path = typer.Argument(Path(settings.DEFAULT_PROCESSED), metavar="DIR", help="Dataset folder."),
 ) -> None:
-    """Check an existing dataset against the schemas and value rules; say what is wrong."""
+    """Check an existing dataset against the schemas and value rules; say what is wrong.
+
+    Example: pipeline validate data/processed
+    """
     from pipeline.validate import validate_dataset
 
     if not data.is_dir():

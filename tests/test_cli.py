@@ -154,3 +154,23 @@ def test_disk_full_at_publish_keeps_the_committed_pages(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["extract", str(raw), "--out", str(out), "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert "articles written: 1, errors: 0, unchanged: 1" in result.output
+
+
+@pytest.mark.parametrize("command", [[], ["extract"], ["eval"], ["crawl"], ["query"], ["report"], ["validate"]])
+def test_help_is_clean_text_with_an_example(command):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    for markup in ("<bool>", "``", "<list[", "<str>", ":class:"):
+        assert markup not in result.output, (command, markup)
+    if command:
+        assert "Example: pipeline " + command[0] in result.output
+
+
+def test_a_choice_outside_the_choices_is_a_usage_error(tmp_path):
+    proc = run_cli("query", "select 1", "--data", str(tmp_path), "--format", "xml")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "table" in proc.stderr and "parquet" in proc.stderr
