@@ -451,9 +451,14 @@ def _score_partial_refs(score: Score, doc: str, gold: dict, rows: list[dict]) ->
     _score_sets(score, doc, g, p, show=lambda k: f"{k[0]} {k[1]}")
 
 
+def _words_only(value: str | None) -> str | None:
+    return " ".join(re.sub(r"[^\w%]+", " ", value).split()) if value else value
+
+
 def qualifier_agrees(gold: Any, pred: Any) -> bool:
-    """Equal after normalisation, or one phrase inside the other ("kiểm tra" / "được kiểm tra")."""
-    g, p = norm_edge(gold), norm_edge(pred)
+    """Equal after normalisation, or one phrase inside the other ("kiểm tra" / "được kiểm tra"),
+    punctuation read as a word break ("kết nạp mới" / "kết nạp mới, % chỉ tiêu")."""
+    g, p = (_words_only(norm_edge(x)) for x in (gold, pred))
     if not g or not p:
         return g == p
     return g == p or f" {g} " in f" {p} " or f" {p} " in f" {g} "

@@ -506,3 +506,11 @@ def test_entities_scored_only_with_an_entity_gold(tmp_path):
     # without entity gold the fields are not printed at all
     _, text, data = run(tmp_path / "plain", t)
     assert "organisations" not in data["fields"] and "organisations" not in text
+
+
+def test_a_qualifier_agrees_across_punctuation():
+    from pipeline.evaluate import qualifier_agrees
+
+    assert qualifier_agrees("kết nạp mới, % chỉ tiêu", "kết nạp mới")
+    assert qualifier_agrees("kỷ luật khiển trách", "kỷ luật khiển trách, Ban Thường vụ")
+    assert not qualifier_agrees("kết nạp mới", "khai trừ")
