@@ -222,3 +222,15 @@ def test_pathological_shape_is_an_article_or_one_error(name, nlp):
         assert "over the limit" in result.errors[0]["error"], (what, result.errors)
     else:
         assert "kết nạp 11 đảng viên mới" in articles[0]["text"], what
+
+
+def test_an_article_after_a_megabyte_of_inline_image_is_kept(nlp):
+    """A page over the size cap sheds attribute blobs before it loses its tail."""
+    from pipeline.run import process_page
+    from pipeline.sources import Page
+
+    image = "<img src='data:image/png;base64," + "iVBORw0KGgo" * 150_000 + "'>"
+    html = corpus.page(TITLE, corpus.BODY).replace("<article>", "<article>" + image, 1)
+    result = process_page(Page(source="inline.html", data=html.encode("utf-8"), kind="html"), nlp)
+    assert not result.errors, result.errors
+    assert SENTENCE in result.rows["articles"][0]["text"]

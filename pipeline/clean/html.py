@@ -34,6 +34,9 @@ _DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^\[>]{0,200}\[(.*?)\]\s*>", re.IGNORECA
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # lxml refuses these
 _ENTITY_NAME = re.compile(r"<!ENTITY\s+(?:%\s*)?([\w.:-]+)", re.IGNORECASE)
 
+# A tag whose attributes run over this many characters (a base64 image, a data blob)
+_LONG_TAG = re.compile(r"<([A-Za-z][\w:-]*)\b[^<>]{2000,}>")
+
 _REMOVE_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "template")
 
 
@@ -284,7 +287,8 @@ def defuse(html: str) -> tuple[str, list[str]]:
     A DOCTYPE internal subset (XML entity declarations, the "billion laughs"
     block) is removed and references to its entities are dropped: nothing is
     expanded and the page parses as ordinary HTML. A page longer than
-    ``MAX_HTML_CHARS`` loses its scripts and styles, then its tail.
+    ``MAX_HTML_CHARS`` loses its scripts and styles, then the attributes of tags that
+    hold thousands of characters of them, then its tail.
     """
     notes: list[str] = []
     html = _NOT_XML.sub("", html)
@@ -299,6 +303,8 @@ def defuse(html: str) -> tuple[str, list[str]]:
     if len(html) > MAX_HTML_CHARS:
         size = len(html)
         html = _drop_blocks(html[: 8 * MAX_HTML_CHARS])
+        if len(html) > MAX_HTML_CHARS:  # inline images (src="data:…"), attribute blobs: the tag stays bare
+            html = _LONG_TAG.sub(r"<\1>", html)
         if len(html) > MAX_HTML_CHARS:
             cut = html.rfind("<", MAX_HTML_CHARS // 2, MAX_HTML_CHARS)
             html = html[: cut if cut > 0 else MAX_HTML_CHARS]
