@@ -857,6 +857,11 @@ _DISTRICT_HEAD = re.compile(
 )
 
 
+# "tại Hòa Vang", "ở Krông Pắc": a district named after a word of place, without its head word
+_DISTRICT_AT = re.compile(
+    r"(?<!\w)(?:tại|ở|trên địa bàn)\s+((?:[^\W\d_][\w'’]*(?:\s+|-)?){1,4})", re.IGNORECASE)
+
+
 # "xã Hữu Lũng", "phường Mường Thanh", "thị trấn Thứa" (communes.csv: names of one province)
 _COMMUNE_HEAD = re.compile(r"(?<!\w)(?:xã|phường|thị trấn)\s+((?:[^\W\d_][\w'’]*(?:\s+|-)?){1,4})", re.IGNORECASE)
 # "Đăk Hà", "Đắc Hà" and "Đắk Hà" are one name
@@ -872,7 +877,7 @@ def districts() -> dict[str, tuple[str, str, Province]]:
     """Normalised unambiguous district name -> (name, kind, province as named then)."""
     by_key = _province_key()
     out: dict[str, tuple[str, str, Province]] = {}
-    for r in _read_csv("districts.csv"):
+    for r in [*_read_csv("districts.csv"), *_read_csv("districts_added.csv")]:
         prov = by_key.get(_norm_phrase(r["province"]))
         if prov is None or r["ambiguous"]:
             continue
@@ -907,6 +912,11 @@ def _unit_mentions(text: str, head: re.Pattern, table: dict) -> list[tuple[int, 
 def district_mentions(text: str) -> list[tuple[int, Province, str]]:
     """(offset, province, evidence) for each district-level unit the text names."""
     return _unit_mentions(text, _DISTRICT_HEAD, districts())
+
+
+def district_at_mentions(text: str) -> list[tuple[int, Province, str]]:
+    """(offset, province, evidence) for each district named bare after ``tại``/``ở``."""
+    return _unit_mentions(text, _DISTRICT_AT, districts())
 
 
 def commune_mentions(text: str) -> list[tuple[int, Province, str]]:
@@ -995,7 +1005,9 @@ def _weak_winner(text: str, title: str, published: dt.date | None) -> tuple[Prov
     """No province named with its head word: districts, communes (before the 2025 reform)
     and provinces named alone, in the title and the text."""
     places = []
-    for kind, finder in (("district", district_mentions), ("commune", commune_mentions), ("name", bare_mentions)):
+    finders = (("district", district_mentions), ("district", district_at_mentions),
+               ("commune", commune_mentions), ("name", bare_mentions))
+    for kind, finder in finders:
         places += [(-1, p, f"{kind}:{e}") for _, p, e in finder(title)]
         places += [(o, p, f"{kind}:{e}") for o, p, e in finder(text)]
     counts = Counter(p.at(published) for _, p, _ in places).most_common(2)

@@ -272,6 +272,12 @@ PROVINCE_TEXTS = [
     ("Các huyện, thị xã và thành phố đều có chi bộ.", None, None),
     ("huyện đoàn Krông Pắc", None, None),  # not a district head before the name
     ("Huyện ủy Đăk Glei họp bàn công tác cán bộ.", "Kon Tum", "district:Huyện ủy Đắk Glei"),  # Đăk = Đắk
+    ("Ban Thường vụ Huyện ủy Nông Sơn họp.", "Quảng Nam", "district:Huyện ủy Nông Sơn"),  # districts_added.csv
+    # a district named bare after a word of place
+    ("Nhiều chi bộ ở Krông Pắc sinh hoạt chuyên đề; Huyện ủy chỉ đạo.", "Đắk Lắk", "district:ở Krông Pắc"),
+    ("Trên địa bàn Sông Cầu có 40 chi bộ.", "Phú Yên", "district:Trên địa bàn Sông Cầu"),
+    ("Hội nghị tại Châu Thành có 200 đảng viên dự.", None, None),  # districts of several provinces
+    ("Hội nghị tại hội trường Huyện ủy.", None, None),
     # communes of one province (communes.csv) when no province is named
     ("Chi bộ thôn 3, xã Bắc Xa họp xét đề nghị kết nạp.", "Lạng Sơn", "commune:xã Bắc Xa"),
     ("Đảng ủy phường Mường Thanh sơ kết quý I.", "Điện Biên", "commune:phường Mường Thanh"),
@@ -520,3 +526,13 @@ def test_seed_province(nlp, seed):
     published = dt.date.fromisoformat(gold["published_date"]) if gold["published_date"] else None
     doc = annotate(nlp, text, {"title": gold["title"], "published_date": published, "url": None, "site": None})
     assert _key(doc._.meta["province"] or "") == _key(gold["province"] or "")
+
+
+def test_every_added_district_has_examples():
+    from pipeline.extract import core
+
+    tables = Path(__file__).resolve().parent / "tables"
+    rows = core.read_table("districts_added.csv", tables)
+    assert {r["name"] for r in core.read_table("districts_added.csv")} <= {r["name"] for r in rows}
+    for r in rows:
+        assert find_province(r["text"])["province"] == r["province"], r["text"]
