@@ -101,12 +101,14 @@ def clean_text_dump(raw: str) -> Cleaned:
     head = _read_header(lines, labels, start, doc, teasers, dropped)
     body, body_date, author, views = _read_body(lines[start:], labels[start:], head.title, teasers, start, dropped)
     published = stub_date or head.published or body_date or (doc.issued if doc else None)
+    tag = next((d for d in dropped if _AGENCY_LEAD.fullmatch(d + " ")), None)
     return Cleaned(
         text="\n".join(body),
         title=head.title,
         published_date=published,
         author=clean_author(author or head.author),
         views=head.views if head.views is not None else views,
+        source_tag=tag,
         dropped=dropped,
     )
 
@@ -556,8 +558,9 @@ def _read_body(lines, labels, title, teasers, offset, dropped):
 
     body, author = _tail(body, dropped)
     author = author or byline or doc_author
-    if body and STRIP_AGENCY_LEAD:
-        body[0] = _AGENCY_LEAD.sub("", body[0])
+    if body and STRIP_AGENCY_LEAD and (lead := _AGENCY_LEAD.match(body[0])):
+        dropped.append(lead.group().strip())
+        body[0] = body[0][lead.end():]
     return body, published, author, views
 
 

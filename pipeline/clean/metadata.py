@@ -41,6 +41,7 @@ class Cleaned:
     views: int | None = None
     site: str | None = None
     url: str | None = None  # the page's own address (og:url, canonical link)
+    source_tag: str | None = None  # the agency code a lead opened with, "(QNO)", taken off the text
     dropped: list[str] = field(default_factory=list)  # boilerplate lines, for debugging
 
 

@@ -976,8 +976,10 @@ def find_province(
     url: str | None = None,
     published: dt.date | None = None,
     found: list[tuple[int, Province, str]] | None = None,
+    source_tag: str | None = None,
 ) -> dict:
-    """``province``, ``province_current`` and ``province_evidence`` of an article."""
+    """``province``, ``province_current`` and ``province_evidence`` of an article;
+    ``source_tag``: the agency code the cleaner took off the lead (``(QNO) –``)."""
     none = {"province": None, "province_current": None, "province_evidence": None}
     prov = province_of_site(site, url)
     if prov is not None:
@@ -987,7 +989,7 @@ def find_province(
         hit = _site_name_province(site)
         if hit:
             return _result(hit[0], published, f"site:{site.strip()}")
-    hit = province_of_tag(text or "")
+    hit = province_of_tag(text or "") or (province_of_tag(source_tag + " ") if source_tag else None)
     if hit:
         return _result(hit[0], published, hit[1])
     if found is None:
@@ -1092,7 +1094,7 @@ def entities_component(doc: Doc) -> Doc:
     "entity_links",
     needs=("mentions",),
     reads=("counts.subject", "counts.start", "doc_refs.issuer_text", "doc_refs.start",
-           "doc_refs.end", "meta.title", "meta.site", "meta.url", "meta.published_date"),
+           "doc_refs.end", "meta.title", "meta.site", "meta.url", "meta.source_tag", "meta.published_date"),
     writes=("entities", "counts.subject_entity_id", "doc_refs.issuer_entity_id",
             "meta.province", "meta.province_current", "meta.province_evidence"),
 )
@@ -1106,7 +1108,8 @@ def entity_links_component(doc: Doc) -> Doc:
         return doc
     meta, text = doc._.meta, text_of(doc)
     prov = find_province(text, title=meta.get("title"), site=meta.get("site"), url=meta.get("url"),
-                         published=_as_date(meta.get("published_date")), found=list(found.places))
+                         published=_as_date(meta.get("published_date")), found=list(found.places),
+                         source_tag=meta.get("source_tag"))
     rows = [dict(r) for r in found.rows]
     _place_rows(rows, prov)
     doc._.rows["entities"] = rows

@@ -285,3 +285,14 @@ def test_a_wrapped_page_loses_its_keyword_paragraph():
 def test_unwrapped_lines_stay_apart():
     lines = ["Tân Phú kết nạp 12 đảng viên trẻ", P1, "Phát triển đảng viên trong thanh niên", P2]
     assert reflow(lines) == lines
+
+
+def test_the_agency_code_taken_off_the_lead_is_kept_as_the_source_tag():
+    from pipeline.extract.entities import find_province
+
+    page_text = ("Kết nạp đảng viên trong học sinh\n\n(QNO) – Năm nay, các chi bộ trường học trên địa bàn đã "
+                 "kết nạp 25 đảng viên là học sinh, sinh viên, vượt chỉ tiêu đề ra; nhiều em là đoàn viên tiêu biểu "
+                 "của các câu lạc bộ học thuật và tình nguyện.\n")
+    c = clean_text_dump(page_text)
+    assert c.text.startswith("Năm nay") and c.source_tag == "(QNO) –"
+    assert find_province(c.text, source_tag=c.source_tag)["province_evidence"] == "tag:QNO"
