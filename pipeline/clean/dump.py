@@ -108,6 +108,7 @@ def clean_text_dump(raw: str) -> Cleaned:
         author=clean_author(author or head.author),
         views=head.views if head.views is not None else views,
         dropped=dropped,
+        doc_header="\n".join(line for line in lines[doc.first : doc.end] if line) if doc else None,
     )
 
 

@@ -41,6 +41,7 @@ class Cleaned:
     views: int | None = None
     site: str | None = None
     url: str | None = None  # the page's own address (og:url, canonical link)
+    doc_header: str | None = None  # an official document's header block (its number, place and date, type and subject), kept out of ``text``
     dropped: list[str] = field(default_factory=list)  # boilerplate lines, for debugging
 
 
