@@ -138,6 +138,7 @@ def process_page(page: Page, nlp, config: RunConfig | None = None, now: datetime
             "url": page.url or cleaned.url,  # a saved page names its own address (og:url, canonical)
             "site": site_of(page.url, cleaned.site),
             "source_tag": cleaned.source_tag,
+            "doc_header": cleaned.doc_header,  # a document page's own number is read there
         }
         component_errors: list[str] = []
         doc = run_components(nlp, cleaned.text, meta, component_errors, progress)

@@ -110,6 +110,7 @@ def clean_text_dump(raw: str) -> Cleaned:
         views=head.views if head.views is not None else views,
         source_tag=tag,
         dropped=dropped,
+        doc_header="\n".join(line for line in lines[doc.first : doc.end] if line) if doc else None,
     )
 
 

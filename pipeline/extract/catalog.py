@@ -137,3 +137,25 @@ def link_catalog(row: dict, printed_name: str | None, published: dt.date | None)
     if len(names) > 1 and printed_name not in names:
         # "213-QĐ/TW" with no type name before it: the catalogue's name, else undecided
         row["doc_type_name"] = cat["doc_type_name"] if cat else None
+
+
+_LINK_FIELDS = ("catalog_id", "catalog_title", "superseded_by", "in_force_until")
+
+
+def share_links(rows: list[dict]) -> None:
+    """An undated repeat of a number takes the link of a dated mention of it earlier in the
+    article: ``213-QĐ/TW, ngày 02/01/2020`` then ``213-QĐ/TW`` name one document. ``rows``
+    in text order; filled in place."""
+    linked: dict[str, dict] = {}
+    for row in rows:
+        canonical = row.get("canonical")
+        if not canonical or row["partial"]:
+            continue
+        if row["catalog_id"] and row.get("issued_date"):
+            linked.setdefault(canonical, row)
+        elif not row["catalog_id"] and not row.get("issued_date") and canonical in linked:
+            source = linked[canonical]
+            for name in _LINK_FIELDS:
+                row[name] = source[name]
+            if row["doc_type_name"] is None:
+                row["doc_type_name"] = source["doc_type_name"]

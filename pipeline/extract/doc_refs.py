@@ -34,7 +34,7 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 from pipeline.extract import core
-from pipeline.extract.catalog import catalog, link_catalog  # noqa: F401 (catalog re-exported)
+from pipeline.extract.catalog import catalog, link_catalog, share_links  # noqa: F401 (catalog re-exported)
 from pipeline.nlp import text_of
 from pipeline.text import sentence_of
 
@@ -147,7 +147,9 @@ def patterns() -> Patterns:
     names = sorted({t.name for t in doc_types()}, key=len, reverse=True)
     name_alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
     # type name (any case) right before the number, optionally with "số" / "số:"
-    name_before = re.compile(rf"(?<!\w)(?P<name>{name_alt})\s*(?:số\s*:?\s*)?$", re.IGNORECASE)
+    # syllables of the name may run together in print ("Quyếtđịnh số 09-QĐ/TW")
+    glued_alt = "|".join(re.escape(n).replace(r"\ ", r"\s*") for n in names)
+    name_before = re.compile(rf"(?<!\w)(?P<name>{glued_alt})\s*(?:số\s*:?\s*)?$", re.IGNORECASE)
     partial_names = {}
     for t in doc_types():
         if t.partial_default:
@@ -234,10 +236,19 @@ def _issuer_code(printed: str) -> str:
     return printed.replace("Ð", "Đ").replace("TƯ", "TW")
 
 
+def _spaced_name(printed: str) -> str:
+    """A printed type name as the table spells it: "Quyếtđịnh" -> "Quyết định"."""
+    flat = re.sub(r"\s+", "", printed).casefold()
+    for t in doc_types():
+        if t.name.replace(" ", "").casefold() == flat:
+            return t.name
+    return re.sub(r"\s+", " ", printed).capitalize()
+
+
 def _printed_type_name(printed: str | None, code: str, system: str) -> str | None:
     """The type name printed before the number when the code allows it (QĐ: Quy định or Quyết định)."""
     if printed:
-        name = re.sub(r"\s+", " ", printed).capitalize()
+        name = _spaced_name(printed)
         if any(t.code == code and t.system == system and t.name == name for t in doc_types()):
             return name
     return _type_name(code, system)
@@ -408,9 +419,26 @@ def _partial_refs(text: str, windows, published) -> list[dict]:
 
 def _finish(text: str, row: dict, printed_name: str | None, published) -> dict:
     row["text"] = text[row["start"] : row["end"]]
-    name = re.sub(r"\s+", " ", printed_name).capitalize() if printed_name else None
+    name = _spaced_name(printed_name) if printed_name else None
     link_catalog(row, name, published)
     return row
+
+
+def _named_in_full(partial: dict, full: list[dict]) -> bool:
+    """``Quy định số 213`` after 213-QĐ/TW was printed: a short mention of that document,
+    not a partial reference of its own (one printed before the full number still is)."""
+    if partial["number"] is None:
+        return False
+    number = int(partial["number"])
+    return any(
+        f["start"] < partial["start"] and int(f["number"]) == number
+        and (f["doc_type"] == partial["doc_type"] or partial["doc_type_name"] in _type_names_of(f["doc_type"], f["system"]))
+        for f in full
+    )
+
+
+def _type_names_of(code: str, system: str) -> set[str]:
+    return {t.name for t in doc_types() if t.code == code and t.system == system}
 
 
 def find_doc_refs(text: str, published: dt.date | None = None) -> list[dict]:
@@ -429,7 +457,8 @@ def find_doc_refs(text: str, published: dt.date | None = None) -> list[dict]:
     spans = [core.Span(r["start"], r["end"], (r["start"], -r["end"]), r, group=r["canonical"]) for r in full]
     kept = [span.value for span in core.resolve(spans, per_group=True)]
     covered = core.Cover(kept)
-    partial = [p for p in _partial_refs(text, windows, published) if not covered.overlaps(p["start"], p["end"])]
+    partial = [p for p in _partial_refs(text, windows, published)
+               if not covered.overlaps(p["start"], p["end"]) and not _named_in_full(p, kept)]
     seen = set()
     out = []
     for r in sorted(kept + partial, key=lambda r: (r["start"], r["end"])):
@@ -437,17 +466,41 @@ def find_doc_refs(text: str, published: dt.date | None = None) -> list[dict]:
         if key not in seen:
             seen.add(key)
             out.append(r)
+    share_links(out)
     return out
 
 
 # --------------------------------------------------------------------------- component
 
 
-@core.component("doc_refs", reads=("doc.sents", "meta.published_date"), writes=("doc_refs",))
+# "Số: 12-KH/HU", "Số 33-HD/BTCTW", "Số:" with the number on the next line
+_OWN_NUMBER_BEFORE = re.compile(r"(?i:số)[\s:|*]*$")
+
+
+def header_refs(header: str | None, published: dt.date | None = None) -> list[dict]:
+    """An official document's own number, read from its header (``Số: 12-KH/HU`` and its date).
+
+    Numbers cited in the header's subject line are not counted (the dev gold counts
+    them in the text only). The header is not in the main text, so the row is a
+    zero-width span at the text's start; its ``sentence`` is the header line."""
+    if not header:
+        return []
+    rows = [r for r in find_doc_refs(header, published=published) if not r["partial"]]
+    own = [r for r in rows[:1] if _OWN_NUMBER_BEFORE.search(header, max(0, r["start"] - 8), r["start"])]
+    for row in own:
+        line_start = header.rfind("\n", 0, row["start"]) + 1
+        line_end = header.find("\n", row["start"])
+        row["sentence"] = header[line_start : line_end if line_end >= 0 else len(header)]
+        row["text"], row["start"], row["end"] = "", 0, 0
+    return own
+
+
+@core.component("doc_refs", reads=("doc.sents", "meta.published_date", "meta.doc_header"), writes=("doc_refs",))
 def doc_refs_component(doc: Doc) -> Doc:
     published = doc._.meta.get("published_date")
-    rows = find_doc_refs(text_of(doc), published=published if isinstance(published, dt.date) else None)
+    published = published if isinstance(published, dt.date) else None
+    rows = find_doc_refs(text_of(doc), published=published)
     for row in rows:
         row["sentence"] = sentence_of(doc, row["start"], row["end"])
-    doc._.rows["doc_refs"] = rows
+    doc._.rows["doc_refs"] = header_refs(doc._.meta.get("doc_header"), published) + rows
     return doc

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.doc_refs import catalog, doc_types, find_doc_refs, patterns
+from pipeline.extract.doc_refs import catalog, doc_types, find_doc_refs, header_refs, patterns
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("SHARED_DIR", REPO / ".." / "shared"))
@@ -227,6 +227,56 @@ def test_published_date_narrows_links():
 def test_full_number_is_not_also_partial():
     rows = refs("Nghị quyết số 21-NQ/TW và Chỉ thị số 05-CT/TW")
     assert [r["canonical"] for r in rows] == ["21-NQ/TW", "05-CT/TW"]
+
+
+def test_short_mention_of_a_full_number_is_not_partial():
+    text = ("Tỉnh ủy ban hành Kế hoạch số 52-KH/TU ngày 3/2/2023. Kế hoạch số 52 nêu rõ lộ trình; "
+            "Quy định 213 và Chỉ thị 07 được quán triệt cùng 213-QĐ/TW, rồi Quy định số 213 được sơ kết.")
+    rows = refs(text)
+    # a short mention before the full number is printed is still a partial reference
+    assert [(r["canonical"], r["number"]) for r in rows] == [
+        ("52-KH/TU", "52"), (None, "213"), (None, "07"), ("213-QĐ/TW", "213")]
+
+
+def test_undated_repeat_takes_the_dated_mentions_link():
+    # 21-NQ/TW names two catalogued resolutions: only the dated mention decides which
+    text = "Quán triệt Nghị quyết số 21-NQ/TW ngày 16/6/2022 của Trung ương. Chi bộ đưa 21-NQ/TW vào sinh hoạt."
+    rows = refs(text)
+    assert [r["catalog_id"] for r in rows] == ["21-NQ/TW:2022", "21-NQ/TW:2022"]
+    before = refs("Chi bộ đưa 21-NQ/TW vào sinh hoạt. Quán triệt Nghị quyết số 21-NQ/TW ngày 16/6/2022.")
+    assert [r["catalog_id"] for r in before] == [None, "21-NQ/TW:2022"]
+
+
+HEADER = ("BAN CHẤP HÀNH ĐẢNG BỘ HUYỆN\nĐẢNG CỘNG SẢN VIỆT NAM\nSố: 27-HD/HU\n"
+          "Phú Lộc, ngày 14 tháng 5 năm 2021\nHƯỚNG DẪN\nthực hiện Quy định số 08-QĐ/TU của Tỉnh ủy")
+
+
+def test_header_gives_the_documents_own_number_only():
+    (row,) = header_refs(HEADER)
+    assert (row["canonical"], row["issued_date"]) == ("27-HD/HU", dt.date(2021, 5, 14))
+    assert (row["text"], row["start"], row["end"], row["sentence"]) == ("", 0, 0, "Số: 27-HD/HU")
+    assert header_refs("HƯỚNG DẪN\nthực hiện Quy định số 08-QĐ/TU") == []
+    assert header_refs(None) == []
+
+
+def test_dump_keeps_a_document_header_for_doc_refs():
+    from pipeline.clean.dump import clean_text_dump
+
+    body = ("Căn cứ Điều lệ Đảng và Quy định số 08-QĐ/TU ngày 2/3/2020 của Ban Thường vụ Tỉnh ủy về công tác "
+            "đảng viên, Ban Thường vụ Huyện ủy hướng dẫn các chi bộ, đảng bộ cơ sở thực hiện như sau.\n"
+            "1. Các chi bộ tổ chức quán triệt đầy đủ nội dung của hướng dẫn này đến toàn thể đảng viên trong kỳ sinh hoạt.")
+    cleaned = clean_text_dump(HEADER + "\n" + body)
+    assert cleaned.text.startswith("Căn cứ Điều lệ Đảng")
+    assert "Số: 27-HD/HU" in cleaned.doc_header and "27-HD/HU" not in cleaned.text
+
+
+def test_component_reads_the_header():
+    from pipeline.nlp import annotate, build_nlp
+
+    text = "Căn cứ Quy định số 08-QĐ/TU của Tỉnh ủy, các chi bộ thực hiện."
+    doc = annotate(build_nlp(components=["doc_refs"]), text, {"article_id": "x", "doc_header": HEADER})
+    rows = doc._.rows["doc_refs"]
+    assert [(r["canonical"], r["start"]) for r in rows] == [("27-HD/HU", 0), ("08-QĐ/TU", 7)]
 
 
 def test_mentions_in_order():
