@@ -72,15 +72,17 @@ def sentence_spans(doc) -> Iterator[tuple[int, int]]:
         yield sent.start_char, sent.end_char
 
 
-def clause_bounds(text: str, start: int, end: int, window: int = 600) -> tuple[int, int]:
-    """The clause holding ``text[start:end]``: from the last clause end before ``start``
-    looked for at most ``window`` characters back, else the text's start) to the first one at
-    or after ``end``."""
-    a = 0
-    for m in CLAUSE_END.finditer(text, max(0, start - window), start):
+def clause_bounds(text: str, start: int, end: int, window: int = 600,
+                  ends: re.Pattern = CLAUSE_END) -> tuple[int, int]:
+    """The clause (or whatever ``ends`` closes) holding ``text[start:end]``, looked for within
+    ``window`` characters on each side, so a page-long run of one clause costs linear time:
+    from the last end before ``start`` (else ``window`` back, else the text's start) to the
+    first at or after ``end`` (else ``window`` on)."""
+    a = 0 if start <= window else start - window
+    for m in ends.finditer(text, max(0, start - window), start):
         a = m.end()
-    m = CLAUSE_END.search(text, end)
-    return a, (m.start() if m else len(text))
+    m = ends.search(text, end, end + window)
+    return a, (m.start() if m else min(len(text), end + window))
 
 
 def sentence_bounds(doc) -> tuple[list[int], list[int]]:

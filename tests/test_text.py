@@ -73,3 +73,9 @@ def test_sentence_spans_are_the_docs_sentences():
     spans = list(text.sentence_spans(doc))
     assert [sample[a:b].strip() for a, b in spans] == [s.text.strip() for s in doc.sents]
     assert text.sentence_of(doc, sample.index("35"), sample.index("35") + 2).startswith("Năm 2024")
+
+
+def test_clause_bounds_look_no_further_than_the_window():
+    long = "15 đảng viên, " * 1000
+    a, b = text.clause_bounds(long, 7000, 7012, window=600)
+    assert (a, b) == (6400, 7612)  # no clause end within the window on either side

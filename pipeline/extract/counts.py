@@ -53,28 +53,21 @@ rows of its clause name.
 from __future__ import annotations
 
 import bisect
-import csv
 import re
 from dataclasses import dataclass, field
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from pathlib import Path
 
 from spacy.tokens import Doc
 
 from pipeline.nlp import text_of
 
 from pipeline.extract import core
+from pipeline.text import CLAUSE_END, clause_bounds
 from pipeline.extract.dates import find_dates
 from pipeline.extract.measures import measure_of
 
 Row = dict
-_HERE = Path(__file__).resolve().parent
-
-
-def _read(name: str) -> list[dict]:
-    with open(_HERE / name, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(line for line in fh if not line.startswith("#")))
 
 
 def _ws(s: str) -> str:
@@ -84,7 +77,7 @@ def _ws(s: str) -> str:
 # ---------------------------------------------------------------- tables
 @lru_cache(maxsize=1)
 def _tables():
-    units = _read("count_units.csv")
+    units = core.read_table("count_units.csv")
     units.sort(key=lambda r: -len(r["synonym"]))
     by_syn = {_ws(r["synonym"]).lower(): (r["unit"], r["qualifier"] or None) for r in units}
 
@@ -94,10 +87,10 @@ def _tables():
     unit_alt = "|".join(syn_rx(r["synonym"]) for r in units)
     unit_rx = re.compile(rf"(?:{unit_alt})(?![\w/])", re.IGNORECASE)
 
-    words = {r["word"]: (int(r["value"]), r["role"]) for r in _read("number_words.csv")}
+    words = {r["word"]: (int(r["value"]), r["role"]) for r in core.read_table("number_words.csv")}
     word_alt = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
     quals = []
-    for r in _read("count_qualifiers.csv"):
+    for r in core.read_table("count_qualifiers.csv"):
         if r["side"] == "before":
             rx = re.compile(rf"(?:{r['pattern']})\s+$", re.IGNORECASE)
         elif r["side"] == "after":
@@ -111,19 +104,19 @@ def _tables():
 @lru_cache(maxsize=1)
 def _percent_only() -> frozenset[str]:
     """Synonyms that are a unit only after a percent ("100% cán bộ, đảng viên")."""
-    return frozenset(_ws(r["synonym"]).lower() for r in _read("count_units.csv") if r.get("only") == "percent")
+    return frozenset(_ws(r["synonym"]).lower() for r in core.read_table("count_units.csv") if r.get("only") == "percent")
 
 
 @lru_cache(maxsize=1)
 def _labels() -> list[tuple[re.Pattern, str]]:
     """count_labels.csv: (regex of a list item's label, its qualifier)."""
-    return [(re.compile(rf"(?:{r['pattern']})", re.IGNORECASE), r["qualifier"]) for r in _read("count_labels.csv")]
+    return [(re.compile(rf"(?:{r['pattern']})", re.IGNORECASE), r["qualifier"]) for r in core.read_table("count_labels.csv")]
 
 
 @lru_cache(maxsize=1)
 def _predicate_rx() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     by_role: dict[str, list[str]] = {"stop": [], "lead": [], "trail": []}
-    for r in _read("count_predicate.csv"):
+    for r in core.read_table("count_predicate.csv"):
         by_role[r["role"]].append(r["pattern"])
     stop = re.compile(rf"(?<!\w)(?:{'|'.join(by_role['stop'])})(?!\w)", re.IGNORECASE)
     lead = re.compile(rf"^(?:(?:{'|'.join(by_role['lead'])})\s+)+", re.IGNORECASE)
@@ -228,7 +221,7 @@ def _numbers(text: str) -> list[tuple[int, int, float]]:
 
 # ---------------------------------------------------------------- context
 _BOUNDARY = re.compile(r"[!?\n]|\.(?!\d)")
-_CLAUSE = re.compile(r"[!?\n;]|\.(?!\d)")
+_CLAUSE = CLAUSE_END
 _ORG = (r"Đảng\s+bộ|Chi\s+bộ|Đảng\s+[uủ]ỷ|Hội(?!\s+nghị)|Tỉnh\s+[uủ]ỷ|Thành\s+[uủ]ỷ|Huyện\s+[uủ]ỷ|Quận\s+[uủ]ỷ"
         r"|Thị\s+[uủ]ỷ|Ban|Sở|Cục|Trường|Công\s+ty|Tổng\s+công\s+ty|Bộ|Ủy\s+ban|UBND|Đoàn|Mặt\s+trận"
         r"|[Tt]oàn\s+Đảng\s+bộ|[Tt]oàn\s+đảng\s+bộ|[Tt]oàn\s+tỉnh|[Tt]oàn\s+huyện|[Tt]oàn\s+thành\s+phố")
@@ -269,18 +262,9 @@ _HEADS = [  # breakdown heads -> the qualifier prefix the gold uses
 ]
 
 
-_SENTENCE_WINDOW = 600  # characters looked at on each side of a count for its sentence
-
-
 def _sentence(text: str, s: int, e: int, rx=_BOUNDARY) -> tuple[int, int]:
-    """The sentence (or clause, ``rx``) around ``text[s:e]``, looked for within a window
-    on each side, so one long list of counts costs linear time."""
-    a = 0 if s <= _SENTENCE_WINDOW else s - _SENTENCE_WINDOW
-    for m in rx.finditer(text, max(0, s - _SENTENCE_WINDOW), s):
-        a = m.end()
-    limit = e + _SENTENCE_WINDOW
-    m = rx.search(text, e, limit)
-    return a, (m.start() if m else min(len(text), limit))
+    """The sentence (or clause, ``rx``) around ``text[s:e]``."""
+    return clause_bounds(text, s, e, ends=rx)
 
 
 def _subject(text: str, s: int) -> str | None:
