@@ -99,9 +99,11 @@ def run_components(nlp, text: str, meta: dict, errors: list[str], progress: Prog
 def _decoded(page: Page) -> str:
     try:
         raw_text, _charset = decode(page.data, page.charset, html=page.kind == "html")
+        return normalize(raw_text)
     except DecodeError as exc:
         raise StageError("decode", str(exc)) from exc
-    return normalize(raw_text)
+    except Exception as exc:  # noqa: BLE001 - a bug meeting an odd page: its error row, not the run's end
+        raise StageError("decode", f"{type(exc).__name__}: {exc}") from exc
 
 
 def _cleaned(text: str, page: Page, config: RunConfig):

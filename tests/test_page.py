@@ -116,3 +116,77 @@ def test_a_failing_component_is_an_error_row_never_nothing_found(nlp, monkeypatc
     assert error["stage"] == "extract"
     assert error["error"].startswith(f"{component}: RuntimeError: injected fault")
 
+
+
+# -- a fault in any stage or component: one error row, exit 1, the other pages unchanged ---
+
+STAGE_FAULTS = {  # stage -> (module, name) of what that stage calls
+    "decode": ("pipeline.page", "decode"),
+    "clean": ("pipeline.clean", "clean_page"),
+    "tokenize": ("pipeline.nlp.UndertheseaTokenizer", "__call__"),
+    **{f"extract/{c}": target for c, target in FAULTS.items()},
+}
+POISON = "phường Hòa Khánh"  # only the page naming it meets the fault
+
+
+def _two_pages(folder):
+    folder.mkdir()
+    (folder / "a.txt").write_text(DUMP, encoding="utf-8")
+    (folder / "b.txt").write_text(DUMP.replace("phường Bình Minh", POISON), encoding="utf-8")
+    return folder
+
+
+def _tables(out):
+    import pyarrow.parquet as pq
+
+    from pipeline.schema import TABLES
+
+    return {name: [{k: v for k, v in row.items() if k != "processed_at" and (k != "source" or name == "errors")}
+                   for row in pq.read_table(out / f"{name}.parquet").to_pylist()] for name in TABLES}
+
+
+@pytest.fixture(scope="module")
+def clean_run(tmp_path_factory):
+    from pipeline.run import extract
+
+    root = tmp_path_factory.mktemp("clean_run")
+    extract([_two_pages(root / "raw")], root / "out", workers=1)
+    return _tables(root / "out")
+
+
+@pytest.mark.parametrize("where", sorted(STAGE_FAULTS))
+def test_a_fault_anywhere_is_one_error_row_and_exit_1_and_the_other_page_is_unchanged(where, clean_run, tmp_path, monkeypatch):
+    import importlib
+
+    from pipeline.run import extract
+
+    path, name = STAGE_FAULTS[where]
+    try:
+        owner = importlib.import_module(path)
+    except ModuleNotFoundError:  # a class: module path, then its name
+        module, cls = path.rsplit(".", 1)
+        owner = getattr(importlib.import_module(module), cls)
+    real = getattr(owner, name)
+
+    def faulty(*args, **kwargs):
+        seen = [(a.decode("utf-8", "replace") if isinstance(a, bytes) else str(a)).replace("_", " ") for a in args]
+        if any(POISON in text for text in seen):  # the page, its text, its Doc or its tokenized text
+            raise RuntimeError("injected fault")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, faulty)
+    summary = extract([_two_pages(tmp_path / "raw")], tmp_path / "out", workers=1)
+    tables = _tables(tmp_path / "out")
+    (error,) = tables["errors"]
+    stage = where.split("/")[0]
+    assert error["source"].endswith("b.txt") and error["stage"] == stage, error
+    assert "RuntimeError: injected fault" in error["error"]
+    assert summary.exit_code == 1
+    kept = {r["article_id"] for r in tables["articles"] if POISON not in r["text"]}
+    # a failing component costs the page that component's rows only; an earlier stage, the page
+    assert len(kept) == 1 and len(tables["articles"]) == (2 if stage == "extract" else 1)
+    for name_, rows in clean_run.items():
+        if name_ in ("errors", "duplicates"):
+            continue
+        mine = [r for r in rows if r.get("article_id") in kept]
+        assert [r for r in tables[name_] if r.get("article_id") in kept] == mine, name_
