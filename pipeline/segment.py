@@ -164,12 +164,23 @@ class Scorer:
         self._rows: dict[int, dict[tuple, int]] = {n: {} for n in self.starts}
         self._used = {n: 0 for n in self.starts}  # table rows in use, per length
         self._table = {n: np.zeros((4096, len(s), 2)) for n, s in self.starts.items()}
+        self._slot_arrays: dict | None = None
 
     def forget(self) -> None:
         """Empty the n-gram tables (the benchmark's first-sight figure starts from here)."""
         for n, rows in self._rows.items():
             rows.clear()
             self._used[n] = 0
+
+    def _slots(self) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Per n-gram length: the offsets of its spans and their BOS and EOS weights, as arrays."""
+        if self._slot_arrays is None:
+            self._slot_arrays = {
+                length: (np.array(starts),
+                         np.array([self.bos[(a, a + length - 1)] for a in starts], dtype=float),
+                         np.array([self.eos[(a, a + length - 1)] for a in starts], dtype=float))
+                for length, starts in self.starts.items()}
+        return self._slot_arrays
 
     def _sum(self, attributes) -> list[float]:
         total = [0.0, 0.0]
@@ -248,21 +259,21 @@ class Scorer:
             if len(rows) >= _CACHE_LIMIT:  # start again between calls, never within one
                 rows.clear()
                 self._used[length] = 0
-        for length, starts in self.starts.items():
+        for length, (offsets, bos, eos) in self._slots().items():
             if n < length:
-                grams = np.zeros((1, len(starts), 2))
+                grams = np.zeros((1, len(offsets), 2))
             else:
                 ids = self._row_ids(tokens, length, end)  # may grow the table: first
                 grams = self._table[length][ids]
-            for slot, a in enumerate(starts):
-                span = (a, a + length - 1)
-                j = at + a
-                bos = j < first
-                eos = ~bos & (j + length > end)
-                inside = ~(bos | eos)
-                out[inside] += grams[j[inside], slot]
-                out[bos] += self.bos[span]
-                out[eos] += self.eos[span]
+            # every slot of this length at once: token i reads the n-gram at i + a,
+            # or the BOS / EOS weight where that span leaves its sentence
+            j = at[:, None] + offsets
+            before = j < first[:, None]
+            after = ~before & (j + length > end[:, None])
+            read = grams[np.clip(j, 0, len(grams) - 1), np.arange(len(offsets))]
+            read = np.where(before[..., None], bos, np.where(after[..., None], eos, read))
+            for slot in range(len(offsets)):  # slot by slot: the sums stay those of one slot at a time
+                out += read[:, slot]
         return out
 
     def tag(self, sentences: list[list[str]]) -> list[list[str]]:

@@ -38,7 +38,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tools.corpus import ROOT, SAMPLES, make_corpus
+from tools.corpus import ROOT, SAMPLES, make_corpus, make_distinct_corpus, sample_sentences
 
 
 # --------------------------------------------------------------------------- machine
@@ -206,6 +206,68 @@ def unseen_pages(nlp) -> dict[str, float]:
         tok.append(t_tok / t_wt)
         page.append(t_page / t_wt)
     return {"tokenize": statistics.median(tok), "page": statistics.median(page)}
+
+
+# --------------------------------------------------------------------------- distinct pages
+SHARED = ROOT.parent / "shared"
+DISTINCT_SETS = {"short (1.5 kchar)": 1500, "long (8 kchar)": 8000, "one sentence": 1}
+
+
+def distinct_figures(root: Path, n_pages: int) -> dict:
+    """Whole page / (sent_tokenize + word_tokenize) on pages the weight cache has not seen:
+    generated distinct pages, short and long, pages of one sentence (the fixed per-page
+    cost, in ms), and the real pages of ../shared/dev/texts and ../shared/seeds when present."""
+    from pipeline.nlp import build_nlp
+
+    nlp = build_nlp()
+    sentences = sample_sentences()
+    sets = {}
+    for start, (name, chars) in enumerate(DISTINCT_SETS.items()):
+        folder = root / f"distinct_{chars}"
+        make_distinct_corpus(folder, n_pages, chars, sentences, start=start * 100_000)
+        sets[name] = folder
+    for name in ("dev/texts", "seeds"):
+        if (SHARED / name).is_dir():
+            sets[f"../shared/{name}"] = SHARED / name
+    return {name: page_vs_word_tokenize(folder, nlp) for name, folder in sets.items()}
+
+
+def page_vs_word_tokenize(folder: Path, nlp) -> dict:
+    """Per page, interleaved: sent_tokenize + word_tokenize of the cleaned text, then process_page."""
+    from underthesea import sent_tokenize, word_tokenize
+
+    from pipeline.clean import clean_page
+    from pipeline.decode import decode, normalize
+    from pipeline.page import process_page
+    from pipeline.sources import Page, iter_pages
+
+    pages = [p for p in iter_pages([folder]) if isinstance(p, Page)]
+    texts = []
+    for p in pages:
+        raw, _cs = decode(p.data, p.charset, html=p.kind == "html")
+        texts.append(clean_page(normalize(raw), p.kind, p.url).text)
+    word_tokenize("Khởi động mô hình.")
+    process_page(pages[0], nlp)  # every model loaded once (not timed)
+    t_page = t_wt = 0.0
+    for p, text in zip(pages, texts):
+        t0 = time.perf_counter()
+        for sentence in sent_tokenize(text):
+            word_tokenize(sentence)
+        t1 = time.perf_counter()
+        process_page(p, nlp)
+        t_page += time.perf_counter() - t1
+        t_wt += t1 - t0
+    n = len(pages)
+    return {"pages": n, "mean_kchar": sum(map(len, texts)) / max(n, 1) / 1000,
+            "page_ms": 1000 * t_page / n, "word_tokenize_ms": 1000 * t_wt / n, "ratio": t_page / t_wt}
+
+
+def render_distinct(distinct: dict) -> str:
+    lines = ["", "Distinct pages (whole page against sent_tokenize + word_tokenize of the same cleaned text):", "",
+             "| pages | n | mean kchar | whole page ms | word_tokenize ms | ratio |", "|---|---|---|---|---|---|"]
+    for name, f in distinct.items():
+        lines.append(f"| {name} | {f['pages']} | {f['mean_kchar']:.1f} | {f['page_ms']:.1f} | {f['word_tokenize_ms']:.1f} | {f['ratio']:.2f}x |")
+    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- scale figures
@@ -530,7 +592,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stage-pages", type=int, default=200, help="pages for the stage figures (default 200)")
     ap.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster run")
     ap.add_argument("--large-pages", type=int, help="corpus of the second incremental figure (default 10000, none with --quick; 0: none)")
-    ap.add_argument("--only", choices=("stages", "scale"), help="run one part only")
+    ap.add_argument("--distinct-pages", type=int, default=150, help="pages of each distinct set (default 150, 40 with --quick)")
+    ap.add_argument("--only", choices=("stages", "distinct", "scale"), help="run one part only")
     ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary folder)")
     args = ap.parse_args(argv)
@@ -544,6 +607,9 @@ def main(argv: list[str] | None = None) -> int:
             corpus = root / "stage_corpus"
             make_corpus(corpus, args.stage_pages)
             stage = stage_figures(corpus, args.stage_pages)
+        distinct = None
+        if args.only in (None, "distinct"):
+            distinct = distinct_figures(root, 40 if args.quick and args.distinct_pages == 150 else args.distinct_pages)
         large = standing = None
         if args.only in (None, "scale"):
             scale = scale_figures(root / "scale", n_pages, with_dask=not args.no_dask)
@@ -554,10 +620,10 @@ def main(argv: list[str] | None = None) -> int:
             if not args.no_dask:
                 standing = standing_cluster(root / "standing", n_pages)
         m = machine()
-        print(render(m, stage, scale, large, standing))
+        print(render(m, stage, scale, large, standing) + (render_distinct(distinct) if distinct else ""))
         if args.json:
             args.json.write_text(json.dumps({"machine": m, "stages": stage, "scale": scale, "large": large,
-                                             "standing": standing}, indent=2, default=str))
+                                             "standing": standing, "distinct": distinct}, indent=2, default=str))
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)

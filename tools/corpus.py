@@ -92,3 +92,83 @@ def make_corpus(out: Path | str, n_pages: int, samples: Path = SAMPLES, start: i
             written += 1
         i += 1
     return written
+
+
+# --------------------------------------------------------------------------- distinct pages
+# Syllables that replace those of proper names, so every generated page has pairs and
+# triples of its own (the segmenter's weight cache cannot have seen them).
+_NAME_SYLLABLES = ("An Bảo Cường Dũng Giang Hà Hải Hiền Hoà Hùng Khánh Lâm Linh Long Minh Nam Nga "
+                   "Ngọc Phong Phúc Quang Sơn Tâm Thanh Thảo Thịnh Trung Tuấn Vân Việt Xuân Yến").split()
+_WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+MIN_BODY_CHARS = 200  # pipeline.settings.MIN_TEXT_CHARS: a shorter main text is no article
+_DIGITS = re.compile(r"\d+")
+_NAME_RUN = re.compile(r"\b(?:[^\W\d_][^\W_]* ){1,3}[^\W\d_][^\W_]*")
+
+
+def sample_sentences(samples: Path = SAMPLES) -> list[str]:
+    """The sentences of the cleaned sample pages, each once, in order."""
+    from underthesea import sent_tokenize
+
+    from pipeline.clean import clean_page
+    from pipeline.decode import decode, normalize
+    from pipeline.sources import Page, iter_pages
+
+    seen: dict[str, None] = {}
+    for p in iter_pages([samples]):
+        if isinstance(p, Page):
+            raw, _cs = decode(p.data, p.charset, html=p.kind == "html")
+            for line in clean_page(normalize(raw), p.kind, p.url).text.splitlines():
+                for s in sent_tokenize(line):
+                    if len(s.split()) >= 6:
+                        seen.setdefault(s.strip(), None)
+    return list(seen)
+
+
+def _varied(sentence: str, rng) -> str:
+    """``sentence`` with its numbers and the syllables of its names redrawn."""
+    sentence = _DIGITS.sub(lambda m: str(rng.randint(1, 10 ** len(m.group()) - 1)), sentence)
+    return _NAME_RUN.sub(lambda m: _varied_name(m.group(), rng), sentence)
+
+
+def _varied_name(words: str, rng) -> str:
+    """A run of words whose last two are capitalised (a name) gets a new last syllable."""
+    parts = words.split(" ")
+    if len(parts) >= 2 and parts[-1][0].isupper() and parts[-2][0].isupper():
+        parts[-1] = rng.choice(_NAME_SYLLABLES)
+    return " ".join(parts)
+
+
+def distinct_page(sentences: list[str], i: int, chars: int) -> str:
+    """Page ``i`` of a distinct corpus: a title, a date line and about ``chars`` characters of
+    body, sentences drawn across all samples (a paragraph every three), names and numbers varied."""
+    import random
+
+    rng = random.Random(i)
+    title = _varied(rng.choice(sentences), rng).rstrip(".")
+    if chars < MIN_BODY_CHARS:  # a page of one sentence: the shortest that is still an article
+        long_enough = [s for s in sentences if len(s) >= MIN_BODY_CHARS]
+        sentences = [min(long_enough, key=len)] if long_enough else sentences
+    date = f"{rng.choice(_WEEKDAYS)}, {rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(2019, 2026)} | 08:{rng.randint(0, 59):02d}"
+    body, size, paragraph = [], 0, []
+    while size < max(chars, 1):
+        s = _varied(rng.choice(sentences), rng)
+        paragraph.append(s)
+        size += len(s) + 1
+        if len(paragraph) == 3:
+            body.append(" ".join(paragraph))
+            paragraph = []
+    if paragraph:
+        body.append(" ".join(paragraph))
+    return "\n".join([title, date, "", *body]) + "\n"
+
+
+def make_distinct_corpus(out: Path | str, n_pages: int, chars: int, sentences: list[str] | None = None,
+                         start: int = 0) -> int:
+    """Write ``n_pages`` distinct text pages of about ``chars`` characters into ``out``
+    (pages ``start, start+1, ...``); returns the number written."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    sentences = sentences or sample_sentences()
+    for i in range(start, start + n_pages):
+        (out / f"p{i:06d}_{chars}.txt").write_text(distinct_page(sentences, i, chars), encoding="utf-8")
+    return n_pages
