@@ -267,12 +267,16 @@ def _sentence(text: str, s: int, e: int, rx=_BOUNDARY) -> tuple[int, int]:
     return clause_bounds(text, s, e, ends=rx)
 
 
+# A scope word capitalised only because it opened the sentence: "Toàn Đảng bộ tỉnh" is "toàn Đảng bộ tỉnh"
+_SCOPE_START = re.compile(r"^(?:Toàn|Cả|Các)(?=\s)")
+
+
 def _subject(text: str, s: int) -> str | None:
     a, _ = _sentence(text, s, s)
     found = None
     for m in _SUBJECT.finditer(text, a, s):
         found = _ws(m["subj"])
-    return found
+    return _SCOPE_START.sub(lambda m: m.group().lower(), found) if found else found
 
 
 class _Years:

@@ -785,7 +785,9 @@ def link_rows(text: str, entities: list[dict], counts: list[dict] = (), doc_refs
             span = None
             if start is not None:
                 if backward:  # the subject stands before the count, in its sentence
-                    hits = _phrase_spans(text, name, start - window, start)
+                    # (as printed, or with the sentence's capital the counts row took off: "Toàn tỉnh")
+                    hits = (_phrase_spans(text, name, start - window, start)
+                            or _phrase_spans(text, name[:1].upper() + name[1:], start - window, start))
                     span = hits[-1] if hits else None
                 else:  # the issuer follows the number (or sits inside a partial reference)
                     hits = _phrase_spans(text, name, start, end + window)

@@ -489,3 +489,8 @@ def test_year_comes_from_the_dates_rows():
     rows = find_dates(text)
     assert [r["year"] for r in find_counts(text, taken_spans=rows, dates=rows)] == [2022, 2023]
     assert [r["year"] for r in find_counts(text, dates=[])] == [None, None]  # the rows are what is read
+
+
+def test_a_scope_word_opening_the_sentence_is_written_lower_case():
+    rows = find_counts("Toàn Đảng bộ tỉnh hiện có 1.250 đảng viên. Năm nay toàn Đảng bộ tỉnh kết nạp 96 đảng viên.")
+    assert [r["subject"] for r in rows] == ["toàn Đảng bộ tỉnh", "toàn Đảng bộ tỉnh"]

@@ -385,7 +385,7 @@ COUNT_LINKS = [
     # two mentions of one name: the one before the count
     ("Đảng bộ Khối họp sáng nay. Năm 2023, Đảng bộ Khối có 74 chi bộ.",
      [(74.0, "Đảng bộ Khối", "Đảng bộ Khối")]),
-    ("Toàn tỉnh có 3.400 chi bộ.", [(3400.0, "Toàn tỉnh", None)]),  # a place, not an organisation
+    ("Toàn tỉnh có 3.400 chi bộ.", [(3400.0, "toàn tỉnh", None)]),  # a place, not an organisation
     ("Chi bộ hiện có 21 đảng viên.", [(21.0, "Chi bộ", None)]),  # a bare back reference is no entity
     ("Đã kết nạp 40 đảng viên.", [(40.0, None, None)]),  # no subject at all
 ]
