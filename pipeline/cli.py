@@ -207,6 +207,12 @@ def crawl(
     """
     from datetime import date
 
+    try:
+        import courlan  # noqa: F401
+        import scrapy  # noqa: F401
+    except ModuleNotFoundError as exc:  # installed without the [crawl] extra
+        typer.echo(f"error: pipeline crawl needs {exc.name}: pip install -e '.[crawl]' (make installs it)", err=True)
+        raise typer.Exit(1) from None
     from pipeline.crawl import _coerce, run_crawl
 
     if not urls and seeds is None:

@@ -174,3 +174,25 @@ def test_a_choice_outside_the_choices_is_a_usage_error(tmp_path):
     proc = run_cli("query", "select 1", "--data", str(tmp_path), "--format", "xml")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "table" in proc.stderr and "parquet" in proc.stderr
+
+
+def test_missing_extras_are_one_line_naming_the_extra(tmp_path):
+    """Without scrapy or distributed (a hand install without [crawl] or [dask])."""
+    import subprocess
+    import sys
+
+    (tmp_path / "block").mkdir()
+    (tmp_path / "block" / "sitecustomize.py").write_text(
+        "import sys\nclass _No:\n    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('scrapy', 'distributed'):\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, _No())\n", encoding="utf-8")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("Tin\n\n" + "Chi bộ thôn sinh hoạt định kỳ đúng quy định của Điều lệ Đảng. " * 6, encoding="utf-8")
+    env = {**__import__("os").environ, "PYTHONPATH": str(tmp_path / "block")}
+    for args, extra in ((["crawl", "http://127.0.0.1:9/"], "[crawl]"),
+                        (["extract", str(raw), "--out", str(tmp_path / "out"), "--engine", "dask"], "[dask]")):
+        done = subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, env=env, timeout=300)
+        assert done.returncode == 1, done.stderr
+        assert extra in done.stderr and "Traceback" not in done.stderr, done.stderr

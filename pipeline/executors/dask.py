@@ -30,9 +30,9 @@ class DaskExecutor:
         self.idle = idle  # called once, the first time this process waits for the workers
 
     def map(self, batches: Iterable[list]) -> Iterator:
+        client, cluster = dask_client(self.scheduler, self.workers)  # first: says when Dask is missing
         from distributed import KilledWorker, as_completed
 
-        client, cluster = dask_client(self.scheduler, self.workers)
         try:
             driver = self.code_key()
             other = {w: k for w, k in client.run(self.code_key).items() if k != driver}
@@ -97,7 +97,10 @@ class DaskUnavailable(RuntimeError):
 
 def dask_client(scheduler: str | None, workers: int):
     """A client of ``scheduler``, else of a LocalCluster of ``workers`` processes on loopback."""
-    from distributed import Client, LocalCluster
+    try:
+        from distributed import Client, LocalCluster
+    except ModuleNotFoundError as exc:  # installed without the [dask] extra
+        raise DaskUnavailable(f"--engine dask needs {exc.name}: pip install -e '.[dask]' (make installs it)") from exc
 
     if scheduler:
         try:
