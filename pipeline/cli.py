@@ -299,6 +299,12 @@ def main() -> None:
     except OSError as exc:
         typer.echo(_os_error(exc), err=True)
         sys.exit(1)
+    except SystemExit as exc:
+        if exc.code == 130:  # an interrupted run, which has said what it kept: leave at once, so
+            sys.stdout.flush()  # the interpreter's shutdown (exit handlers of the worker pool)
+            sys.stderr.flush()  # cannot end the process by a signal instead of this status
+            os._exit(130)
+        raise
 
 
 if __name__ == "__main__":  # pragma: no cover
