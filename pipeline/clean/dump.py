@@ -45,7 +45,7 @@ from pipeline.clean.metadata import (
 )
 from pipeline.clean.text import (
     BODY_MIN_CHARS,
-    CAPTION_BLOCK_LINES,
+    CaptionBlock,
     DATE_LINE_MAX_CHARS,
     TITLE_MAX_CHARS,
     _SPACES,
@@ -481,8 +481,7 @@ def _read_body(lines, labels, title, teasers, offset, dropped):
     byline = None
     published = None
     doc_author = None
-    caption_left = 0
-    in_caption = False
+    caption = CaptionBlock()
     signer_left = 0
     plain = [k for k, line in enumerate(lines) if line]
 
@@ -495,16 +494,11 @@ def _read_body(lines, labels, title, teasers, offset, dropped):
         return ""
 
     for k, (line, label) in enumerate(zip(lines, labels)):
-        if not line:
-            if in_caption:  # a blank line closes the caption block
-                caption_left, in_caption = 0, False
-            continue
-        if caption_left and len(line) < BODY_MIN_CHARS and label is None:
-            caption_left -= 1
-            in_caption = True
+        if caption.takes(line, label):
             dropped.append(line)
             continue
-        caption_left, in_caption = 0, False
+        if not line:
+            continue
         if signer_left:  # the signer's role and name under "T/M BỘ CHÍNH TRỊ"
             signer_left -= 1
             if P.DOC_SIGNER_ROLE.fullmatch(line):
@@ -525,7 +519,7 @@ def _read_body(lines, labels, title, teasers, offset, dropped):
             if name == "views" and views is None:
                 views = parse_views(line)
             if name == "image_file":
-                caption_left = CAPTION_BLOCK_LINES
+                caption.open()
             if action == "meta" and published is None:
                 published = parse_date(line)
             sig = P.SIGNATURE_PREFIX.match(line)

@@ -60,6 +60,30 @@ def _norm(s: str) -> str:
     return _SPACES.sub(" ", s).strip().casefold()
 
 
+class CaptionBlock:
+    """The lines under an image file name: up to ``CAPTION_BLOCK_LINES`` short unlabelled
+    lines, closed by a blank line or by any other line."""
+
+    def __init__(self):
+        self.left, self.inside = 0, False
+
+    def open(self) -> None:
+        self.left = CAPTION_BLOCK_LINES
+
+    def takes(self, line: str, label) -> bool:
+        """Whether ``line`` belongs to the block (a blank line closes it and is not taken)."""
+        if not line:
+            if self.inside:
+                self.left, self.inside = 0, False
+            return False
+        if self.left and len(line) < BODY_MIN_CHARS and label is None:
+            self.left -= 1
+            self.inside = True
+            return True
+        self.left, self.inside = 0, False
+        return False
+
+
 def _body_and_tail(
     lines: list[str], labels: list[tuple[str, str] | None], title: str | None, dropped: list[str]
 ) -> tuple[list[str], int | None, str | None]:
@@ -67,19 +91,13 @@ def _body_and_tail(
     body: list[str] = []
     views = None
     byline = None  # a signature line that a boilerplate pattern took
-    caption_left = 0  # lines of the caption block an image file name opens
-    in_caption = False
+    caption = CaptionBlock()
     for i, (line, label) in enumerate(zip(lines, labels)):
-        if not line:
-            if in_caption:  # a blank line closes the caption block
-                caption_left, in_caption = 0, False
-            continue
-        if caption_left and len(line) < BODY_MIN_CHARS and label is None:
-            caption_left -= 1
-            in_caption = True
+        if caption.takes(line, label):
             dropped.append(line)
             continue
-        caption_left, in_caption = 0, False
+        if not line:
+            continue
         if label is not None:
             name, action = label
             if action == "stop":
@@ -88,7 +106,7 @@ def _body_and_tail(
             if name == "views" and views is None:
                 views = parse_views(line)
             if name == "image_file":
-                caption_left = CAPTION_BLOCK_LINES
+                caption.open()
             sig = SIGNATURE_PREFIX.match(line)
             if sig and name_in_signature(sig.group(2)):  # "Tin, ảnh: Minh Huyền"
                 byline = name_in_signature(sig.group(2))
