@@ -99,9 +99,8 @@ def clean_text_dump(raw: str) -> Cleaned:
     start = _body_start(lines, labels, doc, teasers)
 
     head = _read_header(lines, labels, start, doc, teasers, dropped)
-    body, body_date, author, views = _read_body(lines[start:], labels[start:], head.title, teasers, start, dropped)
+    body, body_date, author, views, tag = _read_body(lines[start:], labels[start:], head.title, teasers, start, dropped)
     published = stub_date or head.published or body_date or (doc.issued if doc else None)
-    tag = next((d for d in dropped if _AGENCY_LEAD.fullmatch(d + " ")), None)
     return Cleaned(
         text="\n".join(body),
         title=head.title,
@@ -553,10 +552,12 @@ def _read_body(lines, labels, title, teasers, offset, dropped):
 
     body, author = _tail(body, dropped)
     author = author or byline or doc_author
+    tag = None
     if body and STRIP_AGENCY_LEAD and (lead := _AGENCY_LEAD.match(body[0])):
-        dropped.append(lead.group().strip())
+        tag = lead.group().strip()
+        dropped.append(tag)
         body[0] = body[0][lead.end():]
-    return body, published, author, views
+    return body, published, author, views, tag
 
 
 # --------------------------------------------------------------------------- tail

@@ -124,9 +124,6 @@ class GrowingCover:
         self.ends.insert(i, end)
         self.longest = max(self.longest, end - start)
 
-    def append(self, span: tuple[int, int]) -> None:  # a list's name, for code that appends
-        self.add(*span)
-
     def overlaps(self, start: int, end: int) -> bool:
         i = bisect.bisect_left(self.starts, end) - 1
         while i >= 0 and self.starts[i] >= start - self.longest:

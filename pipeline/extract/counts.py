@@ -985,7 +985,7 @@ class _Found:
             else:
                 q = self._context(s, last_end, cq, label, pct)
             self.add(_row(text, s, cu.end(), value, cunit, None, pct, approx, subject, year), q)
-        self.used.append((s, last_end))
+        self.used.add(s, last_end)
 
     def _context(self, s: int, last_end: int, built_in: str | None, label: str | None, pct: bool) -> _Qual:
         text = self.text

@@ -26,6 +26,7 @@ def _table() -> tuple[tuple[str, re.Pattern], ...]:
     return tuple((r["measure"], re.compile(rf"\b(?:{r['qualifier_pattern']})\b", re.IGNORECASE)) for r in rows)
 
 
+@cache
 def measures() -> tuple[str, ...]:
     """Every measure, in the table's order."""
     with open(MEASURES_CSV, encoding="utf-8", newline="") as f:
