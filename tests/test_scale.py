@@ -1,5 +1,7 @@
 """The same rows from 1 worker, 2 worker processes and a Dask cluster of 2 workers."""
+import contextlib
 import shutil
+import time
 
 import duckdb
 import pyarrow.parquet as pq
@@ -11,6 +13,30 @@ from tools.corpus import make_corpus, pages_per_copy
 from pipeline.schema import PAGE_TABLES, TABLES
 
 pytestmark = pytest.mark.slow
+distributed = pytest.importorskip("distributed")  # also loads its config defaults, which dask.config.set extends
+
+
+@contextlib.contextmanager
+def local_cluster(n_workers: int = 2):
+    """A LocalCluster on loopback, closed only once its nannies have stopped restarting
+    workers: closing a nanny while it starts a worker after a death fails in distributed
+    ("can only join a started process")."""
+    with distributed.LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        yield cluster
+        settle(cluster, n_workers)
+
+
+def settle(cluster, n_workers: int, quiet: float = 1.5, deadline: float = 60.0) -> None:
+    """Wait until the same ``n_workers`` workers have been up for ``quiet`` seconds."""
+    end, seen, since = time.monotonic() + deadline, None, time.monotonic()
+    while time.monotonic() < end:
+        workers = frozenset(cluster.scheduler_info.get("workers", {}))
+        if workers != seen:
+            seen, since = workers, time.monotonic()
+        elif len(workers) == n_workers and time.monotonic() - since >= quiet:
+            return
+        time.sleep(0.1)
 
 
 def corpus_with(corpus, tmp_path, name: str, marker: bytes):
@@ -76,10 +102,9 @@ def test_two_worker_processes_give_the_same_dataset(corpus, sequential, tmp_path
 
 
 def test_dask_local_cluster_gives_the_same_dataset(corpus, sequential, tmp_path):
-    from distributed import LocalCluster
 
     corpus, n = corpus
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+    with local_cluster(2) as cluster:
         assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
         summary = run.extract([corpus], tmp_path, engine="dask", scheduler=cluster.scheduler_address, workers=2)
     assert summary.processed == n + 1
@@ -220,14 +245,13 @@ def test_a_page_that_kills_its_dask_worker_is_one_error_and_the_run_goes_on(corp
     go again one per task, and the page alone in a task given up on is one error row."""
     import crashing_worker
     import dask
-    from distributed import LocalCluster
 
     corpus, n = corpus
     raw, killer = corpus_with(corpus, tmp_path, "m-killer.html", crashing_worker.MARKER)
     monkeypatch.setattr(page, "work_batch", crashing_worker.work_batch)
     out = tmp_path / "out"
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}):  # 2 deaths per task, not 4
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+        with local_cluster(2) as cluster:
             summary = run.extract([raw], out, engine="dask", scheduler=cluster.scheduler_address, workers=2)
     assert summary.processed == n + 2 and summary.failed_sources == 2
     got = dataset(out)
@@ -242,7 +266,6 @@ def test_a_page_stuck_in_c_code_on_dask_is_one_error_and_the_run_goes_on(corpus,
     another, and the page ends as one error row, stage ``worker``, as a crash would."""
     import crashing_worker
     import dask
-    from distributed import LocalCluster
 
     corpus, n = corpus
     raw, stuck = corpus_with(corpus, tmp_path, "m-stuck.html", crashing_worker.HANG_MARKER)
@@ -251,7 +274,7 @@ def test_a_page_stuck_in_c_code_on_dask_is_one_error_and_the_run_goes_on(corpus,
     monkeypatch.setenv("PIPELINE_PAGE_GRACE_SECONDS", "1")
     out = tmp_path / "out"
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):  # give up on a task at its first death
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+        with local_cluster(2) as cluster:
             summary = run.extract([raw], out, engine="dask", scheduler=cluster.scheduler_address, workers=2)
     assert summary.processed == n + 2 and summary.failed_sources == 2
     got = dataset(out)
@@ -263,12 +286,11 @@ def test_a_page_stuck_in_c_code_on_dask_is_one_error_and_the_run_goes_on(corpus,
 def test_dask_workers_dying_on_every_page_stop_the_run(corpus, tmp_path, monkeypatch):
     import crashing_worker
     import dask
-    from distributed import LocalCluster
 
     corpus, n = corpus
     monkeypatch.setattr(page, "work_batch", crashing_worker.work_batch_always_dies)
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):  # give up on a task at its first death
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+        with local_cluster(2) as cluster:
             with pytest.raises(run.WorkersDying, match="5 pages in a row"):
                 run.extract([corpus], tmp_path, engine="dask", scheduler=cluster.scheduler_address, workers=2)
 
@@ -276,7 +298,6 @@ def test_dask_workers_dying_on_every_page_stop_the_run(corpus, tmp_path, monkeyp
 def test_dask_workers_on_other_code_and_an_unreachable_scheduler_are_one_line_each(tmp_path, monkeypatch):
     """Said in a user's words, exit 1, nothing published; no traceback."""
     import socket
-    from distributed import LocalCluster
     from typer.testing import CliRunner
 
     from pipeline.cli import app
@@ -286,7 +307,7 @@ def test_dask_workers_on_other_code_and_an_unreachable_scheduler_are_one_line_ea
     (raw / "a.html").write_text("<html><body><article><h1>Tin</h1><p>" + "Chi bộ thôn sinh hoạt định kỳ. " * 20
                                 + "</p></article></body></html>", encoding="utf-8")
     runner = CliRunner()
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+    with local_cluster(1) as cluster:
         monkeypatch.setenv("PIPELINE_CODE_KEY", "the-driver-is-newer")  # the workers started on "scale-test"
         result = runner.invoke(app, ["extract", str(raw), "--out", str(tmp_path / "out"), "--engine", "dask",
                                      "--scheduler", cluster.scheduler_address])
