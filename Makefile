@@ -46,7 +46,8 @@ eval-shared: $(STAMP)
 	  echo "== $(SHARED)/seeds"; $(VENV)/bin/pipeline eval $(SHARED)/gold $(SHARED)/seeds --floors tests/shared_floors/seeds.json $(if $(V),--verbose) || rc=1; \
 	else echo "$(SHARED)/seeds not found: skipped"; fi; \
 	if [ -d $(SHARED)/dev/gold ]; then \
-	  echo "== $(SHARED)/dev"; $(VENV)/bin/pipeline eval $(SHARED)/dev/gold $(SHARED)/dev/texts --floors tests/shared_floors/dev.json $(if $(V),--verbose) || rc=1; \
+	  echo "== $(SHARED)/dev"; $(VENV)/bin/pipeline eval $(SHARED)/dev/gold $(SHARED)/dev/texts \
+	    $(if $(wildcard $(SHARED)/dev/manifest.tsv),--urls $(SHARED)/dev/manifest.tsv) --floors tests/shared_floors/dev.json $(if $(V),--verbose) || rc=1; \
 	else echo "$(SHARED)/dev not found: skipped"; fi; \
 	exit $${rc:-0}
 

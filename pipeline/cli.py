@@ -52,6 +52,22 @@ def _path_problem(exc: OSError) -> str:
     return f"{where}: {reason}"
 
 
+URLS_HELP = ("TSV or CSV of the source URLs of page files saved without theirs: a url column, and a file "
+             "column (path from the table's folder) or an id column (file name without suffixes).")
+
+
+def _url_table(path: Path | None):
+    """The URL table of ``--urls``, or None; a usage error naming the file when it is unusable."""
+    if path is None:
+        return None
+    from pipeline.url_table import UrlTableError, read_url_table
+
+    try:
+        return read_url_table(path)
+    except UrlTableError as exc:
+        _usage_error(str(exc))
+
+
 @app.command()
 def extract(
     paths: list[Path] = typer.Argument(None, metavar="PATHS", help="Files and folders of pages (default: data/raw)."),
@@ -62,6 +78,7 @@ def extract(
     force: bool = typer.Option(False, "--force", help="Recompute every page, even those unchanged since the last run."),
     batch_pages: int = typer.Option(200, "--batch-pages", min=1, metavar="N", help="Pages per committed batch: a killed run redoes at most one batch plus the pages in flight."),
     allow_shrink: bool = typer.Option(False, "--allow-shrink", help="Publish even when the input has far fewer pages than the last run's (their rows are deleted)."),
+    urls: Path = typer.Option(None, "--urls", metavar="FILE", help=URLS_HELP),
 ) -> None:
     """Process HTML pages, text dumps (.txt), their .gz variants and WARC archives into Parquet.
 
@@ -87,6 +104,7 @@ def extract(
     except OSError as exc:
         _usage_error(f"--out {out} cannot be created: {_path_problem(exc)}")
     workers = workers or os.cpu_count() or 1
+    url_table = _url_table(urls)
 
     progress = None
     task = None
@@ -130,6 +148,7 @@ def extract(
         summary = run_extract(
             paths, out, on_result=on_result, batch_pages=batch_pages,
             workers=workers, engine=engine, scheduler=scheduler, force=force, allow_shrink=allow_shrink,
+            urls=url_table,
         )
     except StoreBusy as exc:
         failure = (f"usage error: {exc}", 2)
@@ -172,6 +191,7 @@ def eval_(
     floors: Path = typer.Option(None, "--floors", metavar="FILE", help="JSON {field: minimum F1}; exit 1 below it."),
     field: list[str] = typer.Option(None, "--field", metavar="FIELD", help="Score only these fields (repeatable)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List every miss and false positive by page."),
+    urls: Path = typer.Option(None, "--urls", metavar="FILE", help=URLS_HELP),
 ) -> None:
     """Score extracted fields against gold annotations.
 
@@ -183,7 +203,10 @@ def eval_(
         _usage_error(f"gold folder not found: {gold_dir}")
     if pages_dir is None and pred is None:
         _usage_error("give PAGES_DIR or --pred")
-    raise typer.Exit(run_eval(gold_dir, pages_dir, pred, json_path, floors, fields=field or None, verbose=verbose))
+    if urls is not None and pred is not None:
+        _usage_error("--urls goes with PAGES_DIR (a --pred dataset has its URLs)")
+    raise typer.Exit(run_eval(gold_dir, pages_dir, pred, json_path, floors, fields=field or None, verbose=verbose,
+                              urls=_url_table(urls)))
 
 
 @app.command()

@@ -675,8 +675,9 @@ def check_floors(report: Report, floors: dict[str, float]) -> list[str]:
     return failures
 
 
-def predict(gold: list[dict], pages_dir: Path, out_dir: Path) -> list[str]:
-    """Run ``pipeline.run.extract`` on the pages the gold names; returns missing pages."""
+def predict(gold: list[dict], pages_dir: Path, out_dir: Path, urls=None) -> list[str]:
+    """Run ``pipeline.run.extract`` on the pages the gold names (``urls``: their URL
+    table); returns missing pages."""
     from pipeline.run import extract
 
     paths, missing = [], []
@@ -686,7 +687,7 @@ def predict(gold: list[dict], pages_dir: Path, out_dir: Path) -> list[str]:
             missing.append(str(p))
         elif p not in paths:
             paths.append(p)
-    extract(paths, out_dir)
+    extract(paths, out_dir, urls=urls)
     return missing
 
 
@@ -745,8 +746,9 @@ def _fmt(value: Any) -> str:
 
 def run_eval(gold_dir: Path, pages_dir: Path | None = None, pred_dir: Path | None = None,
              json_path: Path | None = None, floors_path: Path | None = None,
-             out=sys.stdout, fields: Iterable[str] | None = None, verbose: bool = True) -> int:
-    """Score a dataset (``pred_dir``) or a fresh run over ``pages_dir`` against ``gold_dir``.
+             out=sys.stdout, fields: Iterable[str] | None = None, verbose: bool = True, urls=None) -> int:
+    """Score a dataset (``pred_dir``) or a fresh run over ``pages_dir`` (``urls``: the URL
+    table of its page files, ``pipeline.url_table``) against ``gold_dir``.
 
     Returns 0, or 1 when a field is below its floor, or 2 when the gold set is
     empty or the pipeline cannot run.
@@ -762,7 +764,7 @@ def run_eval(gold_dir: Path, pages_dir: Path | None = None, pred_dir: Path | Non
         pages = Path(pages_dir) if pages_dir is not None else Path(settings.DEFAULT_RAW)
         with tempfile.TemporaryDirectory(prefix="pipeline-eval-") as tmp:
             try:
-                missing = predict(gold, pages, Path(tmp))
+                missing = predict(gold, pages, Path(tmp), urls)
             except (ImportError, AttributeError) as exc:
                 print(f"cannot run the pipeline: {exc}", file=sys.stderr)
                 return 2

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import zlib
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 from pipeline import settings
 from pipeline.decode import printable
 from pipeline.sources import Listing, Page, PageError, pages_of, source_name
+from pipeline.url_table import UrlTable
 
 
 def code_key() -> str:
@@ -46,6 +48,14 @@ def _code_digest() -> str:
         digest.update(str(path.relative_to(root)).encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return f"{settings.PIPELINE_VERSION}+{digest.hexdigest()[:16]}"
+
+
+def content_hash(page: Page) -> str:
+    """What decides whether a page read again is new: its bytes and its URL."""
+    digest = hashlib.sha256(page.data)
+    if page.url:
+        digest.update(b"\0url:" + page.url.encode())
+    return digest.hexdigest()
 
 
 class NoPages(RuntimeError):
@@ -92,8 +102,9 @@ class Plan:
     """
 
     def __init__(self, listing: Listing, store, key: str, force: bool = False,
-                 on_skip: Callable[[str], None] | None = None):
+                 on_skip: Callable[[str], None] | None = None, urls: UrlTable | None = None):
         self.listing = listing
+        self.urls = urls
         self.key = key
         self.index = {} if force else store.index()  # source -> (content_hash, key, batch, n_errors)
         self.known_files = {} if force else store.files()  # path -> (signature, sources)
@@ -127,7 +138,7 @@ class Plan:
                 self.seen_files[source_name(path)] = (sig, sources)
                 continue
             mine: list[str] | None = []
-            for item in pages_of(path):
+            for item in pages_of(path, self._url(path)):
                 if isinstance(item, PageError):
                     mine = None  # read again next time
                 elif mine is not None:
@@ -135,7 +146,7 @@ class Plan:
                 if item.source in self.live:
                     continue  # the same page named twice in the input
                 self.pages += 1
-                chash = hashlib.sha256(item.data).hexdigest() if isinstance(item, Page) else None
+                chash = content_hash(item) if isinstance(item, Page) else None
                 prev = self.index.get(item.source)
                 if chash is not None and prev is not None and prev[0] == chash and prev[1] == self.key:
                     self._skip(item.source, prev)
@@ -146,14 +157,20 @@ class Plan:
             if sig is not None and mine is not None:
                 self.seen_files[source_name(path)] = (sig, mine)
 
+    def _url(self, path: Path) -> str | None:
+        return self.urls.url_of(path) if self.urls is not None else None
+
     def _signature(self, path: Path) -> list[int] | None:
+        """``file_signature``, and the checksum of the file's URL from the URL table, if any."""
         from pipeline.store import file_signature
 
         if path not in self._signatures:
             try:
-                self._signatures[path] = file_signature(path)
+                sig = file_signature(path)
             except OSError:
-                self._signatures[path] = None
+                sig = None
+            url = self._url(path)
+            self._signatures[path] = sig + [zlib.crc32(url.encode())] if sig is not None and url else sig
         return self._signatures[path]
 
     def _unchanged(self, path: Path, sig: list[int] | None) -> list[str] | None:

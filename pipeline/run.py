@@ -24,6 +24,7 @@ from pipeline.executors import WorkersDying, batches
 from pipeline.incremental import InputShrank, NoPages, Plan, check_shrink
 from pipeline.page import PageResult, process_page
 from pipeline.sources import discover
+from pipeline.url_table import UrlTable, read_url_table
 
 __all__ = ["InputShrank", "NoPages", "PageResult", "RunSummary", "WorkersDying", "error_line", "extract",
            "process_page", "report_error"]
@@ -62,8 +63,10 @@ class RunSummary:
 
 
 def extract(paths: Iterable[Path | str], out_dir: Path | str, nlp=None,
-            on_result: Callable[[PageResult], None] | None = None, **options) -> RunSummary:
-    """Process ``paths`` into the Parquet tables of ``out_dir``; ``options`` are those of
+            on_result: Callable[[PageResult], None] | None = None, urls: UrlTable | Path | str | None = None,
+            **options) -> RunSummary:
+    """Process ``paths`` into the Parquet tables of ``out_dir``; ``urls`` is a URL table
+    (``pipeline.url_table``) of the page files' source URLs; ``options`` are those of
     ``RunConfig`` (``workers``, ``engine``, ``scheduler``, ``batch_pages``, ``force``,
     ``partitioned``, ``validate``, ``allow_shrink``).
 
@@ -83,6 +86,7 @@ def extract(paths: Iterable[Path | str], out_dir: Path | str, nlp=None,
 
     config = RunConfig.from_env(**options)
     started = time.perf_counter()
+    url_table = read_url_table(urls) if isinstance(urls, (str, Path)) else urls  # UrlTableError before anything is read
     listing = discover(paths)
     if not listing.files:  # before the store is opened: the dataset stays as it is
         raise NoPages(paths, listing)
@@ -91,9 +95,11 @@ def extract(paths: Iterable[Path | str], out_dir: Path | str, nlp=None,
     try:
         summary = RunSummary(skipped_line=listing.skipped_line(), warnings=store.warnings)
         on_skip = (lambda source: on_result(PageResult(source=source))) if on_result else None
-        plan = Plan(listing, store, incremental.code_key(), config.force, on_skip)
+        plan = Plan(listing, store, incremental.code_key(), config.force, on_skip, url_table)
         results = _results(plan, store, config, nlp)
         _commit(results, plan, store, config, summary, on_result, started)
+        if url_table is not None and url_table.unused_line():
+            summary.warnings.append(url_table.unused_line())
         if not config.allow_shrink:
             check_shrink(out_dir, plan.pages)  # the batches stay committed: a re-run reuses them
         _publish(plan, store, config, summary, started)

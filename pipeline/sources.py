@@ -277,7 +277,8 @@ def _warc_pages(path: Path) -> Iterator[Page | PageError]:
         yield PageError(source_name(path), "read", f"corrupt WARC archive after {n_records} good record(s): {what}: {exc}")
 
 
-def pages_of(path: Path) -> Iterator[Page | PageError]:
+def pages_of(path: Path, url: str | None = None) -> Iterator[Page | PageError]:
+    """The pages of a file: one, or a WARC's records; ``url`` is a page file's source URL."""
     try:
         kind = kind_of(path) or _sniffed_kind(str(path))
     except OSError as exc:
@@ -294,7 +295,7 @@ def pages_of(path: Path) -> Iterator[Page | PageError]:
             reason = f"broken gzip data: {reason}"
         yield PageError(source_name(path), "read", reason)
         return
-    yield Page(source=source_name(path), data=data, kind=kind or "txt")
+    yield Page(source=source_name(path), data=data, kind=kind or "txt", url=url)
 
 
 def iter_pages(paths: Iterable[Path | str]) -> Iterator[Page | PageError]:

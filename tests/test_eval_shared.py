@@ -14,17 +14,20 @@ from pipeline.evaluate import run_eval
 HERE = Path(__file__).resolve().parent
 SHARED = Path(os.environ.get("SHARED_DIR", HERE.parents[0].parent / "shared"))
 FLOORS = HERE / "shared_floors"
-SETS = {"seeds": (SHARED / "gold", SHARED / "seeds"), "dev": (SHARED / "dev" / "gold", SHARED / "dev" / "texts")}
+# gold, pages, and the pages' URL table when the set has one
+SETS = {"seeds": (SHARED / "gold", SHARED / "seeds", None),
+        "dev": (SHARED / "dev" / "gold", SHARED / "dev" / "texts", SHARED / "dev" / "manifest.tsv")}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(SETS))
 def test_shared_set_meets_its_floors(name, tmp_path):
-    gold_dir, pages_dir = SETS[name]
+    gold_dir, pages_dir, urls = SETS[name]
     if not gold_dir.is_dir() or not pages_dir.is_dir():
         pytest.skip(f"{gold_dir.parent} not present")
     out = io.StringIO()
-    rc = run_eval(gold_dir, pages_dir, json_path=tmp_path / "r.json", floors_path=FLOORS / f"{name}.json", out=out)
+    rc = run_eval(gold_dir, pages_dir, json_path=tmp_path / "r.json", floors_path=FLOORS / f"{name}.json", out=out,
+                  urls=urls if urls is not None and urls.is_file() else None)
     report = json.loads((tmp_path / "r.json").read_text("utf-8"))
     assert rc == 0, report["floors"]["failures"]
 
