@@ -14,10 +14,11 @@ import hashlib
 import threading
 import time
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
+
+from tests.crawl.sites import QuietHandler, send, serve
 
 TOPICS = [
     ("hoi-nghi-ban-chap-hanh-dang-bo-tinh-lan-thu-muoi-hai", "Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ mười hai",
@@ -189,14 +190,9 @@ class Site:
         return 404, html, b"<html><body>Not found</body></html>"
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):  # quiet
-        pass
-
+class Handler(QuietHandler):
     def do_GET(self):
-        site: Site = self.server.site
+        site: Site = self.server.app
         parts = urlsplit(self.path)
         with site.lock:
             site.log.append((time.monotonic(), self.path, dict(self.headers.items())))
@@ -206,26 +202,10 @@ class Handler(BaseHTTPRequestHandler):
             headers = {**headers, "ETag": etag, "Last-Modified": formatdate(1709530200, usegmt=True)}
             if self.headers.get("If-None-Match") == etag or self.headers.get("If-Modified-Since"):
                 status, body = 304, b""
-        try:
-            self.send_response(status)
-            for k, v in headers.items():
-                self.send_header(k, v)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        send(self, status, headers, body)
 
 
 @pytest.fixture(scope="module")
 def site():
-    s = Site()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.site = s
-    s.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield s
-    server.shutdown()
-    server.server_close()
+    with serve(Site(), Handler) as s:
+        yield s

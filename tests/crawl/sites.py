@@ -156,36 +156,45 @@ class Layout:
         return self.hits.get(_key(path_query), 0)
 
 
-class _Handler(BaseHTTPRequestHandler):
+def send(handler: BaseHTTPRequestHandler, status: int, headers: dict, body: bytes) -> None:
+    """One reply; a client that hung up mid-reply is no error of the site."""
+    try:
+        handler.send_response(status)
+        for k, v in headers.items():
+            handler.send_header(k, v)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1 and no log lines; ``self.server.app`` is the site being served."""
+
     protocol_version = "HTTP/1.1"
 
     def log_message(self, *args):
         pass
 
+
+class _Handler(QuietHandler):
     def do_GET(self):
-        self.server.layout.agents.add(self.headers.get("User-Agent"))
-        status, headers, body = self.server.layout.route(self.path)
-        try:
-            self.send_response(status)
-            for k, v in headers.items():
-                self.send_header(k, v)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        self.server.app.agents.add(self.headers.get("User-Agent"))
+        send(self, *self.server.app.route(self.path))
 
 
 @contextmanager
-def serve(layout: Layout):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+def serve(app, handler: type[BaseHTTPRequestHandler] = _Handler):
+    """``app`` (a ``Layout``, by default) on its own loopback port; ``app.base`` is its root URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    server.layout = layout
-    layout.base = f"http://127.0.0.1:{server.server_address[1]}"
+    server.app = app
+    app.base = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield layout
+        yield app
     finally:
         server.shutdown()
         server.server_close()
