@@ -24,6 +24,7 @@ from pipeline.clean import html_layout
 from pipeline.clean.metadata import Cleaned, parse_date, parse_views
 from pipeline.clean.patterns import LEAD_CLASS
 from pipeline.clean.text import classify, clean_text_dump, strip_residue
+from pipeline.text import normalize
 
 log = logging.getLogger(__name__)
 
@@ -317,8 +318,22 @@ def defuse(html: str) -> tuple[str, list[str]]:
 def clean_html(html: str, url: str | None = None) -> Cleaned:
     html, notes = defuse(html)
     cleaned = _clean_html(html, url)
+    if _CHARACTER_REF.search(html):
+        _normalize_fields(cleaned)
     cleaned.dropped = notes + cleaned.dropped
     return cleaned
+
+
+# A character reference (``ho&#225;``, ``Ho&agrave;``) becomes a letter only when the page
+# is parsed, after it was normalised as markup: what it became is normalised as text.
+_CHARACTER_REF = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_TEXT_FIELDS = ("text", "title", "author", "site", "source_tag", "doc_header")
+
+
+def _normalize_fields(cleaned: Cleaned) -> None:
+    for name in _TEXT_FIELDS:
+        if value := getattr(cleaned, name):
+            setattr(cleaned, name, normalize(value))
 
 
 def _clean_html(html: str, url: str | None) -> Cleaned:

@@ -47,3 +47,15 @@ def test_lead_in_a_div_is_kept_and_photo_paragraph_dropped():
     assert cleaned.text.startswith("Sáng 12/7, Ủy ban Kiểm tra Huyện ủy Yên Thành")
     assert "Quang cảnh hội nghị" not in cleaned.text
     assert cleaned.text.endswith("quản lý đất đai và tài chính.")
+
+
+def test_letters_written_as_character_references_are_normalised_like_the_rest():
+    """``ho&#225;`` and ``Ho&agrave;`` (old editors write every accented letter so) become
+    letters only when the page is parsed: they get the page's tone placement and NFC."""
+    body = "<p>" + "Chi bộ thôn tổ chức sinh hoạt chuyên đề về công tác xây dựng Đảng. " * 4 + "</p>"
+    html = ("<html><head><title>Tin</title></head><body><article><h1>Ho&#225; gi&#x1EA3;i m&#xE2;u thu&#x1EAB;n</h1>"
+            f"{body}<p>T&#7881;nh Thanh Ho&#225; v&agrave; Kh&aacute;nh Ho&agrave; c&oacute; 12 &#273;&#7843;ng "
+            "vi&ecirc;n m&#x1EDB;i.</p></article></body></html>")
+    cleaned = clean_page(html, "html")
+    assert cleaned.title == "Hóa giải mâu thuẫn"
+    assert "Tỉnh Thanh Hóa và Khánh Hòa có 12 đảng viên mới." in cleaned.text
