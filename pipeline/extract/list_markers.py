@@ -320,6 +320,10 @@ KIND_CUES: tuple[tuple[str, str, int], ...] = (
     ),
     (r"\b(?:hạn chế|tồn tại|khuyết điểm|yếu kém|bất cập|thiếu sót)[^.;:]{0,30}(?:như|sau)\s*:?\s*$", "limitation", 6),
     (r"\b(?:hạn chế|tồn tại|khuyết điểm|yếu kém|bất cập|thiếu sót)\b", "limitation", 1),
+    # what shows degradation or a violation ("biểu hiện sau đây", "các biểu hiện suy thoái")
+    (r"\bbiểu hiện\b", "limitation", 3),
+    # correcting the shortcomings is a remedy ("nhận khuyết điểm để sửa chữa", "khắc phục hạn chế")
+    (r"\b(?:khắc phục|sửa chữa)\b", "solution", 2),
     # other: causes, lessons
     (r"\b(?:nguyên nhân|bài học)\b", "other", 3),
 )

@@ -185,6 +185,9 @@ KIND_CASES = [
     ("Bên cạnh kết quả đạt được, công tác kiểm tra ở cơ sở vẫn còn một số hạn chế sau:", "limitation"),
     ("Nguyên nhân của tình trạng trên có nhiều, trong đó chủ yếu là:", "other"),
     ("Hội nghị thống nhất đề xuất với Tỉnh ủy mấy vấn đề:", "solution"),
+    ("Sự suy thoái về tư tưởng chính trị ở một bộ phận đảng viên thể hiện qua các biểu hiện sau:", "limitation"),
+    ("Bên cạnh kết quả, công tác quản lý đảng viên vẫn còn những hạn chế cần sớm khắc phục như sau:", "limitation"),
+    ("Để khắc phục những tồn tại nêu trên, chi bộ tập trung làm tốt mấy việc:", "solution"),
 ]
 
 
