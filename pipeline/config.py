@@ -40,6 +40,10 @@ class RunConfig:
     partitioned: bool | None = None  # None: only on the Dask engine
     validate: bool = True
     allow_shrink: bool = False
+    # what publishing and validating the dataset may hold in memory
+    duckdb_memory_limit: str = settings.DUCKDB_MEMORY_LIMIT
+    publish_slice_pages: int = settings.PUBLISH_SLICE_PAGES
+    validate_slice_articles: int = settings.VALIDATE_SLICE_ARTICLES
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
@@ -57,6 +61,9 @@ class RunConfig:
             max_rows_per_page=settings.MAX_ROWS_PER_PAGE,
             pipeline_version=settings.PIPELINE_VERSION,
             min_pages_per_worker=int(settings.from_env("PIPELINE_MIN_PAGES_PER_WORKER", SMALL_RUN_PAGES_PER_WORKER)),
+            duckdb_memory_limit=settings.DUCKDB_MEMORY_LIMIT,
+            publish_slice_pages=settings.PUBLISH_SLICE_PAGES,
+            validate_slice_articles=settings.VALIDATE_SLICE_ARTICLES,
         )
         if "workers" in options:
             options["workers"] = max(1, int(options["workers"] or 1))

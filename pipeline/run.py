@@ -107,7 +107,7 @@ def extract(paths: Iterable[Path | str], out_dir: Path | str, nlp=None,
     finally:
         store.close()
     if config.validate:
-        summary.problems = _validate(out_dir, summary, plan.key)
+        summary.problems = _validate(out_dir, summary, plan.key, config)
     return summary
 
 
@@ -193,6 +193,7 @@ def _publish(plan: Plan, store, config: RunConfig, summary: RunSummary, started:
         partitioned=config.writes_partitioned,
         record={"pipeline_version": config.pipeline_version, "code_key": plan.key,
                 "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "input_pages": plan.pages},
+        config=config,
     )
     store.collect_garbage(plan.live_batches())
     summary.articles = summary.rows.get("articles", 0)
@@ -203,7 +204,7 @@ def _publish(plan: Plan, store, config: RunConfig, summary: RunSummary, started:
     summary.publish_seconds = time.perf_counter() - published
 
 
-def _validate(out_dir: Path, summary: RunSummary, key: str) -> list[str]:
+def _validate(out_dir: Path, summary: RunSummary, key: str, config: RunConfig) -> list[str]:
     """``validate_dataset`` after a run, remembered in ``.state/validation.json``.
 
     A re-run after a clean validation by the same code checks the per-row rules on
@@ -220,7 +221,7 @@ def _validate(out_dir: Path, summary: RunSummary, key: str) -> list[str]:
         pass
     clean_before = isinstance(previous, dict) and previous.get("key") == key and previous.get("problems") == 0
     changed = summary.written_articles if summary.skipped and clean_before else None
-    problems = validate_dataset(out_dir, changed=changed)
+    problems = validate_dataset(out_dir, changed=changed, config=config)
     try:
         record.write_text(json.dumps({"key": key, "problems": len(problems)}), encoding="utf-8")
     except OSError:

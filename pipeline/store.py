@@ -22,7 +22,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline import settings
+from pipeline.config import RunConfig
 from pipeline.dictionary import described
 from pipeline.schema import PAGE_TABLES, PUBLISH_TABLES, REQUIRED, TABLES
 
@@ -278,12 +278,15 @@ class PartStore:
         return batch
 
     # -- publishing ----------------------------------------------------------
-    def publish(self, live: list[tuple[str, int, str]], partitioned: bool = False, record: dict | None = None) -> dict[str, int]:
+    def publish(self, live: list[tuple[str, int, str]], partitioned: bool = False, record: dict | None = None,
+                config: RunConfig | None = None) -> dict[str, int]:
         """Write the canonical tables from the batches of the ``live`` pages, as one new
         version of the dataset that readers see all at once (``_switch_to``).
 
         ``live``: (source, input order, batch) of every page of the current input;
-        ``record``: what ``dataset.json`` says of this version (rows per table are added).
+        ``record``: what ``dataset.json`` says of this version (rows per table are added);
+        ``config``: DuckDB's memory limit and the pages a slice sorts (``RunConfig.from_env()``
+        when None).
         Returns rows per table. Memory stays bounded: DuckDB joins and sorts
         (spilling to ``.state/duckdb.tmp``) and rows stream into the writer.
         When the published version was made from the same batches by the same code,
@@ -296,10 +299,11 @@ class PartStore:
             return kept
         import duckdb
 
+        config = config or RunConfig.from_env()
         con = duckdb.connect()
         tmpdir = self.root / "duckdb.tmp"
         con.execute(f"SET temp_directory='{tmpdir}'")
-        con.execute(f"SET memory_limit='{settings.DUCKDB_MEMORY_LIMIT}'")
+        con.execute(f"SET memory_limit='{config.duckdb_memory_limit}'")
         con.execute("SET preserve_insertion_order=false")
         live_table = pa.table(
             {
@@ -314,7 +318,7 @@ class PartStore:
         # slices of the input order, each with the batches its pages are in: a table is
         # sorted slice by slice, so no sort holds more than a slice's rows
         by_order = sorted((o, b) for _, o, b in live)
-        step = max(1, settings.PUBLISH_SLICE_PAGES)
+        step = max(1, config.publish_slice_pages)
         slices = [
             (part[0][0], part[-1][0], sorted({b for _, b in part}))
             for part in (by_order[i : i + step] for i in range(0, len(by_order), step))

@@ -25,6 +25,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.config import RunConfig
 from pipeline.extract.measures import measures
 from pipeline.schema import ERROR_STAGES, EXTRACTION_TABLES, REQUIRED, TABLES
 
@@ -280,24 +281,25 @@ def _table_schema(data_dir: Path, name: str) -> tuple[pa.Schema | None, str | No
     return None, f"{name}: table missing ({name}.parquet not found)"
 
 
-def validate_dataset(data_dir: Path, changed: Collection[str] | None = None) -> list[str]:
+def validate_dataset(data_dir: Path, changed: Collection[str] | None = None,
+                     config: RunConfig | None = None) -> list[str]:
     """Every problem of the dataset in ``data_dir``, one line each; [] when it is valid.
 
     ``changed``: the article_ids an incremental run wrote; per-row rules are then
     checked on their rows only (the other rows were checked by the run that wrote
     them), rules across rows and the schema on everything.
 
-    Memory stays bounded whatever the dataset's size: DuckDB has
-    ``settings.DUCKDB_MEMORY_LIMIT`` and spills beyond it, and on a dataset of more
-    than ``settings.VALIDATE_SLICE_ARTICLES`` articles the per-row rules run slice by
+    Memory stays bounded whatever the dataset's size: DuckDB has the config's
+    ``duckdb_memory_limit`` (``RunConfig.from_env()`` when None) and spills beyond it, and
+    on a dataset of more than ``validate_slice_articles`` articles the per-row rules run slice by
     slice of articles (their span rules join each row with its article's text; over
     100,000 articles at once that join took 3 GB).
     """
     import tempfile
 
-    from pipeline import settings
     from pipeline.query import connect
 
+    config = config or RunConfig.from_env()
     data_dir = Path(data_dir)
     problems: list[str] = []
     usable: set[str] = set()
@@ -312,7 +314,7 @@ def validate_dataset(data_dir: Path, changed: Collection[str] | None = None) -> 
     con = connect(data_dir, warn=lambda message: None)
     spill = tempfile.TemporaryDirectory(prefix="pipeline-validate-")
     try:
-        con.execute(f"SET memory_limit = '{settings.DUCKDB_MEMORY_LIMIT}'")
+        con.execute(f"SET memory_limit = '{config.duckdb_memory_limit}'")
         con.execute(f"SET temp_directory = '{spill.name}'")
         present = {row[0] for row in con.sql("select view_name from duckdb_views() where not internal").fetchall()}
         tables = present & usable
@@ -322,7 +324,7 @@ def validate_dataset(data_dir: Path, changed: Collection[str] | None = None) -> 
             problems.extend(run_checks(con, tables, only_changed=True))
             return problems
         ids = _article_ids(con, keyed)
-        size = max(1, settings.VALIDATE_SLICE_ARTICLES)
+        size = max(1, config.validate_slice_articles)
         if len(ids) <= size:
             problems.extend(run_checks(con, tables))
             return problems

@@ -141,7 +141,7 @@ def test_disk_full_at_publish_keeps_the_committed_pages(tmp_path, monkeypatch):
     (raw / "a.txt").write_text(f"Hội nghị quán triệt nghị quyết ở huyện Tân Châu\n\n{BODY}\n", encoding="utf-8")
     out = tmp_path / "out"
 
-    def full(self, live, partitioned=False, record=None):
+    def full(self, live, partitioned=False, record=None, config=None):
         raise OSError(errno.ENOSPC, "No space left on device", str(self.out_dir / "articles.parquet"))
 
     with monkeypatch.context() as m:

@@ -21,7 +21,7 @@ def test_written_tables_are_value_checked(tmp_path, monkeypatch):
     (raw / "a.txt").write_text(DUMP, encoding="utf-8")
     summary = extract([raw], tmp_path / "out")
     assert summary.problems == [] and summary.exit_code == 0
-    monkeypatch.setattr(pipeline.validate, "validate_dataset", lambda d, changed=None: ["counts: value < 0 in 1 row"])
+    monkeypatch.setattr(pipeline.validate, "validate_dataset", lambda d, changed=None, config=None: ["counts: value < 0 in 1 row"])
     summary = extract([raw], tmp_path / "out")
     assert summary.problems == ["counts: value < 0 in 1 row"] and summary.exit_code == 1
 
@@ -39,10 +39,10 @@ def test_a_rerun_checks_only_new_rows_after_a_clean_check(tmp_path, monkeypatch)
     seen = []
     real = pipeline.validate.validate_dataset
     monkeypatch.setattr(pipeline.validate, "validate_dataset",
-                        lambda d, changed=None: seen.append(changed) or ["x: broken (1 row)"])
+                        lambda d, changed=None, config=None: seen.append(changed) or ["x: broken (1 row)"])
     summary = extract([raw], tmp_path / "out")
     assert len(seen[0]) == 1 and summary.exit_code == 1  # only b's article
-    monkeypatch.setattr(pipeline.validate, "validate_dataset", lambda d, changed=None: seen.append(changed) or real(d, changed))
+    monkeypatch.setattr(pipeline.validate, "validate_dataset", lambda d, changed=None, config=None: seen.append(changed) or real(d, changed, config))
     (raw / "c.txt").write_text(DUMP.replace("512 đảng viên", "516 đảng viên"), encoding="utf-8")
     extract([raw], tmp_path / "out")
     assert seen[-1] is None  # the last check found a problem: everything again

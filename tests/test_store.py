@@ -121,22 +121,22 @@ def test_publish_selects_live_pages_in_input_order(tmp_path):
 
 
 @pytest.mark.parametrize("slice_pages", [1, 2])
-def test_publish_in_slices_of_the_input_gives_the_same_tables(tmp_path, monkeypatch, slice_pages):
+def test_publish_in_slices_of_the_input_gives_the_same_tables(tmp_path, slice_pages):
     # each table is sorted slice by slice (bounded memory): slices of the input order,
     # across batches, give the tables of one slice
-    from pipeline import settings
+    from pipeline.config import RunConfig
 
-    def publish(out):
+    def publish(out, config=None):
         store = PartStore(out)
         b1 = store.commit(*page_batch(("a", "A", 1, None), ("b", "B", 2, None), ("d", "A", 1, None)))
         b2 = store.commit(*page_batch(("c", "C", 3, None), ("e", None, 0, "broken")))
-        counts = store.publish([("c", 1, b2), ("b", 2, b1), ("a", 3, b1), ("e", 4, b2), ("d", 5, b1)], partitioned=True)
+        counts = store.publish([("c", 1, b2), ("b", 2, b1), ("a", 3, b1), ("e", 4, b2), ("d", 5, b1)], partitioned=True,
+                               config=config)
         store.close()
         return counts, {name: read(out, name, "*") for name in TABLES}
 
     whole = publish(tmp_path / "whole")
-    monkeypatch.setattr(settings, "PUBLISH_SLICE_PAGES", slice_pages)
-    assert publish(tmp_path / "sliced") == whole
+    assert publish(tmp_path / "sliced", RunConfig(publish_slice_pages=slice_pages)) == whole
     assert [r[0] for r in whole[1]["articles"]] == ["C", "B", "A"]  # d gave A again, after a: left out
 
 

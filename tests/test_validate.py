@@ -6,6 +6,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline.config import RunConfig
 from pipeline.schema import TABLES
 from pipeline.store import to_table
 from pipeline.validate import validate_dataset, validate_tables
@@ -81,21 +82,17 @@ def test_each_broken_rule_is_reported(tmp_path, case, breaker, expected):
 
 
 @pytest.mark.parametrize(("case", "breaker", "expected"), BROKEN, ids=[b[0] for b in BROKEN])
-def test_a_dataset_checked_slice_by_slice_gives_the_same_lines(tmp_path, monkeypatch, case, breaker, expected):
+def test_a_dataset_checked_slice_by_slice_gives_the_same_lines(tmp_path, case, breaker, expected):
     # a dataset of more articles than a slice: per-row rules run on one slice of articles
     # after the other (the span rules join each row with its article's text)
-    from pipeline import settings
-
     rows = breaker(analyst_dataset.rows())
     data = analyst_dataset.write_dataset(tmp_path, rows)
     whole = validate_dataset(data)
-    monkeypatch.setattr(settings, "VALIDATE_SLICE_ARTICLES", 1)
-    assert validate_dataset(data) == whole
+    assert validate_dataset(data, config=RunConfig(validate_slice_articles=1)) == whole
 
 
-def test_rows_broken_in_several_slices_are_added_up(tmp_path, monkeypatch):
-    from pipeline import settings
 
+def test_rows_broken_in_several_slices_are_added_up(tmp_path):
     rows = analyst_dataset.rows()
     broken = [i for i, d in enumerate(rows["dates"]) if d["article_id"] in ("a1", "a2")]
     for i in broken:
@@ -103,8 +100,7 @@ def test_rows_broken_in_several_slices_are_added_up(tmp_path, monkeypatch):
     data = analyst_dataset.write_dataset(tmp_path, rows)
     whole = validate_dataset(data)
     assert len(whole) == 1 and f"({len(broken)} rows)" in whole[0] and len({rows["dates"][i]["article_id"] for i in broken}) == 2
-    monkeypatch.setattr(settings, "VALIDATE_SLICE_ARTICLES", 1)
-    assert validate_dataset(data) == whole
+    assert validate_dataset(data, config=RunConfig(validate_slice_articles=1)) == whole
 
 
 def test_schema_problems_missing_table_column_and_type(tmp_path):

@@ -357,72 +357,96 @@ def _byline(line: str) -> str | None:
     return None
 
 
-def _read_header(lines, labels, start, doc, teasers, dropped) -> _Header:
-    head = _Header()
-    cands: list[int] = []
-    dates: list[tuple[int, date]] = []
-    authors: list[str] = []
-    titles: dict[int, str] = {}
-    after_byline = False
+@dataclass
+class _HeaderLines:
+    """What the lines above the body say, by line number."""
+
+    titles: dict[int, str] = field(default_factory=dict)  # headline candidates, in line order
+    dates: list[tuple[int, date | None]] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    views: int | None = None
+
+
+def _meta_line(line: str, label) -> tuple[date | None, bool] | None:
+    """A line of the page's facts, as (its date, its view count is read): a line labelled
+    ``meta`` (a date if it has one), another labelled line (neither), an unlabelled date
+    line; None for any other line."""
+    if label is not None:
+        return (parse_date(line), True) if label[1] == "meta" else (None, False)
+    found = _date_line(line)
+    return (found, True) if found else None
+
+
+def _bare_byline(line: str, name: str) -> bool:
+    """A byline that is only a name ("Thượng úy Phùng Danh Liệm"): its unit is the next line."""
+    return not re.search(r"[-–—,(|:]", line.replace(name, "", 1)) and not P.SIGNATURE_PREFIX.match(line)
+
+
+def _header_lines(lines, labels, start, doc, teasers, dropped) -> _HeaderLines:
+    """Each line above the body, the first that fits: a byline, a line of facts, the unit
+    under a bare byline, a teaser, a headline candidate (with a date it may end with)."""
+    found = _HeaderLines()
+    under_byline = False
     for i in range(start):
-        line, label = lines[i], labels[i]
+        line = lines[i]
         if not line:
             continue
         dropped.append(line)
         if doc is not None and doc.first <= i:
             continue
         byline = _byline(line)
+        meta = None if byline else _meta_line(line, labels[i])
         if byline:
-            authors.append(byline)
-            # a bare name ("Thượng úy Phùng Danh Liệm") has its unit on the next line
-            after_byline = not re.search(r"[-–—,(|:]", line.replace(byline, "", 1)) and not P.SIGNATURE_PREFIX.match(line)
-            continue
-        if label is not None:
-            if label[1] == "meta":
-                found = parse_date(line)
-                if found:
-                    dates.append((i, found))
-                head.views = head.views if head.views is not None else parse_views(line)
-            after_byline = False
-            continue
-        found = _date_line(line)
-        if found:
-            dates.append((i, found))
-            head.views = head.views if head.views is not None else parse_views(line)
-            after_byline = False
-            continue
-        if after_byline:  # the unit under a byline: "Hệ 5, Học viện Chính trị"
-            after_byline = False
-            continue
-        if i in teasers:
-            continue
-        title = P.TITLE_TAIL.sub("", line)
-        m = P.TITLE_DATE.search(title)
-        if m:
-            dates.append((i, parse_date(m.group(1))))
-            title = title[: m.start()]
-        if _title_candidate(title):
-            cands.append(i)
-            titles[i] = title
-    if dates:
-        last = dates[-1][0]
+            found.authors.append(byline)
+        elif meta is not None:
+            if meta[0]:
+                found.dates.append((i, meta[0]))
+            if meta[1] and found.views is None:
+                found.views = parse_views(line)
+        elif not under_byline and i not in teasers:
+            title = P.TITLE_TAIL.sub("", line)
+            m = P.TITLE_DATE.search(title)
+            if m:
+                found.dates.append((i, parse_date(m.group(1))))
+                title = title[: m.start()]
+            if _title_candidate(title):
+                found.titles[i] = title
+        under_byline = bool(byline) and _bare_byline(line, byline)
+    return found
+
+
+def _title_line(found: _HeaderLines) -> int | None:
+    """The headline: the first candidate after the last date, else the last before it; without
+    dates the last candidate, unless it is a caption under the headline."""
+    cands = list(found.titles)
+    if found.dates:
+        last = found.dates[-1][0]
         after = [c for c in cands if c > last]
         before = [c for c in cands if c <= last]
-        title_at = after[0] if after else (before[-1] if before else None)
-    else:  # the last headline, unless it is a caption under the headline
-        while len(cands) > 1 and P.CAPTION_SUBJECT.match(titles[cands[-1]]) and P.CAPTION_ACTION.search(titles[cands[-1]]):
-            cands.pop()
-        title_at = cands[-1] if cands else None
-    head.title = titles.get(title_at)
+        return after[0] if after else (before[-1] if before else None)
+    titles = found.titles
+    while len(cands) > 1 and P.CAPTION_SUBJECT.match(titles[cands[-1]]) and P.CAPTION_ACTION.search(titles[cands[-1]]):
+        cands.pop()
+    return cands[-1] if cands else None
+
+
+def _published(dates: list[tuple[int, date | None]], title_at: int | None) -> date | None:
+    """The first date at or after the headline, else the last before it; the last without one."""
+    if title_at is None:
+        return dates[-1][1]
+    later = [d for i, d in dates if i >= title_at]
+    return later[0] if later else [d for i, d in dates if i < title_at][-1]
+
+
+def _read_header(lines, labels, start, doc, teasers, dropped) -> _Header:
+    found = _header_lines(lines, labels, start, doc, teasers, dropped)
+    title_at = _title_line(found)
+    head = _Header(title=found.titles.get(title_at), views=found.views)
     if doc is not None and doc.title and (head.title is None or not _names_document(head.title, doc)):
         head.title = doc.title
-    if dates:
-        if title_at is None:
-            head.published = dates[-1][1]
-        else:
-            later = [d for i, d in dates if i >= title_at]
-            earlier = [d for i, d in dates if i < title_at]
-            head.published = later[0] if later else earlier[-1]
+    if found.dates:
+        head.published = _published(found.dates, title_at)
+    authors = found.authors
     # a name printed right under the headline: "N.Mai", "PV", "Hoàng Long"
     if not authors and title_at is not None:
         nxt = next((j for j in range(title_at + 1, start) if lines[j]), None)

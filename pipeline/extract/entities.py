@@ -42,6 +42,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -575,84 +576,93 @@ class Mentions:
 
 
 def _scan(sent: _Sent) -> Mentions:
+    """Every mention, leftmost first: one starting inside an earlier mention's span is none
+    (``core.resolve`` with the start as priority); officials are resolved among themselves."""
     p = _Parser(sent)
-    s = sent
     orgs: list[Org] = []
     tls: list[Title] = []
     places: list[tuple[int, int, Province]] = []
-    i = 0
-    while i < s.n:
-        t = p.title_at(i)
-        if t:
-            # the longest title followed by its body, else the longest title
-            # ("Trưởng Ban Tổ chức Tỉnh ủy" is Trưởng + Ban Tổ chức Tỉnh ủy, not Trưởng ban + ...)
-            ends = [e for e, entry in s.matches.get(i, ()) if entry.kind == "title"]
-            end, org = t[0], None
-            for e in ends:
-                org = p.org_at(e, after_title=True)
-                if org:
-                    end = e
-                    break
-            unit = s.best(end, "org", ("unit",)) if org is None and end < s.n and s.cap(end) else None
-            if unit:  # Giám đốc Hợp tác xã Tân Tiến
-                end = max(unit[0], p.cap_run(unit[0], max_words=4))
-            if org:
-                orgs.append(org)
-            tls.append(Title(i, org.end if org else end, org))
-            i = org.end if org else end
-            continue
-        org = p.org_at(i)
-        if org:
-            orgs.append(org)
-            i = org.end
-            continue
-        pl = p.place_at(i) if s.best(i, "org", ("place",)) else None
-        if pl and pl[2] is not None and s.norms[i] in ("tỉnh", "thành", "tp"):
-            places.append((i, pl[0], pl[2]))
-            i = pl[0]
-            continue
-        i += 1
-
+    for span in _leftmost(lambda i: _mention_at(p, i), sent.n):
+        if isinstance(span.value, Title):
+            tls.append(span.value)
+            orgs.extend([span.value.org] if span.value.org else [])
+        elif isinstance(span.value, Org):
+            orgs.append(span.value)
+        else:
+            places.append(span.value)
     title_at = {t.start: t for t in tls}
-
-    def chain(k: int) -> tuple[list[Title], int]:
-        """Titles from syllable ``k`` on, separated by commas or dashes."""
-        out: list[Title] = []
-        while True:
-            if k < s.n and s.tok(k) in (",", "-", "–", "—") and k + 1 in title_at:
-                k += 1
-            elif not (out == [] and k in title_at):
-                break
-            t = title_at[k]
-            out.append(t)
-            k = t.end
-        return out, k
-
-    persons = []
-    taken: set[int] = set()
-    for i in range(s.n):
-        if i in taken:
-            continue
-        h = p.honorific_end(i)
-        start = h
-        # TITLE [ORG] ... NAME
-        pre, k = chain(start) if start in title_at else ([], start)
-        if pre:
-            name_end = p.name_run(k, need_surname=True)
-            if name_end > k:
-                persons.append((pre[0].start, name_end, k, name_end, pre))
-                taken.update(range(i, name_end))
-                continue
-        if h == i and not (s.norms[i] in p.sur):
-            continue
-        name_end = p.name_run(start, need_surname=(h == i))
-        if name_end == start:
-            continue
-        post, k = chain(name_end) if name_end < s.n and s.tok(name_end) in (",", "-", "–") else ([], name_end)
-        if post:
-            persons.append((start, k, start, name_end, post))
-            taken.update(range(i, k))
+    persons = [span.value for span in _leftmost(lambda i: _person_at(p, title_at, i), sent.n)]
     return Mentions(orgs, tls, persons, places)
+
+
+def _leftmost(span_at: Callable[[int], core.Span | None], n: int) -> list[core.Span]:
+    """The spans ``span_at`` finds at syllables 0..n-1 that start outside an earlier kept one."""
+    return core.resolve(span for i in range(n) if (span := span_at(i)) is not None)
+
+
+def _mention_at(p: _Parser, i: int) -> core.Span | None:
+    """The title (with its organisation), else organisation, else ``tỉnh X`` starting at syllable ``i``."""
+    s = p.s
+    t = p.title_at(i)
+    if t:
+        title = _title(p, i, t[0])
+        return core.Span(i, title.end, (i,), title)
+    org = p.org_at(i)
+    if org:
+        return core.Span(i, org.end, (i,), org)
+    pl = p.place_at(i) if s.best(i, "org", ("place",)) else None
+    if pl and pl[2] is not None and s.norms[i] in ("tỉnh", "thành", "tp"):
+        return core.Span(i, pl[0], (i,), (i, pl[0], pl[2]))
+    return None
+
+
+def _title(p: _Parser, i: int, shortest_end: int) -> Title:
+    """The longest title followed by its body, else the longest title ("Trưởng Ban Tổ chức
+    Tỉnh ủy" is Trưởng + Ban Tổ chức Tỉnh ủy, not Trưởng ban + ...)."""
+    s = p.s
+    end, org = shortest_end, None
+    for e in (e for e, entry in s.matches.get(i, ()) if entry.kind == "title"):
+        org = p.org_at(e, after_title=True)
+        if org:
+            end = e
+            break
+    unit = s.best(end, "org", ("unit",)) if org is None and end < s.n and s.cap(end) else None
+    if unit:  # Giám đốc Hợp tác xã Tân Tiến
+        end = max(unit[0], p.cap_run(unit[0], max_words=4))
+    return Title(i, org.end if org else end, org)
+
+
+def _chain(s: _Sent, title_at: dict[int, Title], k: int) -> tuple[list[Title], int]:
+    """Titles from syllable ``k`` on, separated by commas or dashes."""
+    out: list[Title] = []
+    while True:
+        if k < s.n and s.tok(k) in (",", "-", "–", "—") and k + 1 in title_at:
+            k += 1
+        elif not (out == [] and k in title_at):
+            break
+        t = title_at[k]
+        out.append(t)
+        k = t.end
+    return out, k
+
+
+def _person_at(p: _Parser, title_at: dict[int, Title], i: int) -> core.Span | None:
+    """An official from syllable ``i``: ``[honorific] TITLE [ORG] NAME`` or
+    ``[honorific] NAME, TITLE [ORG], ...``; the value is (start, end, name start, name end, titles)."""
+    s = p.s
+    start = p.honorific_end(i)
+    pre, k = _chain(s, title_at, start) if start in title_at else ([], start)
+    if pre:
+        name_end = p.name_run(k, need_surname=True)
+        if name_end > k:
+            return core.Span(i, name_end, (i,), (pre[0].start, name_end, k, name_end, pre))
+    if start == i and s.norms[i] not in p.sur:
+        return None
+    name_end = p.name_run(start, need_surname=(start == i))
+    if name_end == start:
+        return None
+    post, k = _chain(s, title_at, name_end) if name_end < s.n and s.tok(name_end) in (",", "-", "–") else ([], name_end)
+    return core.Span(i, k, (i,), (start, k, start, name_end, post)) if post else None
 
 
 # --------------------------------------------------------------------------- rows

@@ -154,6 +154,11 @@ class _Text:
     def para_of(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.para_starts, pos) - 1)
 
+    def extent(self, pi: int) -> tuple[int, int]:
+        """The offsets ``para_of`` gives paragraph ``pi``: its line and the line break after it."""
+        nxt = pi + 1
+        return self.paras[pi].start, self.para_starts[nxt] if nxt < len(self.paras) else len(self.text)
+
     def sentence_at(self, pos: int) -> tuple[int, int]:
         """The sentence holding ``pos``, clamped to its paragraph."""
         p = self.paras[self.para_of(pos)]
@@ -565,16 +570,18 @@ def _is_task(t: _Text, p: _Para, start_cands: dict[int, _Cand], pi: int) -> bool
     return bool(lm.TASK_START.match(content) or lm.TASK_MODAL_EARLY.search(t.text[s:e]))
 
 
-def _unmarked_lists(t: _Text, cands: list[_Cand], covered: list[tuple[int, int]]) -> list[dict]:
+def _unmarked_lists(t: _Text, cands: list[_Cand], marked: core.Cover) -> list[dict]:
+    """Task sections outside the paragraphs the ``marked`` lists' spans touch."""
     start_cands = {c.para: c for c in cands if not c.inline}
-    busy = set()
-    for a, b in covered:
-        busy.update(range(t.para_of(a), t.para_of(max(a, b - 1)) + 1))
+
+    def busy(pi: int) -> bool:
+        return marked.overlaps(*t.extent(pi))
+
     found = []
     pi = 0
     while pi < len(t.paras):
         p = t.paras[pi]
-        if p.blank or pi in busy or pi in start_cands:
+        if p.blank or busy(pi) or pi in start_cands:
             pi += 1
             continue
         content = t.content(p)
@@ -599,7 +606,7 @@ def _unmarked_lists(t: _Text, cands: list[_Cand], covered: list[tuple[int, int]]
             if q.blank:
                 qi += 1
                 continue
-            if qi in busy or not _is_task(t, q, start_cands, qi):
+            if busy(qi) or not _is_task(t, q, start_cands, qi):
                 break
             items.append((q.first, q.end))
             qi += 1
@@ -629,7 +636,7 @@ def find_solution_lists(text: str, sentences: list[tuple[int, int]] | None = Non
     t = _Text(text, sentences)
     cands = _candidates(t)
     lists = _marked_lists(t, cands)
-    lists += _unmarked_lists(t, cands, [lst["span"] for lst in lists])
+    lists += _unmarked_lists(t, cands, core.Cover(lst["span"] for lst in lists))
     lists.sort(key=lambda lst: (lst["span"][0], lst["unmarked"]))
     rows = []
     for list_id, lst in enumerate(lists):
