@@ -305,15 +305,12 @@ class PartStore:
         con.execute(f"SET temp_directory='{tmpdir}'")
         con.execute(f"SET memory_limit='{config.duckdb_memory_limit}'")
         con.execute("SET preserve_insertion_order=false")
-        live_table = pa.table(
-            {
-                "source": pa.array([s for s, _, _ in live], pa.string()),
-                "ord": pa.array([o for _, o, _ in live], pa.int64()),
-                "batch": pa.array([b for _, _, b in live], pa.string()),
-            }
+        # list parameters: handing DuckDB an Arrow table makes it import pandas (0.3 s a run)
+        con.execute(
+            "CREATE TEMP TABLE live AS SELECT unnest($source::VARCHAR[]) AS source, "
+            "unnest($ord::BIGINT[]) AS ord, unnest($batch::VARCHAR[]) AS batch",
+            {"source": [s for s, _, _ in live], "ord": [o for _, o, _ in live], "batch": [b for _, _, b in live]},
         )
-        con.register("live_in", live_table)
-        con.execute("CREATE TEMP TABLE live AS SELECT * FROM live_in")
         batches = sorted({b for _, _, b in live})
         # slices of the input order, each with the batches its pages are in: a table is
         # sorted slice by slice, so no sort holds more than a slice's rows
