@@ -657,7 +657,8 @@ def _tail(body: list[str], dropped: list[str]) -> tuple[list[str], str | None]:
     # scan the short lines after the last paragraph, from the end
     k = len(body) - 1
     lowest = max(0, len(body) - 12)
-    while k >= lowest and k > 0 and (_tail_junk(body[k]) or not _paragraph_like(body[k])):
+    # a byline with its unit reads like a sentence ("Lâm Thị Hoa (Đảng ủy xã Hòa Tú)"): its own check
+    while k >= lowest and k > 0 and (_tail_junk(body[k]) or not _paragraph_like(body[k]) or name_with_unit(body[k])):
         name = _signature_name(body[k])
         if name:
             cut, author = k, name

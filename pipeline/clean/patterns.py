@@ -118,7 +118,7 @@ SIGNATURE_DETAIL = re.compile(
 SIGNATURE_WITH_UNIT = re.compile(
     r"^(?P<name>[^()\-–—,;:!?]{2,60}?)\s*(?:\((?P<paren>[^()]{2,120})\)|\s[-–—]\s+(?P<dash>[^()!?;:]{2,120}?))\s*\.?$"
 )
-MAX_SIGNATURE_UNIT_WORDS = 8
+MAX_SIGNATURE_UNIT_WORDS = 12  # "Trung tâm Truyền thông và Văn hóa thành phố Hạ Long"
 # Lower-case notes that stand for the unit: "Thu Hà (tổng hợp)", "Minh Khôi (lược dịch)".
 SIGNATURE_NOTE = re.compile(r"tổng hợp|t/h|lược dịch|biên dịch|dịch|sưu tầm|biên soạn", _F)
 # Lower-case verbs and auxiliaries that make a line a clause, not a unit's name

@@ -184,6 +184,8 @@ def test_two_bylines_with_units_give_both_names():
     [
         ("Hoàng Long - Bùi Tiến", "Hoàng Long - Bùi Tiến"),
         ("Minh Anh (Trung tâm Văn hóa huyện)", "Minh Anh"),
+        ("Trần Thị Mỹ Lệ (Đảng ủy xã Tân Phú 2)", "Trần Thị Mỹ Lệ"),  # as long as a short sentence
+        ("Bảo Ngọc (Trung tâm Truyền thông và Văn hóa thành phố Tân Phú)", "Bảo Ngọc"),
         ("PV", "PV"),
         ("BBT", "BBT"),
         ("H.T", "H.T"),
