@@ -47,6 +47,7 @@ from pipeline.clean.text import (
     BODY_MIN_CHARS,
     CaptionBlock,
     DATE_LINE_MAX_CHARS,
+    RecipientsBlock,
     TITLE_MAX_CHARS,
     _SPACES,
     _norm,
@@ -505,6 +506,7 @@ def _read_body(lines, labels, title, teasers, offset, dropped):
     published = None
     doc_author = None
     caption = CaptionBlock()
+    recipients = RecipientsBlock()
     signer_left = 0
     plain = [k for k, line in enumerate(lines) if line]
 
@@ -517,7 +519,7 @@ def _read_body(lines, labels, title, teasers, offset, dropped):
         return ""
 
     for k, (line, label) in enumerate(zip(lines, labels)):
-        if caption.takes(line, label):
+        if caption.takes(line, label) or recipients.takes(line):
             dropped.append(line)
             continue
         if not line:

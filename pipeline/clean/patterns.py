@@ -67,6 +67,7 @@ LINE_PATTERNS: list[tuple[str, str, str]] = [
     ("contact", "drop", r"^(địa chỉ|điện thoại|đt|tel|fax|email|e-mail|hotline|website|cơ quan chủ quản|cơ quan thường trực|cơ quan trường trực|giấy phép|ghi rõ nguồn)\s*[:.].*"),
     ("share_buttons", "drop", r"(chia sẻ|share)\b.{0,120}\b(facebook|twitter|zalo|zing|email|bạn bè|in bài)\b.*"),
     ("share", "drop", r"(chia sẻ|share|in bài|in trang|gửi email|lưu bài|bình luận|phản hồi|ý kiến bạn đọc|tweet|like|facebook|zalo)(\s*[|/]\s*\S+)*\s*:?"),
+    ("back_print", "drop", r"(về trang trước|quay lại|trở lại|trở về|về đầu trang|lên đầu trang)(\s+(in trang|in bài( viết)?|bản in|gửi bài|đầu trang))*"),
     ("breadcrumb", "drop", r"(trang chủ|home)\s*([>»/|›]\s*[^>»/|›]+)+"),
     ("menu_pipes", "drop", r"([^|]{1,40}\|){2,}[^|]{0,40}"),
     ("font_size", "drop", r"(cỡ chữ|font).*|[aA]\s*[-+]\s*[aA]\s*[-+]?"),

@@ -84,6 +84,26 @@ class CaptionBlock:
         return False
 
 
+class RecipientsBlock:
+    """An official document's distribution list: "Nơi nhận:" and the "- Ban Tổ chức Tỉnh ủy,"
+    lines under it (blank lines between them allowed), closed by any other line."""
+
+    HEADING = re.compile(r"nơi\s+nhận\s*:?.{0,80}", re.IGNORECASE)
+    ITEM = re.compile(r"[-+•]\s*\S.{0,118}")
+
+    def __init__(self):
+        self.inside = False
+
+    def takes(self, line: str) -> bool:
+        if not line:
+            return False
+        if self.HEADING.fullmatch(line):
+            self.inside = True
+        elif not (self.inside and self.ITEM.fullmatch(line)):
+            self.inside = False
+        return self.inside
+
+
 def _body_and_tail(
     lines: list[str], labels: list[tuple[str, str] | None], title: str | None, dropped: list[str]
 ) -> tuple[list[str], int | None, str | None]:

@@ -65,6 +65,18 @@ def test_a_site_name_above_a_document_is_not_its_title():
     assert c.title == "KẾ HOẠCH TRIỂN KHAI CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN NĂM 2024"
 
 
+def test_the_distribution_list_and_the_print_links_are_not_the_documents_text():
+    signed = DOCUMENT.split("T/M BAN THƯỜNG VỤ")[0]
+    page_text = (signed + "Nơi nhận:\n- Ban Tổ chức Tỉnh ủy (b/c),\n\n- Các chi bộ trực thuộc,\n- Lưu Văn phòng.\n"
+                 "T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ\nNguyễn Văn Bình\nVề trang trước  In trang\n")
+    c = clean_text_dump(page_text)
+    assert c.author == "Nguyễn Văn Bình"
+    assert c.text.endswith("tham gia lớp bồi dưỡng nhận thức về Đảng.")
+    for line in ("Nơi nhận:", "- Ban Tổ chức Tỉnh ủy (b/c),", "- Các chi bộ trực thuộc,", "- Lưu Văn phòng.",
+                 "Về trang trước In trang"):
+        assert line in c.dropped
+
+
 def test_a_blank_day_in_the_header_gives_no_date():
     c = clean_text_dump(DOCUMENT.replace("ngày 05 tháng 3", "ngày      tháng 3"))
     assert c.published_date is None
