@@ -54,10 +54,9 @@ from pipeline.clean.text import (
     classify,
 )
 
-# The agency code that opens a lead ("(TUAG)- ", "(CTO) - ") is taken off: the shared
-# seeds and tests/gold annotate it as boilerplate. A lead naming a site by its domain
-# ("(kontumtv.vn) – ") is kept.
-STRIP_AGENCY_LEAD = True
+# The agency code that opens a lead ("(TUAG)- ", "(CTO) - ") is the article's source tag;
+# it stays in the main text as printed (the development set's convention) unless this is True.
+STRIP_AGENCY_LEAD = False
 _AGENCY_LEAD = re.compile(r"^\s*\((?:[A-ZĐ][A-Za-zĐđ]{1,14})\)\s*[-–—]+\s*")
 
 _END_PUNCT = re.compile(r"(?:[.!?:…]|\./\.)\s*$")
@@ -579,10 +578,11 @@ def _read_body(lines, labels, title, teasers, offset, dropped):
     body, author = _tail(body, dropped)
     author = author or byline or doc_author
     tag = None
-    if body and STRIP_AGENCY_LEAD and (lead := _AGENCY_LEAD.match(body[0])):
+    if body and (lead := _AGENCY_LEAD.match(body[0])):
         tag = lead.group().strip()
-        dropped.append(tag)
-        body[0] = body[0][lead.end():]
+        if STRIP_AGENCY_LEAD:
+            dropped.append(tag)
+            body[0] = body[0][lead.end():]
     return body, published, author, views, tag
 
 

@@ -267,7 +267,7 @@ def test_source_leads():
     c = clean_text_dump(page("Tân Phú kết nạp 12 đảng viên trẻ", "(tanphu.gov.vn) – " + P1))
     assert c.text.startswith("(tanphu.gov.vn) – Những năm qua")
     c = clean_text_dump(page("Tân Phú kết nạp 12 đảng viên trẻ", "(TPO)- " + P1))
-    assert c.text.startswith("Những năm qua")  # STRIP_AGENCY_LEAD: the seeds' and tests/gold convention
+    assert c.text.startswith("(TPO)- Những năm qua") and c.source_tag == "(TPO)-"
 
 
 # --------------------------------------------------------------------------- wrapped lines
@@ -301,12 +301,12 @@ def test_unwrapped_lines_stay_apart():
     assert reflow(lines) == lines
 
 
-def test_the_agency_code_taken_off_the_lead_is_kept_as_the_source_tag():
+def test_the_agency_code_of_the_lead_is_also_the_source_tag():
     from pipeline.extract.entities import find_province
 
     page_text = ("Kết nạp đảng viên trong học sinh\n\n(QNO) – Năm nay, các chi bộ trường học trên địa bàn đã "
                  "kết nạp 25 đảng viên là học sinh, sinh viên, vượt chỉ tiêu đề ra; nhiều em là đoàn viên tiêu biểu "
                  "của các câu lạc bộ học thuật và tình nguyện.\n")
     c = clean_text_dump(page_text)
-    assert c.text.startswith("Năm nay") and c.source_tag == "(QNO) –"
+    assert c.text.startswith("(QNO) – Năm nay") and c.source_tag == "(QNO) –"
     assert find_province(c.text, source_tag=c.source_tag)["province_evidence"] == "tag:QNO"

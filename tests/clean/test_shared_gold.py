@@ -1,5 +1,6 @@
 """The cleaner against the shared gold annotations, when ../shared is present."""
 import json
+import re
 
 import pytest
 
@@ -27,7 +28,9 @@ def test_every_seed_cleans_to_its_gold(shared):
             "title": cleaned.title == g["title"],
             "published_date": (str(cleaned.published_date) if cleaned.published_date else None) == g["published_date"],
             "author": cleaned.author == g["author"],
-            "body_first_words": cleaned.text.startswith(g["body_first_words"]),
+            # the seeds drop a lead's agency code ("(TUAG)- "), the development set keeps it, as the cleaner does
+            "body_first_words": re.sub(r"^\([A-ZĐ][A-Za-zĐđ]{1,14}\)\s*[-–—]+\s*", "", cleaned.text).startswith(
+                g["body_first_words"]),
             "body_last_words": cleaned.text.endswith(g["body_last_words"]),
         }
         for fragment in g["boilerplate"]:

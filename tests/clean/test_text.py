@@ -47,7 +47,8 @@ def test_title_date_author_views(cleaned):
 
 
 def test_body_bounds(cleaned):
-    assert cleaned.text.startswith("Những năm qua, Ban Thường vụ Huyện ủy Cái Bè")
+    assert cleaned.text.startswith("(TUTG)- Những năm qua, Ban Thường vụ Huyện ủy Cái Bè")
+    assert cleaned.source_tag == "(TUTG)-"
     assert cleaned.text.endswith("bí thư chi bộ kiêm trưởng ấp./.")
     assert len(cleaned.text.split("\n")) == 3
 
@@ -57,7 +58,7 @@ def test_body_bounds(cleaned):
     [
         "Chào mừng", "No title", "Lượt xem", "Thứ Ba, ngày 12/4/2022", "2.png",
         "Chi bộ ấp Hòa Hảo sinh hoạt chuyên đề", "Ảnh: Hoàng Phúc", "Văn hóa - Xã hội",
-        "TIN LIÊN QUAN", "1 2 3", "Địa chỉ", "0273 3824 123", "Hôm nay", "2.345.678", "(TUTG)",
+        "TIN LIÊN QUAN", "1 2 3", "Địa chỉ", "0273 3824 123", "Hôm nay", "2.345.678",
     ],
 )
 def test_boilerplate_removed(cleaned, fragment):
