@@ -141,6 +141,7 @@ def process_page(page: Page, nlp, config: RunConfig | None = None, now: datetime
             "site": site_of(page.url, cleaned.site),
             "source_tag": cleaned.source_tag,
             "doc_header": cleaned.doc_header,  # a document page's own number is read there
+            "site_lines": cleaned.site_lines,  # banner and footer: the province of a site that names it
         }
         component_errors: list[str] = []
         doc = run_components(nlp, cleaned.text, meta, component_errors, progress)

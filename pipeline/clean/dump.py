@@ -110,7 +110,17 @@ def clean_text_dump(raw: str) -> Cleaned:
         source_tag=tag,
         dropped=dropped,
         doc_header="\n".join(line for line in lines[doc.first : doc.end] if line) if doc else None,
+        site_lines=_site_lines(lines[:start], dropped),
     )
+
+
+def _site_lines(above_body: list[str], dropped: list[str]) -> list[str]:
+    """The page's first line when it is above the body (its banner), and the dropped lines
+    naming the site (copyright, address, publisher)."""
+    banner = next((line for line in above_body if line), None)
+    found = [banner] if banner else []
+    found += [line for line in dropped if line != banner and P.SITE_IDENTITY.match(line)]
+    return found[: P.MAX_SITE_LINES]
 
 
 # --------------------------------------------------------------------------- lines

@@ -43,6 +43,7 @@ class Cleaned:
     url: str | None = None  # the page's own address (og:url, canonical link)
     source_tag: str | None = None  # the agency code a lead opened with, "(QNO)", taken off the text
     doc_header: str | None = None  # an official document's header block (its number, place and date, type and subject), kept out of ``text``
+    site_lines: list[str] = field(default_factory=list)  # boilerplate naming the site: banner, copyright, address
     dropped: list[str] = field(default_factory=list)  # boilerplate lines, for debugging
 
 

@@ -119,6 +119,13 @@ SIGNATURE_DETAIL = re.compile(
 SIGNATURE_WITH_UNIT = re.compile(
     r"^(?P<name>[^()\-–—,;:!?]{2,60}?)\s*(?:\((?P<paren>[^()]{2,120})\)|\s[-–—]\s+(?P<dash>[^()!?;:]{2,120}?))\s*\.?$"
 )
+# Boilerplate lines that name the site itself (its publisher, owner or address), which
+# often names the province: "Bản quyền thuộc UBND huyện ..., tỉnh ...", "Báo ... - Cơ quan của ...".
+SITE_IDENTITY = re.compile(
+    r"(?:bản quyền|©|\(c\)|copyright|cơ quan (?:chủ quản|quản lý|chủ trì|của)|địa chỉ|chịu trách nhiệm|giấy phép"
+    r"|trang thông tin|cổng thông tin|báo\s|tạp chí|thư viện văn bản)", _F)
+MAX_SITE_LINES = 6
+
 MAX_SIGNATURE_UNIT_WORDS = 12  # "Trung tâm Truyền thông và Văn hóa thành phố Hạ Long"
 # Lower-case notes that stand for the unit: "Thu Hà (tổng hợp)", "Minh Khôi (lược dịch)".
 SIGNATURE_NOTE = re.compile(r"tổng hợp|t/h|lược dịch|biên dịch|dịch|sưu tầm|biên soạn", _F)

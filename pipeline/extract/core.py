@@ -238,7 +238,7 @@ class Flow:
 FLOWS: dict[str, Flow] = {}
 # facts of the page the pipeline puts into doc._.meta before the first component
 PAGE_FACTS = frozenset({"meta.article_id", "meta.published_date", "meta.title", "meta.url", "meta.site",
-                        "meta.doc_header", "meta.source_tag"})
+                        "meta.doc_header", "meta.source_tag", "meta.site_lines"})
 
 
 def _spacy_attr(item: str) -> str:

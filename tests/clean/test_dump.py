@@ -310,3 +310,13 @@ def test_the_agency_code_of_the_lead_is_also_the_source_tag():
     c = clean_text_dump(page_text)
     assert c.text.startswith("(QNO) – Năm nay") and c.source_tag == "(QNO) –"
     assert find_province(c.text, source_tag=c.source_tag)["province_evidence"] == "tag:QNO"
+
+
+def test_the_lines_naming_the_site_are_kept_apart():
+    """The banner above the article and the copyright and address lines of its footer:
+    boilerplate, but the province of a site is often read there."""
+    c = clean_text_dump(page("TRANG THÔNG TIN ĐIỆN TỬ ĐẢNG BỘ XÃ TÂN PHÚ", "Trang chủ | Tin tức | Văn bản",
+                             "Tân Phú kết nạp 12 đảng viên trẻ", P1, P2, "Tin khác", "Huyện ủy sơ kết quý I",
+                             "Bản quyền thuộc Đảng ủy xã Tân Phú, tỉnh Bình An", "Điện thoại: 0251 3 861 234"))
+    assert c.site_lines == ["TRANG THÔNG TIN ĐIỆN TỬ ĐẢNG BỘ XÃ TÂN PHÚ", "Bản quyền thuộc Đảng ủy xã Tân Phú, tỉnh Bình An"]
+    assert not any(line in c.text for line in c.site_lines)

@@ -301,6 +301,23 @@ def test_province_from_text(text, province, evidence):
     assert (got["province"], got["province_evidence"]) == (province, evidence)
 
 
+SITE_LINES = ["CỔNG THÔNG TIN ĐIỆN TỬ HUYỆN ỦY TÂN PHÚ, TỈNH ĐỒNG NAI",
+              "Bản quyền thuộc Huyện ủy Tân Phú. Địa chỉ: thị trấn Tân Phú, tỉnh Đồng Nai"]
+
+
+@pytest.mark.parametrize("text, province, evidence", [
+    # nothing in the text: the site's banner and footer name the province
+    ("Chi bộ khu phố 2 sinh hoạt chuyên đề.", "Đồng Nai", "site_line:TỈNH ĐỒNG NAI"),
+    # before a district or commune, which several provinces share or a longer name contains
+    ("Chi bộ xã Tân Hiệp họp thường kỳ.", "Đồng Nai", "site_line:TỈNH ĐỒNG NAI"),
+    # after a province the text names with its head word
+    ("Tỉnh ủy Bình Phước chỉ đạo các huyện.", "Bình Phước", "text:Tỉnh ủy Bình Phước"),
+])
+def test_province_from_the_sites_banner_and_footer(text, province, evidence):
+    got = find_province(text, site_lines=SITE_LINES, published=dt.date(2024, 5, 1))
+    assert (got["province"], got["province_evidence"]) == (province, evidence)
+
+
 def test_province_grouped_as_at_publication():
     text = "Xã Phù Mỹ Đông thuộc tỉnh Bình Định (cũ) nay thuộc tỉnh Gia Lai; tỉnh Bình Định (cũ) có nhiều xã."
     got = find_province(text, published=dt.date(2026, 3, 1))
