@@ -911,14 +911,25 @@ def _unit_mentions(text: str, head: re.Pattern, table: dict) -> list[tuple[int, 
         words = m.group(1).split()
         if not words or not words[0][:1].isupper() or not m.group(0)[:1].isalpha():
             continue
-        for n in range(min(4, len(words)), 0, -1):  # the longest known name
-            if not all(w[:1].isupper() and not w.isupper() for w in words[:n]):
-                continue
-            hit = table.get(_place_key(" ".join(words[:n]).rstrip("-")))
-            if hit:
-                found.append((m.start(), hit[2], re.sub(r"\s+", " ", text[m.start() : m.start(1)]) + hit[0]))
-                break
+        n = _name_length(words)
+        hit = table.get(_place_key(" ".join(words[:n]).rstrip("-"))) if n else None
+        if hit:
+            found.append((m.start(), hit[2], re.sub(r"\s+", " ", text[m.start() : m.start(1)]) + hit[0]))
     return found
+
+
+def _name_length(words: list[str]) -> int:
+    """How many of ``words`` make the place's name: the capitalised ones, up to four, ending at
+    one that closes a clause ("Bắc Xa, Lạng Sơn"). The whole name, not its start: "xã Thuận
+    Hòa" is not the commune "Thuận" of another province."""
+    n = 0
+    for w in words[:4]:
+        if not (w[:1].isupper() and not w.isupper()):
+            break
+        n += 1
+        if w[-1:] in ",.;:)!?":
+            break
+    return n
 
 
 def district_mentions(text: str) -> list[tuple[int, Province, str]]:

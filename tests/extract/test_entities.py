@@ -282,6 +282,8 @@ PROVINCE_TEXTS = [
     ("Chi bộ thôn 3, xã Bắc Xa họp xét đề nghị kết nạp.", "Lạng Sơn", "commune:xã Bắc Xa"),
     ("Đảng ủy phường Mường Thanh sơ kết quý I.", "Điện Biên", "commune:phường Mường Thanh"),
     ("Chi bộ xã Tân Hiệp họp thường kỳ.", None, None),  # a commune name of several provinces
+    ("Chi bộ thôn 3, xã Bắc Xa Thượng họp.", None, None),  # a longer name than the commune's
+    ("Chi bộ thôn 3, xã Bắc Xa, Đình Lập họp.", "Lạng Sơn", "commune:xã Bắc Xa"),
     # a province named alone, not inside a longer capitalised name
     ("Chi bộ thôn Đông, xã Tam Hưng, Hà Nội họp lúc 19 giờ.", "Hà Nội", "name:Hà Nội"),
     ("Công ty Du lịch Đồng Tháp có 25 đảng viên.", "Đồng Tháp", "name:Đồng Tháp"),
