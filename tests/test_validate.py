@@ -21,6 +21,11 @@ def test_valid_dataset_has_no_problem(tmp_path):
     assert validate_dataset(analyst_dataset.write_dataset(tmp_path)) == []
 
 
+def test_a_share_of_a_target_may_pass_100_percent(tmp_path):
+    rows = _break(analyst_dataset.rows(), "counts", 3, value=112.5, qualifier="kết nạp mới, % chỉ tiêu")
+    assert validate_dataset(analyst_dataset.write_dataset(tmp_path, rows)) == []
+
+
 def test_valid_tables_have_no_problem():
     assert validate_tables(_tables(analyst_dataset.rows())) == []
 

@@ -65,7 +65,7 @@ from pipeline.nlp import text_of
 from pipeline.extract import core
 from pipeline.text import CLAUSE_END, clause_bounds
 from pipeline.extract.dates import find_dates
-from pipeline.extract.measures import measure_of
+from pipeline.extract.measures import TARGET_SHARE, measure_of
 
 Row = dict
 
@@ -722,10 +722,49 @@ _COMMITTEE_MEMBER = {"chi ủy": "chi ủy viên", "chi uỷ": "chi ủy viên",
                      "đảng uỷ": "đảng ủy viên", "cấp ủy": None, "cấp uỷ": None}
 
 
-def _committee(text: str, s: int) -> tuple[str | None] | None:
-    """(qualifier,) when the comrades counted at ``s`` are the members of a party committee."""
+# "quy hoạch Ban Thường vụ Huyện ủy có 21 đồng chí": a pool planned for the committee, not its members
+_PLANNED = re.compile(r"(?:quy\s+hoạch|dự\s+kiến|giới\s+thiệu)(?:\s+(?:vào|tham\s+gia))?\s+$", re.IGNORECASE)
+# "15 đồng chí Ủy viên Ban Thường vụ": comrades named by their seat on a committee
+_MEMBER_TITLE = re.compile(
+    r"\s+(?:là\s+)?(?P<t>(?:ủy|uỷ)\s+viên(?:\s+(?:ban\s+thường\s+vụ|ban\s+chấp\s+hành|ủy\s+ban\s+kiểm\s+tra)"
+    r")?|(?:cấp|chi|đảng)\s+(?:ủy|uỷ)\s+viên)", re.IGNORECASE)
+_NAME_WORD = re.compile(r"\s+([^\s,.;:()]+)")
+
+
+def _with_name(text: str, pos: int, phrase: str, most: int = 3) -> str:
+    """``phrase`` and the capitalised words after ``pos`` that end its name ("... Huyện ủy Tân Phú")."""
+    for _ in range(most):
+        m = _NAME_WORD.match(text, pos)
+        if not m or not m[1][:1].isupper():
+            break
+        phrase, pos = f"{phrase} {m[1]}", m.end()
+    return phrase
+
+
+# "đạt 109,7% chỉ tiêu nghị quyết": a share of a target, which may pass 100%
+_OF_TARGET = re.compile(r"\s*(?:so\s+với\s+)?(?P<t>chỉ\s+tiêu|kế\s+hoạch)(?!\w)", re.IGNORECASE)
+
+
+def _share_of_members(text: str, row: dict) -> bool:
+    """Whether ``row`` stays: a percentage over 100 only as a share of a target, marked so in
+    its qualifier ("kết nạp mới, % chỉ tiêu"); other percentages are shares of members or
+    organisations, which cannot pass 100."""
+    if not row["percent"]:
+        return True
+    target = _OF_TARGET.match(text, row["end"])
+    if target:
+        row["qualifier"] = ", ".join(q for q in (row["qualifier"], TARGET_SHARE) if q)
+    return row["value"] <= 100 or target is not None
+
+
+def _committee(text: str, s: int, after: int | None = None) -> tuple[str | None] | None:
+    """(qualifier,) when the comrades counted at ``s`` (their unit ending at ``after``) are
+    the members of a party committee."""
+    title = _MEMBER_TITLE.match(text, after) if after is not None else None
+    if title:
+        return (_with_name(text, title.end(), _ws(title["t"])),)
     m = _COMMITTEE.search(text, max(0, s - 80), s)
-    if m is None or _NOT_PARTY.search(m["rest"]):
+    if m is None or _NOT_PARTY.search(m["rest"]) or _PLANNED.search(text, max(0, m.start() - 25), m.start()):
         return None
     c = _ws(m["c"]).lower()
     return (_COMMITTEE_MEMBER[c] if c in _COMMITTEE_MEMBER else _ws(m["c"] + m["rest"]),)
@@ -882,8 +921,7 @@ def find_counts(text: str, taken_spans: Iterable = (), dates: Iterable[Row] | No
     for r in rows:
         if r["qualifier"] is None and r["subject"] and _NAMED_CELL.match(r["subject"]):
             r["qualifier"] = r["subject"]  # "Chi bộ thôn Tân An có 27 đảng viên": one cell of the page's area
-    # above 100% is a share of a target ("đạt 110% chỉ tiêu"), not of members or organisations
-    rows = [r for r in rows if not (r["percent"] and r["value"] > 100)]
+    rows = [r for r in rows if _share_of_members(text, r)]
     rows = _drop_restated(text, sorted(rows, key=lambda r: (r["start"], r["end"])))
     for row in rows:
         row["measure"] = measure_of(row["qualifier"])
@@ -957,7 +995,7 @@ class _Found:
         if 1900 <= value <= 2100 and not pct and um.group()[:1].isupper() and "." not in text[s:e]:
             return  # "năm 2018 Chi bộ Văn phòng ...": a year before a name
         if unit == "đảng viên" and um.group().lower() in ("đồng chí", "đ/c"):
-            committee = _committee(text, s)
+            committee = _committee(text, s, um.end())
             if committee is not None:
                 unit, built_in = "cấp ủy viên", committee[0]
         before = text[max(0, s - 30):s]

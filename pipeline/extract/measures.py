@@ -40,3 +40,7 @@ def measure_of(qualifier: str | None) -> str:
             if pattern.search(qualifier):
                 return measure
     return DEFAULT_MEASURE
+
+
+# ends the qualifier of a percentage of a target ("đạt 109,7% chỉ tiêu"), which may pass 100
+TARGET_SHARE = "% chỉ tiêu"

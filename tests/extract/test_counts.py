@@ -95,6 +95,14 @@ def test_breakdown_with_group_head():
     assert {r["subject"] for r in rows} == {"Chi bộ Kế toán"}
 
 
+def test_a_share_of_a_target_may_pass_100_percent_and_says_so():
+    rows = find_counts("Năm qua kết nạp 212 đảng viên mới, đạt 106,5% chỉ tiêu nghị quyết đại hội.")
+    assert [(r["value"], r["unit"], r["percent"], r["qualifier"]) for r in rows] == [
+        (212, "đảng viên", False, "kết nạp mới"), (106.5, "đảng viên", True, "kết nạp mới, % chỉ tiêu")]
+    rows = find_counts("Năm qua kết nạp 212 đảng viên mới, đạt 106,5%.")  # a share of nothing named
+    assert [r["value"] for r in rows] == [212]
+
+
 def test_breakdown_without_any_unit_is_not_a_count():
     assert find_counts("Kết quả (xuất sắc: 3; tốt: 5)") == []
 
@@ -372,6 +380,9 @@ STATISTICS = [
     # members of a party committee, cell secretaries: cấp ủy viên
     ("Chi ủy có 5 đồng chí.", [(5.0, "cấp ủy viên", False, "chi ủy viên")]),
     ("Ban Thường vụ Đảng ủy gồm 7 đồng chí.", [(7.0, "cấp ủy viên", False, "Ban Thường vụ Đảng ủy")]),
+    # comrades named by their seat; a pool planned for a committee is not yet on it
+    ("Cả 9 đồng chí Ủy viên Ban Thường vụ đều nhận khuyết điểm.", [(9.0, "cấp ủy viên", False, "Ủy viên Ban Thường vụ")]),
+    ("Quy hoạch Ban Thường vụ Huyện ủy có 17 đồng chí.", [(17.0, "đảng viên", False, None)]),
     ("Ban Chỉ đạo gồm 9 đồng chí.", [(9.0, "đảng viên", False, None)]),  # not a party committee
     ("Ban Chấp hành Đoàn trường có 11 đồng chí.", [(11.0, "đảng viên", False, None)]),
     ("có 18 bí thư chi bộ là nữ", [(18.0, "cấp ủy viên", False, "bí thư chi bộ là nữ")]),
@@ -440,8 +451,9 @@ STATISTICS = [
     ("Tăng trưởng đạt 7%; 3% hoàn thành nhiệm vụ.", []),  # no percent count before
     # shares with "đạt", changes in a bracket
     ("kết nạp 50 đảng viên mới, đạt 95% chỉ tiêu.",
-     [(50.0, "đảng viên", False, "kết nạp mới"), (95.0, "đảng viên", True, "kết nạp mới")]),
-    ("kết nạp 50 đảng viên mới, đạt 125% chỉ tiêu.", [(50.0, "đảng viên", False, "kết nạp mới")]),  # a target's share
+     [(50.0, "đảng viên", False, "kết nạp mới"), (95.0, "đảng viên", True, "kết nạp mới, % chỉ tiêu")]),
+    ("kết nạp 50 đảng viên mới, đạt 125% chỉ tiêu.",  # a target's share may pass 100%
+     [(50.0, "đảng viên", False, "kết nạp mới"), (125.0, "đảng viên", True, "kết nạp mới, % chỉ tiêu")]),
     ("có 40 đảng bộ cơ sở (tăng 02).", [(40.0, "đảng bộ", False, "cơ sở"), (2.0, "đảng bộ", False, "tăng")]),
     ("có 40 đảng bộ cơ sở (tăng 2%).", [(40.0, "đảng bộ", False, "cơ sở")]),
     # a fact restated in another paragraph is one count; two in one paragraph are two
