@@ -186,7 +186,7 @@ def _num_words_rx() -> re.Pattern:
 _NAM_TRIGGER = re.compile(r"(?:có|gồm|với|tổng\s+số|kết\s+nạp|và|,)\s+$", re.IGNORECASE)
 # words right before a number that make it a name, an ordinal or a code
 _BLOCK_BEFORE = re.compile(
-    r"(?:(?<!tổng )\bsố|\bthứ|\blần|\bkhóa|\bkhoá|\bTrung\s+ương|\btrang|\bđiều|\bkhoản|\bmục|\bphần|\blớp|\bkỳ"
+    r"(?:(?<!tổng )(?<!trong )\bsố|\bthứ|\blần|\bkhóa|\bkhoá|\bTrung\s+ương|\btrang|\bđiều|\bkhoản|\bmục|\bphần|\blớp|\bkỳ"
     r"|\bnăm|\bhàng|\bhằng|\bvài|\bmấy|\bmỗi|\bchi\s+bộ|\bđảng\s+bộ|\bđảng\s+ủy|\bđảng\s+uỷ|\btổ)\s*$",
     re.IGNORECASE,
 )

@@ -23,6 +23,7 @@ def found(text):
 CASES = [
     ("Chi bộ 3 có tổng số 18 đảng viên.", [(18, "đảng viên", False, "18 đảng viên")]),
     ("Chi bộ 3 họp thường kỳ.", []),  # a name, not a count
+    ("Trong số 6 đảng viên mới có 4 đoàn viên.", [(6, "đảng viên", False, "6 đảng viên")]),  # "among", not "No."
     ("Huyện có 41.208 đảng viên.", [(41208, "đảng viên", False, "41.208 đảng viên")]),
     ("Lượt xem: 157", []),  # view counter
     ("Đang online: 22", []),
