@@ -654,6 +654,7 @@ def _groups(text: str, taken: core.Cover, years: _Years) -> tuple[list[Row], lis
 
 # ---------------------------------------------------------------- numbers whose unit is elsewhere
 # "352/353 đồng chí", "662 trong tổng số 686 tổ chức cơ sở đảng": a part and its whole share the unit after the whole
+WHOLE = "tổng số"  # the qualifier of a fraction's whole
 _FRACTION = re.compile(rf"(?<![\w.,/\-])(?P<n>{_DIGITS})(?:/|\s+trong\s+(?:tổng\s+)?số\s+)(?P<m>{_DIGITS})(?![\w/])",
                        re.IGNORECASE)
 
@@ -1019,7 +1020,7 @@ class _Found:
             if (s, cu.end()) in self.seen:
                 continue
             if role == "total":
-                q = _Qual(fixed=[p for p in (cq, "tổng số") if p])
+                q = _Qual(fixed=[p for p in (cq, WHOLE) if p])
             else:
                 q = self._context(s, last_end, cq, label, pct)
             self.add(_row(text, s, cu.end(), value, cunit, None, pct, approx, subject, year), q)
@@ -1075,13 +1076,21 @@ _NAMED_CELL = re.compile(r"Chi\s+bộ\s+(?:thôn|xóm|ấp|bản|buôn|làng|kh�
 
 
 def _drop_restated(text: str, rows: list[Row]) -> list[Row]:
-    """A fact restated in another paragraph (lead and body) is one count."""
+    """A fact restated in another paragraph (lead and body) is one count, and so is the whole
+    of a fraction that repeats a total stated before it ("có 526 tổ chức cơ sở đảng. ...
+    518/526 tổ chức cơ sở đảng")."""
     first: dict[tuple, Row] = {}
+    totals: set[tuple] = set()
     kept = []
     for r in rows:
         key = (r["value"], r["unit"], r["percent"], (r["qualifier"] or "").lower(), r["subject"])
         if key in first and "\n" in text[first[key]["end"]:r["start"]]:
             continue
+        total = (r["value"], r["unit"], r["percent"])
+        if r["qualifier"] == WHOLE and total in totals:
+            continue
+        if r["qualifier"] in (None, WHOLE):
+            totals.add(total)
         first.setdefault(key, r)
         kept.append(r)
     return kept

@@ -96,6 +96,13 @@ def test_breakdown_with_group_head():
     assert {r["subject"] for r in rows} == {"Chi bộ Kế toán"}
 
 
+def test_the_whole_of_a_fraction_that_repeats_a_stated_total_is_not_counted_again():
+    rows = find_counts("Huyện có 48 tổ chức cơ sở đảng. Năm qua có 45/48 tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ.")
+    assert [(r["value"], r["qualifier"]) for r in rows] == [(48, None), (45, "hoàn thành tốt nhiệm vụ")]
+    rows = find_counts("Năm qua có 45/48 tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ.")  # "51/51" is two counts
+    assert [(r["value"], r["qualifier"]) for r in rows] == [(45, "hoàn thành tốt nhiệm vụ"), (48, "tổng số")]
+
+
 def test_a_share_of_a_target_may_pass_100_percent_and_says_so():
     rows = find_counts("Năm qua kết nạp 212 đảng viên mới, đạt 106,5% chỉ tiêu nghị quyết đại hội.")
     assert [(r["value"], r["unit"], r["percent"], r["qualifier"]) for r in rows] == [
