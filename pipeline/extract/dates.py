@@ -152,8 +152,12 @@ def _b_year_context(m: re.Match, text: str, pub) -> Iterator[Row]:
     yield _row(v, a, b, "year", text, m.start("y"), m.end("y"))
 
 
+# "năm nay 83 tuổi": an age, not the year
+_AGE_AFTER = re.compile(r"\s*(?:đã\s+|vừa\s+|tròn\s+|ngoài\s+|hơn\s+|gần\s+)?\d{1,3}\s+tuổi(?!\w)", re.IGNORECASE)
+
+
 def _relative_ok(m: re.Match, text: str) -> bool:
-    return not _NOT_RELATIVE_BEFORE.search(text[max(0, m.start() - 12):m.start()])
+    return not (_NOT_RELATIVE_BEFORE.search(text[max(0, m.start() - 12):m.start()]) or _AGE_AFTER.match(text, m.end()))
 
 
 _SHIFT = {"qua": -1, "vừa qua": -1, "trước": -1, "ngoái": -1, "nay": 0, "này": 0, "tới": 1, "sau": 1}

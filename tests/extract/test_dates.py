@@ -100,6 +100,7 @@ RELATIVE = [
     ("từ tháng 3 năm nay", [("2023-03", "month", "tháng 3 năm nay")]),
     ("Trong những năm qua, tỉnh", []),  # a span of time, not a date
     ("trong 10 năm qua", []),
+    ("bà năm nay 83 tuổi", []),  # an age, not the year
     ("hai năm trước", []),
     ("năm quan trọng", []),
 ]
