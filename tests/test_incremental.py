@@ -104,7 +104,7 @@ def test_unchanged_files_are_not_read_again(nlp, tmp_path, monkeypatch):
     assert run.extract([raw], out, nlp=nlp).processed == 6
     read: list[str] = []
     real_pages_of = incremental.pages_of
-    monkeypatch.setattr(incremental, "pages_of", lambda path: (read.append(str(path)), real_pages_of(path))[1])
+    monkeypatch.setattr(incremental, "pages_of", lambda path, url=None: (read.append(str(path)), real_pages_of(path, url))[1])
 
     second = run.extract([raw], out, nlp=nlp)
     assert (second.pages, second.processed, second.skipped, read) == (6, 0, 6, [])
@@ -136,7 +136,7 @@ def test_files_of_an_older_code_are_read_again(nlp, tmp_path, monkeypatch):
     run.extract([raw], out, nlp=nlp)
     read: list[str] = []
     real_pages_of = incremental.pages_of
-    monkeypatch.setattr(incremental, "pages_of", lambda path: (read.append(str(path)), real_pages_of(path))[1])
+    monkeypatch.setattr(incremental, "pages_of", lambda path, url=None: (read.append(str(path)), real_pages_of(path, url))[1])
     monkeypatch.setattr(incremental, "code_key", lambda: "another-version")
     assert run.extract([raw], out, nlp=nlp).processed == 2
     assert len(read) == 2
