@@ -55,13 +55,19 @@ def test_an_unusable_table_is_one_line_naming_it(tmp_path, text, problem):
     assert str(path) in str(exc.value) and "\n" not in str(exc.value)
 
 
-@pytest.mark.slow
-def test_a_text_page_takes_its_url_site_and_province_from_the_table(tmp_path):
+def page_and_table(tmp_path, table: str):
+    """A folder with the text page 41.txt, and a URL table of ``table``'s text."""
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "41.txt").write_text(PAGE, encoding="utf-8")
     urls = tmp_path / "urls.tsv"
-    urls.write_text("id\turl\n41\thttps://tayninh.dcs.vn/tin/41.html\n", encoding="utf-8")
+    urls.write_text(table, encoding="utf-8")
+    return raw, urls
+
+
+@pytest.mark.slow
+def test_a_text_page_takes_its_url_site_and_province_from_the_table(tmp_path):
+    raw, urls = page_and_table(tmp_path, "id\turl\n41\thttps://tayninh.dcs.vn/tin/41.html\n")
     out = tmp_path / "out"
     run.extract([raw], out, urls=urls, workers=1)
     got = duckdb.sql(f"select url, site, province from '{out}/articles.parquet'").fetchall()
@@ -79,11 +85,7 @@ def test_a_text_page_takes_its_url_site_and_province_from_the_table(tmp_path):
 
 
 def test_the_cli_refuses_an_unusable_table_before_reading_pages(tmp_path):
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    (raw / "41.txt").write_text(PAGE, encoding="utf-8")
-    urls = tmp_path / "urls.tsv"
-    urls.write_text("id\tlink\n41\thttps://x.vn\n", encoding="utf-8")
+    raw, urls = page_and_table(tmp_path, "id\tlink\n41\thttps://x.vn\n")
     proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", str(raw), "--out", str(tmp_path / "out"),
                            "--urls", str(urls)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
