@@ -214,6 +214,9 @@ def build_nlp(components: Iterable[str] | None = None) -> Language:
         raise ValueError("components out of order: " + "; ".join(problems))
     for name in names:
         nlp.add_pipe(name)
+    batched = [hasattr(proc, "pipe") for _name, proc in nlp.pipeline]
+    if batched != sorted(batched):  # page.run_batched runs them after every per-page one
+        raise ValueError("components out of order: a component with a pipe (run over a batch of pages) must come last")
     return nlp
 
 

@@ -24,9 +24,9 @@ def test_a_page_that_hangs_is_stopped_and_the_next_goes_on(nlp, monkeypatch):
         return real_clean(text, kind, url)
 
     seen: list[str] = []
-    real_process = page.process_page
-    monkeypatch.setattr(page, "process_page", lambda page, *a: (seen.append(page.source), real_process(page, *a))[1])
-    monkeypatch.setattr(pipeline.clean, "clean_page", clean_page)  # process_page imports it when called
+    real_prepare = page.prepare_page
+    monkeypatch.setattr(page, "prepare_page", lambda page, *a: (seen.append(page.source), real_prepare(page, *a))[1])
+    monkeypatch.setattr(pipeline.clean, "clean_page", clean_page)  # the page imports it when processed
     before = signal.getsignal(signal.SIGALRM)
     hung, done = page.pages_rows([hang, good], nlp)
     assert not hung.rows and [(e["stage"], e["error"].split(" (")[0]) for e in hung.errors] == [("clean", "stopped after 0.5 s")]
@@ -56,8 +56,8 @@ def test_a_page_that_hangs_in_a_thread_is_stopped_too(nlp, monkeypatch):
         return real_clean(text, kind, url)
 
     seen: list[str] = []
-    real_process = page.process_page
-    monkeypatch.setattr(page, "process_page", lambda page, *a: (seen.append(page.source), real_process(page, *a))[1])
+    real_prepare = page.prepare_page
+    monkeypatch.setattr(page, "prepare_page", lambda page, *a: (seen.append(page.source), real_prepare(page, *a))[1])
     monkeypatch.setattr(pipeline.clean, "clean_page", clean_page)
     results, after = [], []
 

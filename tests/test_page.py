@@ -65,15 +65,15 @@ def test_rows_checked_together_keep_each_page_its_own_fate(nlp, monkeypatch):
     def dump_page(i):
         return Page(source=f"x/{i}.txt", data=DUMP.replace("18 chi bộ", f"{18 + i} chi bộ").encode(), kind="txt")
 
-    real = page.process_page
+    real = page.page_result
 
-    def with_a_bad_count(item, *args):
-        result = real(item, *args)
-        if item.source == "x/1.txt":
+    def with_a_bad_count(prepared, *args):
+        result = real(prepared, *args)
+        if prepared.page.source == "x/1.txt":
             result.rows["counts"][0]["value"] = "mười tám"
         return result
 
-    monkeypatch.setattr(page, "process_page", with_a_bad_count)
+    monkeypatch.setattr(page, "page_result", with_a_bad_count)
     items = [dump_page(0), dump_page(1), PageError(source="x/gone.txt", stage="read", error="No such file"), dump_page(2)]
     together = page.pages_rows(items, nlp)
     alone = [page.page_rows(item, nlp) for item in items]
@@ -97,7 +97,7 @@ FAULTS = {
     "solutions": ("pipeline.extract.solutions", "find_solution_lists"),
     "entities": ("pipeline.extract.entities", "find_mentions"),
     "entity_links": ("pipeline.extract.entities", "find_province"),
-    "classify": ("pipeline.classify.component", "classify_tokenized"),
+    "classify": ("pipeline.classify.component", "predict"),
 }
 
 

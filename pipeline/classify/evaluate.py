@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pipeline.classify.features import tokenize_texts, tokenize_title
+from pipeline.classify.features import tokenize_texts, tokenize_titles
 from pipeline.classify.inference import Model, load_default
 from pipeline.classify.labels import ALL_TOPICS, GENRES, KHAC, LABELS_DIR, REPO, load_labels, split
 from pipeline.classify.modelfile import MODEL_PATH
@@ -56,7 +56,7 @@ def print_table(title: str, rows: list[tuple]) -> None:
 
 
 def evaluate_rows(model: Model, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    titles = [tokenize_title(r.get("title")) for r in rows]
+    titles = tokenize_titles([r.get("title") for r in rows])
     preds = predict(model, tokenize_texts([r["text"] for r in rows]), titles)
     topics = prf_table([set(r["topics"]) for r in rows], [set(p["topics"]) for p in preds], list(ALL_TOPICS))
     main_ok = sum(r["topics"][0] == p["topic"] for r, p in zip(rows, preds))
@@ -97,7 +97,7 @@ def evaluate_gold(model: Model, shared: Path) -> list[dict[str, Any]] | None:
             continue
         text = strip_boilerplate(seed.read_text(encoding="utf-8"), gold.get("boilerplate") or [])
         items.append((g.stem, gold, text))
-    titles = [tokenize_title(gold.get("title")) for _, gold, _ in items]
+    titles = tokenize_titles([gold.get("title") for _, gold, _ in items])
     preds = predict(model, tokenize_texts([t for _, _, t in items]), titles)
     out = []
     for (name, gold, _), p in zip(items, preds):

@@ -3,7 +3,7 @@
 The input is always the *tokenized* text (``pipeline.nlp.tokenized_text``: underthesea
 words joined with ``_``, one sentence a line). The component reads it from the Doc;
 training makes the same form with ``tokenize_texts``; only a title is tokenized at
-prediction time (``tokenize_title``, one short ``pipeline.segment`` call).
+prediction time (``tokenize_titles``, one ``pipeline.segment`` call for a batch).
 
 Features: TF-IDF of word 1-2 grams + TF-IDF of character 2-5 grams (``char_wb``),
 defined here as scikit-learn estimators and computed at run time by
@@ -35,16 +35,28 @@ def feature_text(tokenized: str) -> str:
     return normalize(tokenized)[:MAX_FEATURE_CHARS].lower()
 
 
-def tokenize_title(title: str | None) -> str:
-    """The title segmented like the Doc's words (``pipeline.segment``), "" for none."""
+def _title_text(title: str | None) -> str:
+    """The title as it is segmented: normalised, one line, capped; "" for none or no letter."""
     if not isinstance(title, str):
         return ""
     title = " ".join(normalize(title).split())[:MAX_TITLE_CHARS]
-    if not has_letter(title):
-        return ""
-    from pipeline.segment import segment
+    return title if has_letter(title) else ""
 
-    return " ".join(w.replace(" ", "_") for w in segment(title))
+
+def tokenize_titles(titles: list[str | None]) -> list[str]:
+    """Each title segmented like the Doc's words (``pipeline.segment``, one call for
+    all), "" for none."""
+    from pipeline.segment import segment_many
+
+    texts = [_title_text(t) for t in titles]
+    todo = [t for t in texts if t]
+    words = iter(segment_many(todo) if todo else [])
+    return [" ".join(w.replace(" ", "_") for w in next(words)) if t else "" for t in texts]
+
+
+def tokenize_title(title: str | None) -> str:
+    """One title segmented like the Doc's words, "" for none."""
+    return tokenize_titles([title])[0]
 
 
 def tokenize_texts(texts: list[str]) -> list[str]:
