@@ -233,12 +233,15 @@ def distinct_figures(root: Path, n_pages: int) -> dict:
 
 
 def page_vs_word_tokenize(folder: Path, nlp) -> dict:
-    """Per page, interleaved: sent_tokenize + word_tokenize of the cleaned text, then process_page."""
+    """Per task of pages, interleaved: sent_tokenize + word_tokenize of the cleaned texts,
+    then ``pages_rows`` of the same pages (what a worker runs: every stage, the classifier
+    over the task's pages at once, the schema check of their rows)."""
     from underthesea import sent_tokenize, word_tokenize
 
     from pipeline.clean import clean_page
     from pipeline.decode import decode, normalize
-    from pipeline.page import process_page
+    from pipeline.executors.inprocess import InProcess
+    from pipeline.page import pages_rows
     from pipeline.sources import Page, iter_pages
 
     pages = [p for p in iter_pages([folder]) if isinstance(p, Page)]
@@ -247,14 +250,16 @@ def page_vs_word_tokenize(folder: Path, nlp) -> dict:
         raw, _cs = decode(p.data, p.charset, html=p.kind == "html")
         texts.append(clean_page(normalize(raw), p.kind, p.url).text)
     word_tokenize("Khởi động mô hình.")
-    process_page(pages[0], nlp)  # every model loaded once (not timed)
+    pages_rows(pages[:1], nlp)  # every model loaded once (not timed)
     t_page = t_wt = 0.0
-    for p, text in zip(pages, texts):
+    step = InProcess.task_pages
+    for i in range(0, len(pages), step):
         t0 = time.perf_counter()
-        for sentence in sent_tokenize(text):
-            word_tokenize(sentence)
+        for text in texts[i : i + step]:
+            for sentence in sent_tokenize(text):
+                word_tokenize(sentence)
         t1 = time.perf_counter()
-        process_page(p, nlp)
+        pages_rows(pages[i : i + step], nlp)
         t_page += time.perf_counter() - t1
         t_wt += t1 - t0
     n = len(pages)
