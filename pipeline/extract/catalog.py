@@ -144,17 +144,18 @@ _LINK_FIELDS = ("catalog_id", "catalog_title", "superseded_by", "in_force_until"
 
 def share_links(rows: list[dict]) -> None:
     """An undated repeat of a number takes the link of a dated mention of it earlier in the
-    article: ``213-QĐ/TW, ngày 02/01/2020`` then ``213-QĐ/TW`` name one document. ``rows``
-    in text order; filled in place."""
-    linked: dict[str, dict] = {}
+    article: ``213-QĐ/TW, ngày 02/01/2020`` then ``213-QĐ/TW`` name one document. When dated
+    mentions before it name two documents of that number, the repeat stays unlinked.
+    ``rows`` in text order; filled in place."""
+    dated: dict[str, dict[str, dict]] = {}  # canonical -> catalog_id -> its first dated mention
     for row in rows:
         canonical = row.get("canonical")
         if not canonical or row["partial"]:
             continue
         if row["catalog_id"] and row.get("issued_date"):
-            linked.setdefault(canonical, row)
-        elif not row["catalog_id"] and not row.get("issued_date") and canonical in linked:
-            source = linked[canonical]
+            dated.setdefault(canonical, {}).setdefault(row["catalog_id"], row)
+        elif not row["catalog_id"] and not row.get("issued_date") and len(dated.get(canonical, ())) == 1:
+            (source,) = dated[canonical].values()
             for name in _LINK_FIELDS:
                 row[name] = source[name]
             if row["doc_type_name"] is None:
