@@ -3,8 +3,9 @@
 ``catalog.csv`` holds checked central party documents, one row each, with what
 replaced it (``superseded_by``) and since when (``in_force_until``). A reference is
 linked to a row only when one row fits what the text prints (number, type, issuer,
-issue date, term, plenum); when several documents share the number, the article's
-date decides only if it leaves one document the number then names. Otherwise the
+issue date, term, plenum); when several documents share the number, the central body
+printed as its issuer, then the article's date decide, the date only if it leaves one
+document the number then names. Otherwise the
 link stays empty: never a guess.
 
 ``link_catalog(row, printed_name, published)`` fills ``catalog_id``,
@@ -100,12 +101,35 @@ def _named_at(cands: list[dict], published: dt.date) -> dict | None:
 
 
 _CENTRAL = re.compile(r"Trung\s+ương|Bộ\s+Chính\s+trị|Ban\s+Bí\s+thư|\bTW\b")
+# the central body a printed issuer names, as the catalogue's issuer column spells it
+_BODIES = (
+    (re.compile(r"Bộ\s+Chính\s+trị"), "Bộ Chính trị"),
+    (re.compile(r"Ban\s+Bí\s+thư"), "Ban Bí thư"),
+    (re.compile(r"(?:Ban\s+Chấp\s+hành|Hội\s+nghị)\b.*\bTrung\s+ương"), "Ban Chấp hành Trung ương"),
+)
+
+
+def _printed_body(issuer_text: str | None) -> str | None:
+    for pattern, body in _BODIES:
+        if issuer_text and pattern.match(issuer_text):
+            return body
+    return None
+
+
+def _by_printed_body(row: dict, cands: list[dict]) -> list[dict]:
+    """Of two documents of one number, the one the printed body issued ("124-QĐ/TW của Bộ
+    Chính trị"); all of them when the body fits none (a page may name the wrong one)."""
+    body = _printed_body(row["issuer_text"])
+    issued_by_it = [c for c in cands if body and c["issuer"] == body]
+    return issued_by_it or cands
 
 
 def _link(row: dict, printed_name: str | None, published: dt.date | None) -> dict | None:
     if row["issuer_text"] and not _CENTRAL.search(row["issuer_text"]):
         return None  # "Nghị quyết 05 của Tỉnh ủy": the catalogue holds central documents only
     cands = [c for c in _candidates(row, printed_name) if _consistent(row, c, published)]
+    if len(cands) > 1:
+        cands = _by_printed_body(row, cands)
     if len(cands) == 1:
         return cands[0]
     if len(cands) > 1 and published:
@@ -144,17 +168,18 @@ _LINK_FIELDS = ("catalog_id", "catalog_title", "superseded_by", "in_force_until"
 
 def share_links(rows: list[dict]) -> None:
     """An undated repeat of a number takes the link of a dated mention of it earlier in the
-    article: ``213-QĐ/TW, ngày 02/01/2020`` then ``213-QĐ/TW`` name one document. ``rows``
-    in text order; filled in place."""
-    linked: dict[str, dict] = {}
+    article: ``213-QĐ/TW, ngày 02/01/2020`` then ``213-QĐ/TW`` name one document. When dated
+    mentions before it name two documents of that number, the repeat stays unlinked.
+    ``rows`` in text order; filled in place."""
+    dated: dict[str, dict[str, dict]] = {}  # canonical -> catalog_id -> its first dated mention
     for row in rows:
         canonical = row.get("canonical")
         if not canonical or row["partial"]:
             continue
         if row["catalog_id"] and row.get("issued_date"):
-            linked.setdefault(canonical, row)
-        elif not row["catalog_id"] and not row.get("issued_date") and canonical in linked:
-            source = linked[canonical]
+            dated.setdefault(canonical, {}).setdefault(row["catalog_id"], row)
+        elif not row["catalog_id"] and not row.get("issued_date") and len(dated.get(canonical, ())) == 1:
+            (source,) = dated[canonical].values()
             for name in _LINK_FIELDS:
                 row[name] = source[name]
             if row["doc_type_name"] is None:

@@ -208,6 +208,28 @@ def test_the_printed_term_or_plenum_picks_the_document():
     assert ref["catalog_id"] == "18-NQ/TW:2017"
 
 
+BODIES = [
+    # text, catalog_id: 124-QĐ/TW of 2018 is the Secretariat's, that of 2023 the Politburo's
+    ("Chi bộ kiểm điểm cuối năm theo Quy định số 124-QĐ/TW của Bộ Chính trị.", "124-QĐ/TW:2023"),
+    ("Mặt trận xã giám sát cán bộ theo Quy định 124-QĐ/TW của Ban Bí thư Trung ương Đảng.", "124-QĐ/TW:2018"),
+    ("Chi bộ kiểm điểm theo Quy định 124 của Bộ Chính trị.", "124-QĐ/TW:2023"),
+    ("Chi bộ kiểm điểm theo Quy định số 124-QĐ/TW của Ban Chấp hành Trung ương.", None),  # issued neither
+    ("Chi bộ kiểm điểm theo Quy định số 124-QĐ/TW của Tỉnh ủy.", None),
+    ("Đảng bộ quán triệt Nghị quyết số 18-NQ/TW của Ban Chấp hành Trung ương.", None),  # both are its
+]
+
+
+@pytest.mark.parametrize("text,catalog_id", BODIES)
+def test_the_printed_body_picks_between_two_documents_in_force(text, catalog_id):
+    assert one(text, published=dt.date(2024, 6, 3))["catalog_id"] == catalog_id
+
+
+def test_a_body_printed_wrong_does_not_unlink_the_only_document():
+    # in 2019 only the 2018 regulation exists: a page naming the Politburo still cites it
+    ref = one("Mặt trận giám sát theo Quy định số 124-QĐ/TW của Bộ Chính trị.", published=dt.date(2019, 1, 15))
+    assert ref["catalog_id"] == "124-QĐ/TW:2018"
+
+
 def test_an_issue_date_that_fits_no_document_links_none():
     assert one("theo văn bản số 124-QĐ/TW ngày 3/3/2020", published=dt.date(2020, 5, 1))["catalog_id"] is None
 

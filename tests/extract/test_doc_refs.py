@@ -245,6 +245,9 @@ def test_undated_repeat_takes_the_dated_mentions_link():
     assert [r["catalog_id"] for r in rows] == ["21-NQ/TW:2022", "21-NQ/TW:2022"]
     before = refs("Chi bộ đưa 21-NQ/TW vào sinh hoạt. Quán triệt Nghị quyết số 21-NQ/TW ngày 16/6/2022.")
     assert [r["catalog_id"] for r in before] == [None, "21-NQ/TW:2022"]
+    both = refs("Chi bộ học Nghị quyết số 21-NQ/TW ngày 16/6/2022, nhắc lại Nghị quyết số 21-NQ/TW "
+                "ngày 25/10/2017 và giao việc theo 21-NQ/TW.", published=dt.date(2023, 3, 2))
+    assert [r["catalog_id"] for r in both] == ["21-NQ/TW:2022", "21-NQ/TW:2017", None]  # which one: not printed
 
 
 HEADER = ("BAN CHẤP HÀNH ĐẢNG BỘ HUYỆN\nĐẢNG CỘNG SẢN VIỆT NAM\nSố: 27-HD/HU\n"
