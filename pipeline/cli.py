@@ -80,7 +80,7 @@ def extract(
     allow_shrink: bool = typer.Option(False, "--allow-shrink", help="Publish even when the input has far fewer pages than the last run's (their rows are deleted)."),
     urls: Path = typer.Option(None, "--urls", metavar="FILE", help=URLS_HELP),
 ) -> None:
-    """Process HTML pages, text dumps (.txt), their .gz variants and WARC archives into Parquet.
+    """Process pages into Parquet: HTML, text dumps, their .gz, WARC archives, mirrored pages under any name.
 
     Incremental: pages unchanged since the last run into the same --out (same content
     hash, same pipeline code) are not processed again; pages no longer in the input lose
