@@ -140,8 +140,9 @@ if len(timeline):
     leaders = monthly.sum().sort_values(ascending=False).index[:5]
     fig, ax = plt.subplots(figsize=(9, 3.5))
     ax.bar(monthly.index, monthly.sum(axis=1), width=20, color="#d0d7de", label="all documents")
-    for name in leaders:
-        ax.plot(monthly.index, monthly[name], marker="o", label=name)
+    for name in leaders:  # a dot per month that cites it: lines through the empty months would zigzag
+        cited = monthly[name][monthly[name] > 0]
+        ax.plot(cited.index, cited, marker="o", linestyle="none", label=name)
     ax.set_ylabel("mentions")
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.legend(fontsize=8, frameon=False)
