@@ -86,9 +86,12 @@ notebooks: $(STAMP)
 report: $(STAMP)
 	$(VENV)/bin/pipeline report --data $(PROCESSED) --output $(REPORTS)/report.html
 
-# JupyterLab (the [notebooks] extra) on the notebooks, which it opens as notebooks through jupytext
+# JupyterLab (the [notebooks] extra) on the notebooks; the settings file of .venv makes a
+# double click open a .py notebook as a notebook through jupytext (else it opens as text)
 lab: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[notebooks]'
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp tools/jupyterlab_overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	PROCESSED_DIR=$(abspath $(PROCESSED)) $(VENV)/bin/jupyter lab notebooks/
 
 validate: $(STAMP)

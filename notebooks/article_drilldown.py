@@ -119,7 +119,7 @@ refs[["canonical", "doc_type_name", "issued_date", "issuer_text", "catalog_title
 dates[["value", "precision", "role", "relative", "text"]] if len(dates) else dates
 
 # %%
-counts[["value", "unit", "qualifier", "percent", "approx", "subject", "year", "text"]] if len(counts) else counts
+counts[["value", "unit", "measure", "qualifier", "percent", "approx", "subject", "year", "text"]] if len(counts) else counts
 
 # %% [markdown]
 # ## Solutions, measures and limitations

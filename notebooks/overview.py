@@ -18,7 +18,8 @@
 # when, and the member counts they report. The notebook reads only the Parquet
 # tables of `data/processed` (another folder with `PROCESSED_DIR=...`), so it
 # runs on any dataset `pipeline extract` wrote. Every table is a DuckDB view:
-# `articles`, `doc_refs`, `dates`, `counts`, `solutions`, `entities`, `errors`.
+# `articles`, `doc_refs`, `dates`, `counts`, `solutions`, `entities`, `errors`,
+# `duplicates`, and `topic_names` (the topic codes in Vietnamese).
 
 # %%
 import os
@@ -83,11 +84,15 @@ ax.set_title("Articles per site and year")
 plt.tight_layout()
 plt.show()
 
+# %% [markdown]
+# Topics by their code and their Vietnamese name (the `topic_names` view).
+
 # %%
 q("""
-select coalesce(topic, '(unclassified)') as topic, count(*) as articles,
-       count(*) filter (where is_party_building) as party_building
-from articles group by 1 order by 2 desc
+select coalesce(a.topic, '(unclassified)') as topic, any_value(t.name) as name, count(*) as articles,
+       count(*) filter (where a.is_party_building) as party_building
+from articles a left join topic_names t using (topic)
+group by 1 order by 3 desc, 1
 """)
 
 # %% [markdown]
@@ -98,7 +103,7 @@ from articles group by 1 order by 2 desc
 
 # %%
 top = q("""
-select canonical, any_value(doc_type_name) as type, any_value(catalog_title) as title,
+select canonical, any_value(doc_type_name) as type, coalesce(any_value(catalog_title), '') as title,
        count(distinct article_id) as articles, count(*) as mentions
 from doc_refs
 where canonical is not null and not coalesce(partial, false)
@@ -135,8 +140,9 @@ if len(timeline):
     leaders = monthly.sum().sort_values(ascending=False).index[:5]
     fig, ax = plt.subplots(figsize=(9, 3.5))
     ax.bar(monthly.index, monthly.sum(axis=1), width=20, color="#d0d7de", label="all documents")
-    for name in leaders:
-        ax.plot(monthly.index, monthly[name], marker="o", label=name)
+    for name in leaders:  # a dot per month that cites it: lines through the empty months would zigzag
+        cited = monthly[name][monthly[name] > 0]
+        ax.plot(cited.index, cited, marker="o", linestyle="none", label=name)
     ax.set_ylabel("mentions")
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.legend(fontsize=8, frameon=False)
@@ -150,34 +156,40 @@ timeline.tail(10)
 # ## Member counts
 #
 # Absolute numbers of party members (`unit = 'đảng viên'`, not percentages) by
-# province and the organisation the count is about (`subject`). A qualifier
-# says which members (`kết nạp mới`: newly admitted, `dự bị`: probationary ...).
+# province and the organisation the count is about (`subject`). `measure` says
+# what was counted (`membership`: how many there are, `admitted`, `inspected`,
+# `disciplined` ...): sum heads within one measure only. A qualifier says which
+# members (`kết nạp mới`: newly admitted, `dự bị`: probationary ...).
 
 # %%
 members = q("""
 select coalesce(a.province, '(unknown)') as province, coalesce(c.subject, '(unknown)') as organisation,
-       coalesce(c.qualifier, '') as qualifier, c.value::bigint as members,
+       c.measure, coalesce(c.qualifier, '') as qualifier, c.value::bigint as members,
        a.published_date, c.text
 from counts c join articles a using (article_id)
 where c.unit = 'đảng viên' and not coalesce(c.percent, false)
-order by province, members desc
+order by province, c.measure = 'membership' desc, members desc
 """)
 members
 
 # %%
-totals = members[members["qualifier"] == ""].nlargest(12, "members")
+# whole memberships only: no qualifier picks a part of them
+totals = members[(members["measure"] == "membership") & (members["qualifier"] == "")].nlargest(12, "members")
 if len(totals):
     fig, ax = plt.subplots(figsize=(8, 0.35 * len(totals) + 1))
     labels = totals["organisation"] + " (" + totals["province"] + ")"
-    ax.barh(labels[::-1], totals["members"][::-1], color="#8c4fb0")
-    ax.set_xlabel("party members")
-    ax.set_title("Largest member counts reported")
+    bars = ax.barh(labels[::-1], totals["members"][::-1], color="#8c4fb0")
+    ax.bar_label(bars, labels=[f"{v:,}" for v in totals["members"][::-1]], padding=3, fontsize=8)
+    ax.set_xscale("log")  # a city's membership and a cell's on one axis
+    ax.set_xlim(right=totals["members"].max() * 4)  # room for the largest label
+    ax.set_xlabel("party members (log scale)")
+    ax.set_title("Largest memberships reported")
     plt.tight_layout()
     plt.show()
 
 # %%
 q("""
-select unit, count(*) filter (where not coalesce(percent, false)) as counts,
+select unit, measure, count(*) filter (where not coalesce(percent, false)) as counts,
        count(*) filter (where percent) as percentages, count(distinct article_id) as articles
-from counts group by unit order by counts desc
+from counts group by unit, measure order by counts desc, unit, measure
 """)

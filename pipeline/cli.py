@@ -80,7 +80,7 @@ def extract(
     allow_shrink: bool = typer.Option(False, "--allow-shrink", help="Publish even when the input has far fewer pages than the last run's (their rows are deleted)."),
     urls: Path = typer.Option(None, "--urls", metavar="FILE", help=URLS_HELP),
 ) -> None:
-    """Process HTML pages, text dumps (.txt), their .gz variants and WARC archives into Parquet.
+    """Process pages into Parquet: HTML, text dumps, their .gz, WARC archives, mirrored pages under any name.
 
     Incremental: pages unchanged since the last run into the same --out (same content
     hash, same pipeline code) are not processed again; pages no longer in the input lose
@@ -189,7 +189,7 @@ def eval_(
     pred: Path = typer.Option(None, "--pred", metavar="DIR", help="Score an existing dataset folder instead of running."),
     json_path: Path = typer.Option(None, "--json", metavar="FILE", help="Also write the scores as JSON here."),
     floors: Path = typer.Option(None, "--floors", metavar="FILE", help="JSON {field: minimum F1}; exit 1 below it."),
-    field: list[str] = typer.Option(None, "--field", metavar="FIELD", help="Score only these fields (repeatable)."),
+    field: list[str] = typer.Option(None, "--field", metavar="FIELD", help="Score only this field, a row of the score table (repeatable): title, dates, counts, ..."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List every miss and false positive by page."),
     urls: Path = typer.Option(None, "--urls", metavar="FILE", help=URLS_HELP),
 ) -> None:
@@ -197,10 +197,13 @@ def eval_(
 
     Example: pipeline eval tests/gold data/raw --floors tests/gold/floors.json -v
     """
-    from pipeline.evaluate import run_eval
+    from pipeline.evaluate import ACCURACY_ONLY, FIELDS, run_eval
 
     if not gold_dir.is_dir():
         _usage_error(f"gold folder not found: {gold_dir}")
+    unknown = [f for f in field or () if f not in FIELDS + ACCURACY_ONLY]
+    if unknown:
+        _usage_error(f"no field named {', '.join(map(repr, unknown))}; fields: {', '.join(FIELDS + ACCURACY_ONLY)}")
     if pages_dir is None and pred is None:
         _usage_error("give PAGES_DIR or --pred")
     if urls is not None and pred is not None:

@@ -12,12 +12,12 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 
-from pipeline import incremental, page
+from pipeline import incremental, page, settings
 from pipeline.config import RunConfig
 from pipeline.decode import printable
 from pipeline.executors import WorkersDying, batches
@@ -96,6 +96,7 @@ def extract(paths: Iterable[Path | str], out_dir: Path | str, nlp=None,
         summary = RunSummary(skipped_line=listing.skipped_line(), warnings=store.warnings)
         on_skip = (lambda source: on_result(PageResult(source=source))) if on_result else None
         plan = Plan(listing, store, incremental.code_key(), config.force, on_skip, url_table)
+        config = replace(config, pipeline_version=plan.key)  # rows name the code that made them
         results = _results(plan, store, config, nlp)
         _commit(results, plan, store, config, summary, on_result, started)
         if url_table is not None and url_table.unused_line():
@@ -191,7 +192,7 @@ def _publish(plan: Plan, store, config: RunConfig, summary: RunSummary, started:
     summary.rows = store.publish(
         plan.published(),
         partitioned=config.writes_partitioned,
-        record={"pipeline_version": config.pipeline_version, "code_key": plan.key,
+        record={"pipeline_version": settings.PIPELINE_VERSION, "code_key": plan.key,
                 "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "input_pages": plan.pages},
         config=config,
     )

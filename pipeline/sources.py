@@ -222,11 +222,14 @@ def _read_capped(stream, source: str) -> bytes:
 
 
 def read_file(path: Path) -> bytes:
-    """The file's bytes, gunzipped when it ends in ``.gz``; size capped."""
-    if path.name.lower().endswith(".gz"):
-        with gzip.open(path, "rb") as fh:
-            return _read_capped(fh, str(path))
+    """The file's bytes, gunzipped when it ends in ``.gz`` or is gzip under another name
+    (a mirrored ``bai-12`` saved compressed); size capped."""
     with open(path, "rb") as fh:
+        gzipped = path.name.lower().endswith(".gz") or fh.read(2) == b"\x1f\x8b"
+        fh.seek(0)
+        if gzipped:
+            with gzip.GzipFile(fileobj=fh) as unzipped:
+                return _read_capped(unzipped, str(path))
         return _read_capped(fh, str(path))
 
 

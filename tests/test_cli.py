@@ -174,6 +174,8 @@ def test_a_choice_outside_the_choices_is_a_usage_error(tmp_path):
     proc = run_cli("query", "select 1", "--data", str(tmp_path), "--format", "xml")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "table" in proc.stderr and "parquet" in proc.stderr
+    proc = run_cli("eval", str(tmp_path), str(tmp_path), "--field", "title", "--field", "titel")
+    assert proc.returncode == 2 and "no field named 'titel'" in proc.stderr and "counts_qualifier" in proc.stderr
 
 
 def test_missing_extras_are_one_line_naming_the_extra(tmp_path):

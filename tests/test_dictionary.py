@@ -17,6 +17,13 @@ def test_every_column_has_a_meaning_and_an_example():
         assert entry["meaning"].strip() and entry["example"].strip(), key
 
 
+def test_the_meaning_of_measure_names_every_measure():
+    from pipeline.extract.measures import measures
+
+    meaning = dictionary.entries()[("counts", "measure")]["meaning"]
+    assert [m for m in measures() if f"`{m}`" not in meaning] == []
+
+
 def test_the_docs_page_is_generated_from_the_current_schema(repo):
     page = (repo / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
     assert page == dictionary.markdown(), "run: .venv/bin/python -m pipeline.dictionary > docs/data-dictionary.md"

@@ -1,7 +1,9 @@
 """Incremental runs (``pipeline.incremental``): the dataset of a re-run is the dataset of a full run."""
+import json
+
 import pyarrow.parquet as pq
 
-from pipeline import incremental, run
+from pipeline import incremental, run, settings
 from tools.corpus import make_corpus
 from pipeline.schema import TABLES
 
@@ -59,6 +61,10 @@ def test_force_and_a_code_change_recompute_everything(nlp, tmp_path, monkeypatch
     monkeypatch.setattr(incremental, "code_key", lambda: "another-version")
     assert run.extract([raw], out, nlp=nlp).processed == 2
     assert run.extract([raw], out, nlp=nlp).processed == 0
+    # the rows name the code that made them, as dataset.json does; the release stays apart
+    assert {a["pipeline_version"] for a in dataset(out)["articles"]} == {"another-version"}
+    record = json.loads((out / "dataset.json").read_text())
+    assert (record["code_key"], record["pipeline_version"]) == ("another-version", settings.PIPELINE_VERSION)
 
 
 def test_duplicate_article_keeps_first_page_across_runs(nlp, tmp_path):

@@ -137,6 +137,14 @@ def test_pages_under_any_name_are_found_by_their_content(tmp_path):
                      "12": "txt", "dump.text.gz": "txt"}
 
 
+def test_gzip_under_a_name_that_does_not_say_so_is_read_unzipped(tmp_path):
+    (tmp_path / "bai-12").write_bytes(gzip.compress(HTML))
+    (tmp_path / "tin.php").write_bytes(gzip.compress("Chi bộ thôn Nam họp. " .encode() * 20))
+    pages = {Path(p.source).name: p for f in discover([tmp_path]).files for p in pages_of(f)}
+    assert (pages["bai-12"].kind, pages["bai-12"].data) == ("html", HTML)
+    assert pages["tin.php"].kind == "txt" and pages["tin.php"].data.startswith("Chi bộ".encode())
+
+
 def test_a_folder_nested_thousands_deep_is_walked(tmp_path):
     import os
 

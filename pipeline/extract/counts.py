@@ -269,6 +269,18 @@ def _sentence(text: str, s: int, e: int, rx=_BOUNDARY) -> tuple[int, int]:
 
 # A scope word capitalised only because it opened the sentence: "Toàn Đảng bộ tỉnh" is "toàn Đảng bộ tỉnh"
 _SCOPE_START = re.compile(r"^(?:Toàn|Cả|Các)(?=\s)")
+_SCOPE_PARTY = re.compile(r"^(toàn|cả) đảng bộ\b")  # "toàn đảng bộ" is written "toàn Đảng bộ"
+# What the sentence says of the organisation, not its name: "Đảng bộ Khối phấn đấu mỗi năm
+# kết nạp ..." is "Đảng bộ Khối", "Ban Chấp hành Đảng bộ nhiệm kỳ 2020 - 2025 có ..." is "Đảng bộ"
+_SUBJECT_TAIL = re.compile(r"(?:\s+\d+)?\s+(?:phấn\s+đấu|nhiệm\s+kỳ|khóa|khoá|mỗi|hằng|hàng\s+năm|trong|luôn|cũng|vẫn|"
+                           r"tiếp\s+tục|đều|sẽ|năm|tháng|giai\s+đoạn)(?!\w).*$")
+
+
+def normal_subject(found: str) -> str:
+    """One spelling of a subject: the scope word in lower case, the words after its name dropped."""
+    found = _SUBJECT_TAIL.sub("", found)
+    found = _SCOPE_START.sub(lambda m: m.group().lower(), found)
+    return _SCOPE_PARTY.sub(lambda m: f"{m[1]} Đảng bộ", found)
 
 
 def _subject(text: str, s: int) -> str | None:
@@ -276,7 +288,7 @@ def _subject(text: str, s: int) -> str | None:
     found = None
     for m in _SUBJECT.finditer(text, a, s):
         found = _ws(m["subj"])
-    return _SCOPE_START.sub(lambda m: m.group().lower(), found) if found else found
+    return normal_subject(found) if found else found
 
 
 class _Years:

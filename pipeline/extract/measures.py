@@ -3,9 +3,10 @@
 ``count_measures.csv`` maps the qualifier a count carries to a measure: ``membership``
 (how many there are), ``admitted``, ``inspected``, ``supervised``, ``disciplined``
 (the form of discipline is the qualifier), ``graded`` (the grade is the qualifier),
-``complaints``, ``reorganised``, ``awarded``. The first row whose pattern the qualifier
-contains decides; a count without a qualifier, or with one no row names, is
-``membership``. Percentages keep their measure and ``percent = true``: sum heads only
+``complaints``, ``reorganised``, ``awarded``, ``other`` (what members or organisations did
+that no other measure names: took part, hold meetings, violated). The first row whose
+pattern the qualifier contains decides; a count without a qualifier, or with one no row
+names (a part of the members: nữ, dự bị, thôn), is ``membership``. Percentages keep their measure and ``percent = true``: sum heads only
 over rows with ``percent = false``.
 """
 from __future__ import annotations

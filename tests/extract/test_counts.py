@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.counts import find_counts, parse_digits, parse_words
+from pipeline.extract.counts import find_counts, normal_subject, parse_digits, parse_words
 from pipeline.extract.dates import find_dates
 
 
@@ -514,3 +514,29 @@ def test_year_comes_from_the_dates_rows():
 def test_a_scope_word_opening_the_sentence_is_written_lower_case():
     rows = find_counts("Toàn Đảng bộ tỉnh hiện có 1.250 đảng viên. Năm nay toàn Đảng bộ tỉnh kết nạp 96 đảng viên.")
     assert [r["subject"] for r in rows] == ["toàn Đảng bộ tỉnh", "toàn Đảng bộ tỉnh"]
+
+
+# subject as matched -> as written to the table
+SUBJECTS = [
+    ("Toàn tỉnh", "toàn tỉnh"),
+    ("toàn tỉnh", "toàn tỉnh"),
+    ("Toàn Đảng bộ", "toàn Đảng bộ"),
+    ("toàn đảng bộ", "toàn Đảng bộ"),
+    ("Cả đảng bộ huyện", "cả Đảng bộ huyện"),
+    ("Đảng bộ Khối phấn đấu mỗi năm", "Đảng bộ Khối"),
+    ("Đảng bộ nhiệm kỳ 2020 - 2025", "Đảng bộ"),
+    ("Đảng bộ xã trong năm", "Đảng bộ xã"),
+    ("Đảng bộ phường 6 tháng đầu năm", "Đảng bộ phường"),
+    ("Chi bộ thôn Năm Căn", "Chi bộ thôn Năm Căn"),
+    ("Đảng bộ huyện Tân Phú", "Đảng bộ huyện Tân Phú"),
+]
+
+
+@pytest.mark.parametrize("found,expected", SUBJECTS)
+def test_one_spelling_of_a_subject(found, expected):
+    assert normal_subject(found) == expected
+
+
+def test_the_words_after_an_organisations_name_are_not_its_subject():
+    rows = find_counts("Đảng bộ Khối phấn đấu mỗi năm kết nạp 120 đảng viên. Toàn đảng bộ hiện có 800 đảng viên.")
+    assert [r["subject"] for r in rows] == ["Đảng bộ Khối", "toàn Đảng bộ"]

@@ -30,7 +30,14 @@ CASES = [
     ("giải thể", "reorganised"),
     ("khen thưởng", "awarded"),
     ("huy hiệu Đảng", "awarded"),
-    ("tham gia sinh hoạt", "membership"),
+    ("tham gia sinh hoạt", "other"),
+    ("đăng ký bản cam kết", "other"),
+    ("duy trì sinh hoạt định kỳ", "other"),
+    ("có vi phạm", "other"),
+    ("đình chỉ sinh hoạt", "disciplined"),
+    ("được đánh giá", "graded"),
+    ("khối doanh nghiệp ngoài nhà nước", "membership"),
+    ("thôn, tổ dân phố", "membership"),
 ]
 
 
