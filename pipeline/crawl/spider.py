@@ -146,7 +146,8 @@ class PartySpider(scrapy.Spider):
             yield scrapy.Request(url, callback=self.parse_any, dont_filter=True, errback=self.on_error,
                                  meta=meta, priority=20)
             parts = urlsplit(url)
-            if parts.path in ("", "/") and not parts.query:
+            if parts.path in ("", "/") and not parts.query and not self.cfg.getbool("ROBOTSTXT_OBEY"):
+                # obeying robots, its Sitemap: lines come from the file Scrapy fetched (robots_parsed)
                 yield scrapy.Request(f"{parts.scheme}://{parts.netloc}/robots.txt", callback=self.parse_robots,
                                      dont_filter=True, errback=self.on_error,
                                      meta={"crawl_kind": "robots", "start": url})
@@ -179,6 +180,24 @@ class PartySpider(scrapy.Spider):
             outcome.errors[why] += 1
         self.count(f"crawl/failed_{request.meta.get('crawl_kind', 'other')}")
         log.info("failed %s: %s", request.url, why)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.robots_parsed, signal=scrapy.signals.robots_parsed)
+        return spider
+
+    def robots_parsed(self, robotparser, request, **kw):
+        """A site root's robots.txt, parsed by Scrapy: its Sitemap: lines are crawled."""
+        netloc = urlsplit(request.url).netloc
+        root = next((s for s in self.seeds if urlsplit(s).netloc == netloc and urlsplit(s).path in ("", "/")
+                     and not urlsplit(s).query), None)
+        if root is None:
+            return
+        for url in robots_sitemaps(robotparser):
+            req = self.xml_request(urljoin(root, url), "sitemap", {"start": root, "depth": 0})
+            if req is not None:
+                self.crawler.engine.crawl(req)
 
     def parse_robots(self, response):
         for line in response.body.decode("utf-8", "replace").splitlines():
@@ -342,6 +361,14 @@ class PartySpider(scrapy.Spider):
             self.count("crawl/skipped_stored")  # a start URL stored before, or redirected onto a stored page
             return None
         return FetchedPage(response=response, canonical=original)
+
+
+def robots_sitemaps(robotparser) -> list[str]:
+    """The Sitemap: lines of a parsed robots.txt (Scrapy's Protego parser, or the standard library's)."""
+    rp = getattr(robotparser, "rp", None)
+    if hasattr(rp, "site_maps"):
+        return list(rp.site_maps() or [])
+    return list(getattr(rp, "sitemaps", None) or [])
 
 
 def _same_path(a: str, b: str) -> bool:

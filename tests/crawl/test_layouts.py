@@ -84,6 +84,7 @@ def test_issue_site_obeys_robots_retries_and_skips_loop_and_pdf(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     requested = [path_query(p) for _, p in site.log]
     assert "/sitemaps/tin.xml.gz" in requested and "/rss" in requested
+    assert requested.count("/robots.txt") == 1  # its Sitemap: lines are read from the copy robots obeys
     assert not [p for p in requested if p.startswith("/noi-bo/")]  # disallowed folder
     assert site.requested("/tin/loi-tam-thoi.html") == 2  # the 500 retried once, then stored
     assert "/tin/loi-tam-thoi.html" in stored(tmp_path)

@@ -16,7 +16,7 @@ def test_a_long_crawl_delay_does_not_hold_the_crawl_past_its_time_limit(tmp_path
     site = sites.numeric_ids()
     site.robots = "User-agent: *\nCrawl-delay: 30\nDisallow:\n"
     with sites.serve(site):
-        proc = crawl(site, tmp_path, "--set", "CLOSESPIDER_TIMEOUT=2")
+        proc = crawl(site, tmp_path, "--max-seconds", "2")
     # Scrapy's close used to wait out the delay of each request queued for the site (30 s apart)
     assert [p for _, p in site.log] == ["/robots.txt"]
     assert proc.returncode == 1  # nothing fetched from the start URL
