@@ -123,3 +123,12 @@ def test_an_article_as_start_url_is_stored_once_over_two_crawls(tmp_path):
     assert first.returncode == again.returncode == 0, again.stderr
     assert stored(tmp_path) == ["/tin-tuc/57.html"]
     assert "stored already" in again.stderr.strip().splitlines()[-1]
+
+
+def test_since_skips_the_sitemap_pages_dated_earlier(tmp_path):
+    """sitemap_only dates its six pages 2024-05-01 ... 05-06 (lastmod): from 05-04 on, three are left."""
+    with sites.serve(sites.sitemap_only()) as site:
+        proc = crawl(site, tmp_path, "--since", "2024-05-04")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert sorted(stored(tmp_path)) == ["/node/13", "/node/21", "/node/8"]
+    assert not {"/node/1", "/node/3", "/node/5"} & {p for _, p in site.log}  # not even requested
