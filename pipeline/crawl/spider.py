@@ -188,14 +188,15 @@ class PartySpider(scrapy.Spider):
         return spider
 
     def robots_parsed(self, robotparser, request, **kw):
-        """A site root's robots.txt, parsed by Scrapy: its Sitemap: lines are crawled."""
-        netloc = urlsplit(request.url).netloc
-        root = next((s for s in self.seeds if urlsplit(s).netloc == netloc and urlsplit(s).path in ("", "/")
-                     and not urlsplit(s).query), None)
-        if root is None:
+        """A site root's robots.txt, parsed by Scrapy: its Sitemap: lines are crawled. The site is the
+        root's host, with or without www., over either scheme (the root may redirect to it)."""
+        root = request.meta.get("start")
+        if root not in self.seeds or urlsplit(root).path not in ("", "/") or urlsplit(root).query:
+            return
+        if _bare_host(request.url) != _bare_host(root):
             return
         for url in robots_sitemaps(robotparser):
-            req = self.xml_request(urljoin(root, url), "sitemap", {"start": root, "depth": 0})
+            req = self.xml_request(urljoin(request.url, url), "sitemap", {"start": root, "depth": 0})
             if req is not None:
                 self.crawler.engine.crawl(req)
 
@@ -369,6 +370,11 @@ def robots_sitemaps(robotparser) -> list[str]:
     if hasattr(rp, "site_maps"):
         return list(rp.site_maps() or [])
     return list(getattr(rp, "sitemaps", None) or [])
+
+
+def _bare_host(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    return host[4:] if host.startswith("www.") else host
 
 
 def _same_path(a: str, b: str) -> bool:
