@@ -178,7 +178,7 @@ class CrawlDelay(_Base):
         if not delay or delay <= 0:
             return
         if delay > self.cap:
-            log.warning("%s asks a Crawl-delay of %.0f s: clamped to %.0f s", host_of(request.url), delay, self.cap)
+            log.warning("%s asks a Crawl-delay of %g s: clamped to %g s", host_of(request.url), delay, self.cap)
             delay = self.cap
         host = host_of(request.url)
         self.delays[host] = float(delay)

@@ -135,3 +135,14 @@ def test_a_start_url_that_is_no_url_is_a_usage_error_with_control_characters_esc
     proc = crawl(site, tmp_path, start="/x\x1b]0;t")
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "\x1b" not in proc.stderr, proc.stderr
     assert "\\x1b" in proc.stderr
+
+
+def test_a_crawl_delay_over_the_cap_is_clamped_to_it(tmp_path):
+    site = sites.numeric_ids()
+    site.robots = "User-agent: *\nCrawl-delay: 3600\nDisallow:\n"
+    with sites.serve(site):
+        proc = crawl(site, tmp_path, "--set", "CRAWL_MAX_CRAWL_DELAY=0.3")
+    assert proc.returncode == 0 and len(stored(tmp_path)) == len(site.articles), proc.stderr
+    times = [t for t, _ in site.log]
+    assert min(b - a for a, b in zip(times, times[1:])) >= 0.25
+    assert "asks a Crawl-delay of 3600 s: clamped to 0.3 s" in (tmp_path / ".crawl" / "crawl.log").read_text()
