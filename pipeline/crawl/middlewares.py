@@ -241,7 +241,10 @@ class TimeLimit(_Base):
     def drop_waiting(self) -> None:
         from twisted.python.failure import Failure
 
-        for slot in list(self.crawler.engine.downloader.slots.values()):
+        engine = self.crawler.engine
+        if engine is None or engine.downloader is None:  # the crawl ended before its limit
+            return
+        for slot in list(engine.downloader.slots.values()):
             if slot.latercall is not None:
                 slot.latercall.cancel()
                 slot.latercall = None
