@@ -37,9 +37,10 @@ def main(argv: list[str] | None = None) -> int:
             ap.error(f"--set wants NAME=VALUE, got {item!r}")
         k, v = item.split("=", 1)
         overrides[k.strip()] = _coerce(v)
+    for flag, value in (("--max-pages", args.max_pages), ("--max-seconds", args.max_seconds)):
+        if value is not None and value < 1:
+            ap.error(f"{flag} wants 1 or more (0 would mean no limit to Scrapy)")
     if args.max_seconds is not None:
-        if args.max_seconds < 1:
-            ap.error("--max-seconds wants a number of seconds of 1 or more")
         overrides["CLOSESPIDER_TIMEOUT"] = args.max_seconds
     return run_crawl(args.urls, args.seeds, args.out, args.max_pages, args.allow_domains, args.since,
                      args.refresh, allow_private=args.allow_private, overrides=overrides,
