@@ -85,6 +85,26 @@ def start_urls(urls: list[str] | None, seeds_file: Path | None) -> tuple[list[st
     return [url for url, _ in given], None
 
 
+def setting_problem(overrides: dict) -> str | None:
+    """What is wrong with the --set names, in a line: a name neither Scrapy nor the crawl has (a
+    typo would silently leave, say, the delay as it was), or a CRAWL_JUDGE key no threshold has."""
+    from scrapy.settings import default_settings
+
+    from pipeline.crawl.judge import Thresholds
+    from pipeline.crawl.settings import SCRAPY_SETTINGS
+
+    for name, value in overrides.items():
+        if name not in SCRAPY_SETTINGS and not (name.isupper() and hasattr(default_settings, name)):
+            return f"--set {name}: no such Scrapy or crawl setting (the crawl's are in pipeline/crawl/settings.py)"
+        if name == "CRAWL_JUDGE":
+            known = Thresholds.__dataclass_fields__
+            wrong = sorted(set(value) - set(known)) if isinstance(value, dict) else None
+            if wrong is None or wrong:
+                return (f"--set CRAWL_JUDGE wants a JSON object of thresholds among {', '.join(known)}"
+                        + (f"; no threshold {', '.join(wrong)}" if wrong else ""))
+    return None
+
+
 def _log_to_terminal(settings) -> None:
     """--verbose: the log on the terminal as well as in its file."""
     handler = logging.StreamHandler(sys.stderr)
@@ -108,6 +128,10 @@ def run_crawl(urls: list[str], seeds_file: Path | None, out: Path, max_pages: in
     from pipeline.crawl.warc import WarcStore, load_index, recover
 
     seeds, problem = start_urls(urls, seeds_file)
+    if problem:
+        print(f"usage error: {printable(problem)}", file=sys.stderr)
+        return 2
+    problem = setting_problem(overrides or {})
     if problem:
         print(f"usage error: {printable(problem)}", file=sys.stderr)
         return 2
@@ -196,4 +220,4 @@ def run_crawl(urls: list[str], seeds_file: Path | None, out: Path, max_pages: in
     return status
 
 
-__all__ = ["read_seeds", "resolve_contact", "run_crawl", "start_urls"]
+__all__ = ["read_seeds", "resolve_contact", "run_crawl", "setting_problem", "start_urls"]

@@ -146,3 +146,21 @@ def test_a_crawl_delay_over_the_cap_is_clamped_to_it(tmp_path):
     times = [t for t, _ in site.log]
     assert min(b - a for a, b in zip(times, times[1:])) >= 0.25
     assert "asks a Crawl-delay of 3600 s: clamped to 0.3 s" in (tmp_path / ".crawl" / "crawl.log").read_text()
+
+
+SETS = [  # --set names and values, the start of the problem (None: fine)
+    ({"DOWNLOAD_DELAY": 2, "CRAWL_MAX_DEPTH": 2, "CRAWL_JUDGE": {"min_chars": 800}}, None),
+    ({"DOWNLOAD_DELEY": 2}, "--set DOWNLOAD_DELEY: no such Scrapy or crawl setting"),
+    ({"CRAWL_MAX_DEPHT": 2}, "--set CRAWL_MAX_DEPHT: no such Scrapy or crawl setting"),
+    ({"download_delay": 2}, "--set download_delay: no such Scrapy or crawl setting"),
+    ({"CRAWL_JUDGE": {"min_char": 800}}, "--set CRAWL_JUDGE wants a JSON object"),
+    ({"CRAWL_JUDGE": 800}, "--set CRAWL_JUDGE wants a JSON object"),
+]
+
+
+@pytest.mark.parametrize("overrides, problem", SETS)
+def test_a_set_name_nobody_knows_is_a_usage_error(overrides, problem):
+    from pipeline.crawl import setting_problem
+
+    got = setting_problem(overrides)
+    assert got == problem if problem is None else got.startswith(problem), got
