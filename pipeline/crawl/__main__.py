@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--verbose", action="store_true", help="Scrapy's log on the terminal too (it is always "
                     "in <out>/.crawl/crawl.log)")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="sets")
-    args = ap.parse_args(argv)
+    args = ap.parse_intermixed_args(argv)  # start URLs may follow options
     overrides = {}
     for item in args.sets:
         if "=" not in item:

@@ -145,9 +145,9 @@ class PartySpider(scrapy.Spider):
                     "canonical": url}
             yield scrapy.Request(url, callback=self.parse_any, dont_filter=True, errback=self.on_error,
                                  meta=meta, priority=20)
-            parts = urlsplit(url)
-            if parts.path in ("", "/") and not parts.query and not self.cfg.getbool("ROBOTSTXT_OBEY"):
+            if _is_root(url) and not self.cfg.getbool("ROBOTSTXT_OBEY"):
                 # obeying robots, its Sitemap: lines come from the file Scrapy fetched (robots_parsed)
+                parts = urlsplit(url)
                 yield scrapy.Request(f"{parts.scheme}://{parts.netloc}/robots.txt", callback=self.parse_robots,
                                      dont_filter=True, errback=self.on_error,
                                      meta={"crawl_kind": "robots", "start": url})
@@ -190,11 +190,10 @@ class PartySpider(scrapy.Spider):
     def robots_parsed(self, robotparser, request, **kw):
         """A site root's robots.txt, parsed by Scrapy: its Sitemap: lines are crawled. The site is the
         root's host, with or without www., over either scheme (the root may redirect to it)."""
-        root = request.meta.get("start")
-        if root not in self.seeds or urlsplit(root).path not in ("", "/") or urlsplit(root).query:
+        roots = [s for s in self.seeds if _is_root(s) and _bare_host(s) == _bare_host(request.url)]
+        if not roots:
             return
-        if _bare_host(request.url) != _bare_host(root):
-            return
+        root = request.meta.get("start") if request.meta.get("start") in roots else roots[0]
         for url in robots_sitemaps(robotparser):
             req = self.xml_request(urljoin(request.url, url), "sitemap", {"start": root, "depth": 0})
             if req is not None:
@@ -370,6 +369,11 @@ def robots_sitemaps(robotparser) -> list[str]:
     if hasattr(rp, "site_maps"):
         return list(rp.site_maps() or [])
     return list(getattr(rp, "sitemaps", None) or [])
+
+
+def _is_root(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query
 
 
 def _bare_host(url: str) -> str:

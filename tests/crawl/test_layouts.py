@@ -132,3 +132,12 @@ def test_since_skips_the_sitemap_pages_dated_earlier(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert sorted(stored(tmp_path)) == ["/node/13", "/node/21", "/node/8"]
     assert not {"/node/1", "/node/3", "/node/5"} & {p for _, p in site.log}  # not even requested
+
+
+def test_the_roots_sitemaps_are_read_when_another_start_on_its_site_asks_for_robots_first(tmp_path):
+    with sites.serve(sites.issue_site()) as site:
+        proc = crawl(site, tmp_path, site.base + "/", start="/chuyen-muc/xay-dung-dang")  # the section first
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    requested = [path_query(p) for _, p in site.log]
+    assert requested.count("/robots.txt") == 1 and "/sitemaps/tin.xml.gz" in requested
+    assert keys(stored(tmp_path)) == keys(site.articles)
