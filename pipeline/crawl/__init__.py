@@ -29,6 +29,8 @@ import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from pipeline.decode import printable
+
 log = logging.getLogger("pipeline.crawl")
 
 
@@ -61,6 +63,48 @@ def resolve_contact(contact: str | None) -> str | None:
     return None
 
 
+def start_urls(urls: list[str] | None, seeds_file: Path | None) -> tuple[list[str], str | None]:
+    """The start URLs of the command line and the seeds file, or the problem with them in a line."""
+    from pipeline.crawl.urls import canonical_url
+
+    given = [(url, "start URL") for url in urls or []]
+    if seeds_file is not None:
+        try:
+            given += [(url, f"{seeds_file}: seed") for url in read_seeds(Path(seeds_file))]
+        except FileNotFoundError:
+            return [], f"no such seeds file: {seeds_file}"
+        except UnicodeDecodeError:
+            return [], f"seeds file {seeds_file} is not UTF-8 text"
+        except OSError as exc:
+            return [], f"seeds file {seeds_file} cannot be read: {exc.strerror or exc}"
+    for url, where in given:
+        if canonical_url(url) is None:
+            return [], f"{where} {url!r} is not an http(s) URL with a host name"
+    if not given:
+        return [], "give URLs or --seeds FILE" + (f" ({seeds_file} names none)" if seeds_file else "")
+    return [url for url, _ in given], None
+
+
+def setting_problem(overrides: dict) -> str | None:
+    """What is wrong with the --set names, in a line: a name neither Scrapy nor the crawl has (a
+    typo would silently leave, say, the delay as it was), or a CRAWL_JUDGE key no threshold has."""
+    from scrapy.settings import default_settings
+
+    from pipeline.crawl.judge import Thresholds
+    from pipeline.crawl.settings import SCRAPY_SETTINGS
+
+    for name, value in overrides.items():
+        if name not in SCRAPY_SETTINGS and not (name.isupper() and hasattr(default_settings, name)):
+            return f"--set {name}: no such Scrapy or crawl setting (the crawl's are in pipeline/crawl/settings.py)"
+        if name == "CRAWL_JUDGE":
+            known = Thresholds.__dataclass_fields__
+            wrong = sorted(set(value) - set(known)) if isinstance(value, dict) else None
+            if wrong is None or wrong:
+                return (f"--set CRAWL_JUDGE wants a JSON object of thresholds among {', '.join(known)}"
+                        + (f"; no threshold {', '.join(wrong)}" if wrong else ""))
+    return None
+
+
 def _log_to_terminal(settings) -> None:
     """--verbose: the log on the terminal as well as in its file."""
     handler = logging.StreamHandler(sys.stderr)
@@ -83,14 +127,13 @@ def run_crawl(urls: list[str], seeds_file: Path | None, out: Path, max_pages: in
     from pipeline.crawl.spider import PartySpider
     from pipeline.crawl.warc import WarcStore, load_index, recover
 
-    seeds = list(urls or [])
-    if seeds_file is not None:
-        if not Path(seeds_file).is_file():
-            print(f"usage error: no such seeds file: {seeds_file}", file=sys.stderr)
-            return 2
-        seeds += read_seeds(Path(seeds_file))
-    if not seeds:
-        print("usage error: give URLs or --seeds FILE", file=sys.stderr)
+    seeds, problem = start_urls(urls, seeds_file)
+    if problem:
+        print(f"usage error: {printable(problem)}", file=sys.stderr)
+        return 2
+    problem = setting_problem(overrides or {})
+    if problem:
+        print(f"usage error: {printable(problem)}", file=sys.stderr)
         return 2
     agent_contact = resolve_contact(contact)
     if agent_contact is None:
@@ -99,7 +142,7 @@ def run_crawl(urls: list[str], seeds_file: Path | None, out: Path, max_pages: in
         return 2
     out = Path(out)
     if out.exists() and not out.is_dir():
-        print(f"usage error: --out {out} is a file, not a folder", file=sys.stderr)
+        print(f"usage error: --out {printable(str(out))} is a file, not a folder", file=sys.stderr)
         return 2
     state_dir = out / crawl_settings.STATE_DIR
     state_dir.mkdir(parents=True, exist_ok=True)
@@ -107,7 +150,7 @@ def run_crawl(urls: list[str], seeds_file: Path | None, out: Path, max_pages: in
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
-        print(f"another crawl is writing to {out}", file=sys.stderr)
+        print(f"another crawl is writing to {printable(str(out))}", file=sys.stderr)
         return 2
 
     state_file = state_dir / "state.json"
@@ -172,9 +215,9 @@ def run_crawl(urls: list[str], seeds_file: Path | None, out: Path, max_pages: in
     outcomes = list(spider.outcomes.values()) if spider is not None else []
     lines, status = summary(outcomes, stats, before, len(store.written), out, log_path, complete)
     for line in lines:
-        print(line, file=sys.stderr)
+        print(printable(line), file=sys.stderr)
     lock.close()
     return status
 
 
-__all__ = ["read_seeds", "resolve_contact", "run_crawl"]
+__all__ = ["read_seeds", "resolve_contact", "run_crawl", "setting_problem", "start_urls"]

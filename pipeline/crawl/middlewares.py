@@ -1,14 +1,16 @@
 """Downloader middlewares and extensions: address guard, robots recheck, stored-URL skip, retry
-backoff, fetch time, content-type guard, robots.txt Crawl-delay."""
+backoff, fetch time, content-type guard, robots.txt Crawl-delay, the crawl's time limit."""
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
 
 from scrapy import signals
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from pipeline.crawl.report import TIME_LIMIT
 from pipeline.crawl.safety import address_refusal
 from pipeline.crawl.urls import canonical_url, host_of
 
@@ -114,6 +116,9 @@ class BackoffMiddleware(_Base):
         if n and self.base > 0 and not request.meta.get("backoff_done") == n:
             request.meta["backoff_done"] = n
             delay = min(self.cap, self.base * 2 ** (n - 1))
+            left = seconds_left(self.crawler)
+            if left is not None:
+                delay = max(0.0, min(delay, left))  # TimeLimitGuard refuses the request after the wait
             from twisted.internet import reactor, task
 
             await maybe_deferred_to_future(task.deferLater(reactor, delay))
@@ -173,7 +178,7 @@ class CrawlDelay(_Base):
         if not delay or delay <= 0:
             return
         if delay > self.cap:
-            log.warning("%s asks a Crawl-delay of %.0f s: clamped to %.0f s", host_of(request.url), delay, self.cap)
+            log.warning("%s asks a Crawl-delay of %g s: clamped to %g s", host_of(request.url), delay, self.cap)
             delay = self.cap
         host = host_of(request.url)
         self.delays[host] = float(delay)
@@ -196,3 +201,74 @@ class CrawlDelay(_Base):
     def _hold(slot, delay: float) -> None:
         slot.delay = max(slot.delay, delay)
         slot.jitter = 0.0
+
+
+def seconds_left(crawler) -> float | None:
+    """Seconds until the crawl's time limit (``CLOSESPIDER_TIMEOUT``, set by --max-seconds), or None."""
+    limit = crawler.settings.getfloat("CLOSESPIDER_TIMEOUT")
+    started = crawler.stats.get_value("start_time") if crawler.stats else None
+    if not limit or started is None:
+        return None
+    return limit - (datetime.now(timezone.utc) - started).total_seconds()
+
+
+class TimeLimitGuard(_Base):
+    """No request enters the downloader after the time limit (it would wait there for its slot)."""
+
+    def process_request(self, request):
+        left = seconds_left(self.crawler)
+        if left is not None and left <= 0:
+            self.crawler.stats.inc_value("crawl/dropped_at_time_limit")
+            raise IgnoreRequest(TIME_LIMIT)
+        return None
+
+
+class TimeLimit(_Base):
+    """At the time limit, drop the requests waiting in the download slots (for a robots.txt
+    Crawl-delay, say): Scrapy's close would wait for each of them, one delay apart. Scrapy's
+    CloseSpider extension closes the crawl itself."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        if self.settings.getfloat("CLOSESPIDER_TIMEOUT") > 0:
+            crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+
+    def spider_opened(self, spider=None):
+        from scrapy.utils.asyncio import call_later
+
+        call_later(self.settings.getfloat("CLOSESPIDER_TIMEOUT"), self.drop_waiting)
+
+    def drop_waiting(self) -> None:
+        from twisted.python.failure import Failure
+
+        engine = self.crawler.engine
+        if engine is None or engine.downloader is None:  # the crawl ended before its limit
+            return
+        for slot in list(engine.downloader.slots.values()):
+            if slot.latercall is not None:
+                slot.latercall.cancel()
+                slot.latercall = None
+            while slot.queue:
+                request, waiting = slot.queue.popleft()
+                self.crawler.stats.inc_value("crawl/dropped_at_time_limit")
+                waiting.errback(Failure(IgnoreRequest(TIME_LIMIT)))
+
+
+class TimeBoundHTTPHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP handler, whose download timeout ends at the crawl's time limit (a slow server
+    would otherwise hold the crawl open for DOWNLOAD_TIMEOUT past it)."""
+
+    async def download_request(self, request):
+        left = seconds_left(self._crawler)
+        if left is not None:
+            if left <= 0:
+                raise IgnoreRequest(TIME_LIMIT)
+            timeout = request.meta.get("download_timeout") or self._crawler.settings.getfloat("DOWNLOAD_TIMEOUT")
+            request.meta["download_timeout"] = min(timeout, max(left, 0.5))
+        try:
+            return await super().download_request(request)
+        except Exception as exc:
+            left = seconds_left(self._crawler)
+            if left is not None and left <= 0.1:  # cut at the limit: no timeout of the site's
+                raise IgnoreRequest(TIME_LIMIT) from exc
+            raise

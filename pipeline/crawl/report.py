@@ -14,6 +14,7 @@ from pipeline.crawl.judge import KINDS
 
 REFUSED = "address refused: "
 ROBOTS = "Forbidden by robots.txt"
+TIME_LIMIT = "stopped at the time limit"  # a request dropped at --max-seconds: no failure of the site
 # Links left alone, as the stats name them, and how the summary says it.
 LINK_WORDS = {"off_site": "off-site", "file": "files by extension", "skip": "skipped by URL shape",
               "out_of_scope": "outside the start's section", "too_deep": "beyond CRAWL_MAX_DEPTH hops",
@@ -47,6 +48,8 @@ def failure_reason(failure) -> str:
         return f"HTTP {exc.response.status}"
     if isinstance(exc, IgnoreRequest):
         text = str(exc)
+        if text == TIME_LIMIT:
+            return ""
         if text.startswith(REFUSED) or text.startswith(ROBOTS) or text == "already stored":
             return text
         if "redirect" in text:
@@ -80,7 +83,14 @@ def _judged(outcomes: list[StartOutcome]) -> Counter:
     return Counter({k: total[k] for k in KINDS if total[k]})
 
 
-def _why_start_failed(o: StartOutcome) -> str:
+def _time_limit(stats: dict) -> str:
+    """Why a crawl stopped by --max-seconds got no further, in words."""
+    delays = {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith("crawl/crawl_delay/")}
+    slow = "; ".join(f"{host}'s robots.txt asks {v:g} s between requests" for host, v in sorted(delays.items()))
+    return "the time limit (--max-seconds) came first" + (f" ({slow})" if slow else "")
+
+
+def _why_start_failed(o: StartOutcome, stats: dict) -> str:
     if o.refused:
         return (f"{o.url} refused: {o.refused}; add --allow-private to crawl loopback or private addresses")
     if o.robots and not o.errors:
@@ -88,6 +98,8 @@ def _why_start_failed(o: StartOutcome) -> str:
         return f"{o.url} is disallowed for this crawler by {host}/robots.txt"
     if o.errors:
         return f"{o.url}: the site answered errors ({_errors(o.errors)})"
+    if stats.get("finish_reason") == "closespider_timeout":
+        return f"{o.url}: {_time_limit(stats)}"
     return f"{o.url}: nothing fetched"
 
 
@@ -104,7 +116,7 @@ def summary(outcomes: list[StartOutcome], stats: dict, stored_before: int, warc_
     reason = stats.get("finish_reason")
     empty = [o for o in outcomes if o.nothing_fetched()]
     for o in empty if len(empty) < len(outcomes) else []:
-        lines.append(f"crawl: start URL {_why_start_failed(o)}")
+        lines.append(f"crawl: start URL {_why_start_failed(o, stats)}")
     if not empty or len(empty) < len(outcomes):
         judged = _judged(outcomes)
         head = (f"crawl: {stored} new pages stored in {warc_files} WARC file(s) under {out} "
@@ -117,7 +129,7 @@ def summary(outcomes: list[StartOutcome], stats: dict, stored_before: int, warc_
             lines.append(head)
         return lines, 0 if complete else 1
     lines.append(f"crawl: log in {log_path}")
-    lines.append("crawl: nothing fetched: " + "; ".join(_why_start_failed(o) for o in outcomes))
+    lines.append("crawl: nothing fetched: " + "; ".join(_why_start_failed(o, stats) for o in outcomes))
     return lines, 1
 
 
@@ -146,6 +158,8 @@ def _why_no_article(outcomes: list[StartOutcome], stats: dict, judged: Counter) 
     robots = sum(o.robots for o in outcomes)
     if robots:
         parts.append(f"{robots} URLs disallowed by robots.txt")
+    if stats.get("finish_reason") == "closespider_timeout":
+        parts.append(_time_limit(stats))
     return "; ".join(parts) or "no page URL was found"
 
 

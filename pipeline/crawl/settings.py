@@ -66,11 +66,15 @@ SCRAPY_SETTINGS: dict = {
         "pipeline.crawl.middlewares.StoredSkipMiddleware": 60,
         "pipeline.crawl.middlewares.BackoffMiddleware": 70,
         "pipeline.crawl.middlewares.RobotsRecheckMiddleware": 110,  # after Scrapy's RobotsTxtMiddleware (100)
+        "pipeline.crawl.middlewares.TimeLimitGuard": 940,  # after every wait of the middlewares
         "pipeline.crawl.middlewares.FetchTimeMiddleware": 950,
     },
+    "DOWNLOAD_HANDLERS": {"http": "pipeline.crawl.middlewares.TimeBoundHTTPHandler",
+                          "https": "pipeline.crawl.middlewares.TimeBoundHTTPHandler"},
     "ITEM_PIPELINES": {"pipeline.crawl.warc.WarcPipeline": 300},
     "EXTENSIONS": {"pipeline.crawl.middlewares.ContentTypeGuard": 500,
-                   "pipeline.crawl.middlewares.CrawlDelay": 510},  # after AutoThrottle (0)
+                   "pipeline.crawl.middlewares.CrawlDelay": 510,  # after AutoThrottle (0)
+                   "pipeline.crawl.middlewares.TimeLimit": 520},
     # --- ours ---
     # Refuse loopback, private, link-local and reserved addresses (seeds, links, redirects).
     "CRAWL_ALLOW_PRIVATE": False,

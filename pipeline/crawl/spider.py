@@ -145,8 +145,9 @@ class PartySpider(scrapy.Spider):
                     "canonical": url}
             yield scrapy.Request(url, callback=self.parse_any, dont_filter=True, errback=self.on_error,
                                  meta=meta, priority=20)
-            parts = urlsplit(url)
-            if parts.path in ("", "/") and not parts.query:
+            if _is_root(url) and not self.cfg.getbool("ROBOTSTXT_OBEY"):
+                # obeying robots, its Sitemap: lines come from the file Scrapy fetched (robots_parsed)
+                parts = urlsplit(url)
                 yield scrapy.Request(f"{parts.scheme}://{parts.netloc}/robots.txt", callback=self.parse_robots,
                                      dont_filter=True, errback=self.on_error,
                                      meta={"crawl_kind": "robots", "start": url})
@@ -179,6 +180,24 @@ class PartySpider(scrapy.Spider):
             outcome.errors[why] += 1
         self.count(f"crawl/failed_{request.meta.get('crawl_kind', 'other')}")
         log.info("failed %s: %s", request.url, why)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.robots_parsed, signal=scrapy.signals.robots_parsed)
+        return spider
+
+    def robots_parsed(self, robotparser, request, **kw):
+        """A site root's robots.txt, parsed by Scrapy: its Sitemap: lines are crawled. The site is the
+        root's host, with or without www., over either scheme (the root may redirect to it)."""
+        roots = [s for s in self.seeds if _is_root(s) and _bare_host(s) == _bare_host(request.url)]
+        if not roots:
+            return
+        root = request.meta.get("start") if request.meta.get("start") in roots else roots[0]
+        for url in robots_sitemaps(robotparser):
+            req = self.xml_request(urljoin(request.url, url), "sitemap", {"start": root, "depth": 0})
+            if req is not None:
+                self.crawler.engine.crawl(req)
 
     def parse_robots(self, response):
         for line in response.body.decode("utf-8", "replace").splitlines():
@@ -342,6 +361,24 @@ class PartySpider(scrapy.Spider):
             self.count("crawl/skipped_stored")  # a start URL stored before, or redirected onto a stored page
             return None
         return FetchedPage(response=response, canonical=original)
+
+
+def robots_sitemaps(robotparser) -> list[str]:
+    """The Sitemap: lines of a parsed robots.txt (Scrapy's Protego parser, or the standard library's)."""
+    rp = getattr(robotparser, "rp", None)
+    if hasattr(rp, "site_maps"):
+        return list(rp.site_maps() or [])
+    return list(getattr(rp, "sitemaps", None) or [])
+
+
+def _is_root(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query
+
+
+def _bare_host(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    return host[4:] if host.startswith("www.") else host
 
 
 def _same_path(a: str, b: str) -> bool:

@@ -84,6 +84,7 @@ def test_issue_site_obeys_robots_retries_and_skips_loop_and_pdf(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     requested = [path_query(p) for _, p in site.log]
     assert "/sitemaps/tin.xml.gz" in requested and "/rss" in requested
+    assert requested.count("/robots.txt") == 1  # its Sitemap: lines are read from the copy robots obeys
     assert not [p for p in requested if p.startswith("/noi-bo/")]  # disallowed folder
     assert site.requested("/tin/loi-tam-thoi.html") == 2  # the 500 retried once, then stored
     assert "/tin/loi-tam-thoi.html" in stored(tmp_path)
@@ -122,3 +123,21 @@ def test_an_article_as_start_url_is_stored_once_over_two_crawls(tmp_path):
     assert first.returncode == again.returncode == 0, again.stderr
     assert stored(tmp_path) == ["/tin-tuc/57.html"]
     assert "stored already" in again.stderr.strip().splitlines()[-1]
+
+
+def test_since_skips_the_sitemap_pages_dated_earlier(tmp_path):
+    """sitemap_only dates its six pages 2024-05-01 ... 05-06 (lastmod): from 05-04 on, three are left."""
+    with sites.serve(sites.sitemap_only()) as site:
+        proc = crawl(site, tmp_path, "--since", "2024-05-04")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert sorted(stored(tmp_path)) == ["/node/13", "/node/21", "/node/8"]
+    assert not {"/node/1", "/node/3", "/node/5"} & {p for _, p in site.log}  # not even requested
+
+
+def test_the_roots_sitemaps_are_read_when_another_start_on_its_site_asks_for_robots_first(tmp_path):
+    with sites.serve(sites.issue_site()) as site:
+        proc = crawl(site, tmp_path, site.base + "/", start="/chuyen-muc/xay-dung-dang")  # the section first
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    requested = [path_query(p) for _, p in site.log]
+    assert requested.count("/robots.txt") == 1 and "/sitemaps/tin.xml.gz" in requested
+    assert keys(stored(tmp_path)) == keys(site.articles)

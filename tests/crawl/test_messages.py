@@ -2,6 +2,8 @@
 log is, the User-Agent contact, and robots.txt Crawl-delay."""
 from __future__ import annotations
 
+import pytest
+
 from tests.crawl import sites
 from tests.crawl.test_layouts import crawl, stored
 
@@ -99,3 +101,66 @@ def test_robots_crawl_delay_spaces_requests_whatever_autothrottle_says(tmp_path)
     assert len(times) >= 8
     gaps = [b - a for a, b in zip(times, times[1:])]
     assert min(gaps) >= 0.45, gaps
+
+
+SEEDS = [  # seeds file content, the start of the one-line problem (None: fine)
+    (b"https://dangbo.example.vn/\n# a comment\nhttps://dangbo.example.vn/tin-tuc  new\n", None),
+    (b"\xff\xfe https://dangbo.example.vn/\n", "seeds file {f} is not UTF-8 text"),
+    (b"dangbo.example.vn\n", "{f}: seed 'dangbo.example.vn' is not an http(s) URL"),
+    (b"ftp://dangbo.example.vn/tai-lieu/\n", "{f}: seed 'ftp://dangbo.example.vn/tai-lieu/' is not an http(s) URL"),
+    (b"# only comments\n\n", "give URLs or --seeds FILE ({f} names none)"),
+]
+
+
+@pytest.mark.parametrize("content, problem", SEEDS)
+def test_a_bad_seeds_file_is_one_line_naming_it(tmp_path, content, problem):
+    from pipeline.crawl import start_urls
+
+    seeds = tmp_path / "seeds.txt"
+    seeds.write_bytes(content)
+    urls, got = start_urls([], seeds)
+    if problem is None:
+        assert got is None and urls == ["https://dangbo.example.vn/", "https://dangbo.example.vn/tin-tuc"]
+    else:
+        assert urls == [] and got.startswith(problem.format(f=seeds)), got
+
+
+def test_a_start_url_that_is_no_url_is_a_usage_error_with_control_characters_escaped(tmp_path):
+    from pipeline.crawl import start_urls
+
+    assert start_urls(["javascript:void(0)"], None)[1] == "start URL 'javascript:void(0)' is not an http(s) URL with a host name"
+    assert start_urls([], tmp_path)[1].startswith(f"seeds file {tmp_path} cannot be read")
+    site = sites.Layout("unused")
+    site.base = "ftp://dangbo.example.vn"
+    proc = crawl(site, tmp_path, start="/x\x1b]0;t")
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "\x1b" not in proc.stderr, proc.stderr
+    assert "\\x1b" in proc.stderr
+
+
+def test_a_crawl_delay_over_the_cap_is_clamped_to_it(tmp_path):
+    site = sites.numeric_ids()
+    site.robots = "User-agent: *\nCrawl-delay: 3600\nDisallow:\n"
+    with sites.serve(site):
+        proc = crawl(site, tmp_path, "--set", "CRAWL_MAX_CRAWL_DELAY=0.3")
+    assert proc.returncode == 0 and len(stored(tmp_path)) == len(site.articles), proc.stderr
+    times = [t for t, _ in site.log]
+    assert min(b - a for a, b in zip(times, times[1:])) >= 0.25
+    assert "asks a Crawl-delay of 3600 s: clamped to 0.3 s" in (tmp_path / ".crawl" / "crawl.log").read_text()
+
+
+SETS = [  # --set names and values, the start of the problem (None: fine)
+    ({"DOWNLOAD_DELAY": 2, "CRAWL_MAX_DEPTH": 2, "CRAWL_JUDGE": {"min_chars": 800}}, None),
+    ({"DOWNLOAD_DELEY": 2}, "--set DOWNLOAD_DELEY: no such Scrapy or crawl setting"),
+    ({"CRAWL_MAX_DEPHT": 2}, "--set CRAWL_MAX_DEPHT: no such Scrapy or crawl setting"),
+    ({"download_delay": 2}, "--set download_delay: no such Scrapy or crawl setting"),
+    ({"CRAWL_JUDGE": {"min_char": 800}}, "--set CRAWL_JUDGE wants a JSON object"),
+    ({"CRAWL_JUDGE": 800}, "--set CRAWL_JUDGE wants a JSON object"),
+]
+
+
+@pytest.mark.parametrize("overrides, problem", SETS)
+def test_a_set_name_nobody_knows_is_a_usage_error(overrides, problem):
+    from pipeline.crawl import setting_problem
+
+    got = setting_problem(overrides)
+    assert got == problem if problem is None else got.startswith(problem), got
