@@ -140,6 +140,26 @@ def test_a_damaged_committed_batch_is_dropped_and_redone(nlp, tmp_path, damage):
     assert run.extract([raw], out, nlp=nlp).warnings == []
 
 
+@pytest.mark.parametrize("damage", ["garbage", "empty", "not a mapping", "a folder"])
+def test_an_unreadable_files_json_is_one_warning_and_the_inputs_are_read_again(nlp, tmp_path, damage):
+    raw = corpus(tmp_path / "raw", ["a.txt", "b.txt"])
+    out = tmp_path / "out"
+    run.extract([raw], out, nlp=nlp)
+    clean = tables(out)
+    memory = out / ".state" / "files.json"
+    if damage == "a folder":
+        memory.unlink()
+        memory.mkdir()
+    else:
+        memory.write_text({"garbage": '{"files": {"a', "empty": "", "not a mapping": "[1, 2]"}[damage])
+    summary = run.extract([raw], out, nlp=nlp)
+    (warning,) = summary.warnings
+    assert warning.startswith(f"{memory}: unreadable (") and warning.endswith("every input file is read again")
+    assert (summary.pages, summary.processed, summary.exit_code) == (2, 0, 0)  # read again, not processed again
+    assert tables(out) == clean
+    assert memory.is_file() and run.extract([raw], out, nlp=nlp).warnings == []
+
+
 def test_a_row_quotes_at_most_a_window_of_a_long_sentence(nlp):
     from pipeline import settings
     from pipeline.nlp import annotate
