@@ -121,3 +121,21 @@ def test_tokenizing_numbered_items_is_linear(nlp):
 
     assert len(nlp.make_doc(make(100))) == 200
     assert growth(make, nlp.make_doc, 1500, under=under) < LINEAR
+
+
+# ---------------------------------------------------------------- HTML parsing
+
+def test_a_tag_crowded_with_attributes_reaches_the_parser_bare():
+    """libxml2 checks each attribute against those before it (C code, no Python lines to
+    count): one element of 60,000 attributes in a page under the 1 MB cap took 30 s to
+    clean. What reaches the parser is counted instead: no tag of more than
+    ``MAX_TAG_ATTRIBUTES``, while an ordinary long tag (an inline image) keeps its own."""
+    from pipeline.clean.html import MAX_TAG_ATTRIBUTES, defuse
+
+    crowded = "<div " + " ".join(f"data-a{i}='x'" for i in range(5 * MAX_TAG_ATTRIBUTES)) + "></div>"
+    image = "<img alt='Hội nghị' src='data:image/png;base64," + "iVBORw0KGgo" * 500 + "=='>"
+    html, notes = defuse(f"<html><body>{crowded}<p>Đoạn văn.</p>{image}</body></html>")
+    assert "<div></div>" in html and "data-a0" not in html
+    assert image in html
+    assert notes == [f"[1 tag(s) of more than {MAX_TAG_ATTRIBUTES} attributes parsed bare]"]
+    assert defuse("<p class='a' id='b'>Đoạn văn.</p>") == ("<p class='a' id='b'>Đoạn văn.</p>", [])
