@@ -81,11 +81,11 @@ def test_resolve_work_is_linear(shape):
 # ---------------------------------------------------------------- counts
 
 COUNT_SENTENCES = [
-    "Chi bộ có 25 đảng viên, chiếm 18,9%. ",  # a share looks back at the counts before it
-    "tổ chức cơ sở đảng đạt trong sạch, vững mạnh chiếm 87%; yếu kém chiếm 0,4%; 9,1% hoàn thành nhiệm vụ, ",
-    "Đảng bộ có 269 đảng bộ cơ sở (tăng 08), ",
-    "Có 100% chi bộ, trong đó 83% hoàn thành xuất sắc nhiệm vụ; ",
-    "thi hành kỷ luật 20 đảng viên: khiển trách 15, cảnh cáo 3; ",
+    "Chi bộ có 25 đảng viên, chiếm 17,5%. ",  # a share looks back at the counts before it
+    "chi bộ được xếp loại hoàn thành tốt nhiệm vụ chiếm 64%; yếu kém chiếm 1,2%; 12,5% hoàn thành nhiệm vụ, ",
+    "Huyện có 143 chi bộ cơ sở (tăng 05), ",
+    "Có 100% chi bộ, trong đó 71% hoàn thành tốt nhiệm vụ; ",
+    "thi hành kỷ luật 12 đảng viên: khiển trách 8, cảnh cáo 4; ",
 ]
 
 
