@@ -297,10 +297,9 @@ def defuse(html: str) -> tuple[str, list[str]]:
     """
     notes: list[str] = []
     html = _NOT_XML.sub("", html)
-    crowded = [0]
-    html = _LONG_TAG.sub(lambda m: _bare_if_crowded(m, crowded), html)
-    if crowded[0]:
-        notes.append(f"[{crowded[0]} tag(s) of more than {MAX_TAG_ATTRIBUTES} attributes parsed bare]")
+    html, crowded = _bare_crowded_tags(html)
+    if crowded:
+        notes.append(f"[{crowded} tag(s) of more than {MAX_TAG_ATTRIBUTES} attributes parsed bare]")
     m = _DOCTYPE_SUBSET.search(html, 0, 200_000)
     if m:
         names = set(_ENTITY_NAME.findall(m.group(1)))
@@ -323,11 +322,18 @@ def defuse(html: str) -> tuple[str, list[str]]:
     return html, notes
 
 
-def _bare_if_crowded(m: re.Match, crowded: list[int]) -> str:
-    if m.group().count("=") <= MAX_TAG_ATTRIBUTES:
-        return m.group()
-    crowded[0] += 1
-    return f"<{m[1]}>"
+def _bare_crowded_tags(html: str) -> tuple[str, int]:
+    """``html`` with the tags of more than ``MAX_TAG_ATTRIBUTES`` attributes made bare, and how many."""
+    crowded = 0
+
+    def bare(m: re.Match) -> str:
+        nonlocal crowded
+        if m.group().count("=") <= MAX_TAG_ATTRIBUTES:
+            return m.group()
+        crowded += 1
+        return f"<{m[1]}>"
+
+    return _LONG_TAG.sub(bare, html), crowded
 
 
 def clean_html(html: str, url: str | None = None) -> Cleaned:
