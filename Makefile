@@ -68,7 +68,6 @@ train: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m tools.bench
-	$(PY) tools/bench_hostile.py
 
 bench-quick: $(STAMP)
 	$(PY) -m tools.bench --quick

@@ -174,8 +174,10 @@ def extract(
 
         typer.echo("\n".join(printable(line) for line in failure[0].split("\n")), err=True)
         raise typer.Exit(failure[1])
+    from pipeline.decode import printable
+
     for warning in summary.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        typer.echo(f"warning: {printable(warning)}", err=True)
     for problem in summary.problems:
         typer.echo(f"invalid: {problem}", err=True)
     typer.echo(summary.line(), err=True)

@@ -114,6 +114,8 @@ class Plan:
         self.live: dict[str, list] = {}
         self.hashes: dict[str, str | None] = {}  # content hash of the pages in flight
         self.seen_files: dict[str, tuple[list[int], list[str]]] = {}  # what files.json will hold
+        self.warnings = store.warnings  # the run's summary prints them
+        self.kept_unreadable = 0  # files that could not be read, whose pages keep their rows
         self._signatures: dict[Path, list[int] | None] = {}
 
     # -- what there is to do ---------------------------------------------------
@@ -139,6 +141,9 @@ class Plan:
                 continue
             mine: list[str] | None = []
             for item in pages_of(path, self._url(path)):
+                if isinstance(item, PageError) and item.unreadable and self._keep_unreadable(path, item):
+                    mine = None  # its memory stays the last run's
+                    break
                 if isinstance(item, PageError):
                     mine = None  # read again next time
                 elif mine is not None:
@@ -199,6 +204,24 @@ class Plan:
                 self._skip(source, prev)
         self.seen_files.update((f, v) for f, v in self.known_files.items() if f.startswith(prefix))
 
+    def _keep_unreadable(self, path: Path, error: PageError) -> bool:
+        """A file the system would not read (``chmod 000``, an I/O error) whose pages the
+        last run committed: they keep their rows, with one warning, and the run exits 1."""
+        known = self.known_files.get(source_name(path))
+        if known is None or not known[1]:
+            return False
+        sources = known[1]
+        if any(s in self.live or s not in self.index or self.index[s][0] is None for s in sources):
+            return False
+        for source in sources:
+            self.pages += 1
+            self._skip(source, self.index[source])
+        self.seen_files[source_name(path)] = known
+        self.kept_unreadable += 1
+        self.warnings.append(f"{error.source}: unreadable ({error.error}): its {len(sources)} page(s) "
+                             "keep the rows of the last run")
+        return True
+
     def _unreadable_first(self) -> Iterator[PageError]:
         for item in self.listing.errors:
             if item.source in self.live:
@@ -228,4 +251,4 @@ class Plan:
         return {batch for _o, batch, _n in self.live.values()}
 
     def failed_sources(self) -> int:
-        return sum(1 for _o, _b, n in self.live.values() if n)
+        return sum(1 for _o, _b, n in self.live.values() if n) + self.kept_unreadable

@@ -50,6 +50,7 @@ class PageError:
     stage: str
     error: str
     folder: bool = False  # a folder that could not be listed: the rows of its pages stay
+    unreadable: bool = False  # a file the system would not read (permissions, I/O): the rows of its pages stay
 
 
 def source_name(path: Path | str) -> str:
@@ -285,7 +286,7 @@ def pages_of(path: Path, url: str | None = None) -> Iterator[Page | PageError]:
     try:
         kind = kind_of(path) or _sniffed_kind(str(path))
     except OSError as exc:
-        yield PageError(source_name(path), "read", exc.strerror or str(exc))
+        yield PageError(source_name(path), "read", exc.strerror or str(exc), unreadable=True)
         return
     if kind == "warc":
         yield from _warc_pages(path)
@@ -294,9 +295,12 @@ def pages_of(path: Path, url: str | None = None) -> Iterator[Page | PageError]:
         data = read_file(path)
     except (OSError, EOFError, zlib.error, ValueError) as exc:
         reason = str(exc) or type(exc).__name__
-        if isinstance(exc, (EOFError, zlib.error, gzip.BadGzipFile)):
+        damaged = isinstance(exc, (EOFError, zlib.error, gzip.BadGzipFile, ValueError))
+        if damaged and not isinstance(exc, ValueError):
             reason = f"broken gzip data: {reason}"
-        yield PageError(source_name(path), "read", reason)
+        elif not damaged:
+            reason = exc.strerror or reason
+        yield PageError(source_name(path), "read", reason, unreadable=not damaged)
         return
     yield Page(source=source_name(path), data=data, kind=kind or "txt", url=url)
 

@@ -241,17 +241,25 @@ class PartStore:
     def files(self) -> dict[str, tuple[list[int], list[str]]]:
         """path -> (signature, sources of its pages) of the input files of the last run.
 
-        The signature is ``file_signature``'s; an unreadable or missing record is
-        an empty memory (every file is read again).
+        The signature is ``file_signature``'s; a missing record (a first run) is an empty
+        memory, and so is an unreadable one, with one warning: every file is read again
+        (pages unchanged since are still not processed again: their content hash decides).
         """
+        path = self.root / FILES
+        if not path.exists():
+            return {}
         try:
-            data = json.loads((self.root / FILES).read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
             return {path: (list(sig), list(sources)) for path, (sig, sources) in data["files"].items()}
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else f"{type(exc).__name__}: {exc}"
+            self.warnings.append(f"{path}: unreadable ({reason[:120]}): every input file is read again")
             return {}
 
     def save_files(self, files: dict[str, tuple[list[int], list[str]]]) -> None:
-        """Replace the memory of input files (atomically)."""
+        """Replace the memory of input files (atomically; a folder in its place is removed)."""
+        if (self.root / FILES).is_dir() and not (self.root / FILES).is_symlink():
+            shutil.rmtree(self.root / FILES)
         tmp = self.root / f"{FILES}.tmp"
         tmp.write_text(json.dumps({"files": files}, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, self.root / FILES)

@@ -55,3 +55,16 @@ def test_incremental_projection_is_a_line_through_both_corpora():
 def test_machine_speedup_is_a_ratio_of_the_same_loop():
     # a ratio of two timings of the same loop (on a shared machine it may even pass 2x)
     assert 0.3 < machine_speedup(loops=1_000_000) < 4
+
+
+def test_the_pathological_shapes_table_has_every_shape_and_figure():
+    from tools import bench_hostile
+
+    base = {"seconds": 5.0, "cpu_seconds": 3.5, "peak_kib": 360 * 1024}
+    shapes = {name: {"what": what, "bytes": 2**20, "seconds": 7.0, "cpu_seconds": 5.0, "peak_kib": 400 * 1024,
+                     "marginal_seconds": 2.0, "marginal_cpu_seconds": 1.5, "outcome": "article (457 chars of text)"}
+              for name, (what, _suffix, _build) in bench_hostile.SHAPES.items()}
+    text = bench_hostile.render({"scale": 1.0, "baseline": base, "shapes": shapes, "load_avg": (1.0, 2.0, 3.0)})
+    assert "3.5 s CPU, 5.0 s wall, 360 MiB; load 1.0, 2.0, 3.0" in text
+    for what, *_ in bench_hostile.SHAPES.values():
+        assert f"| {what} | 1.00 MiB | 1.5 s | 2.0 s | 400 MiB | article (457 chars of text) |" in text

@@ -85,6 +85,34 @@ def test_a_folder_that_cannot_be_listed_keeps_its_pages_rows(nlp, tmp_path, monk
     assert run.extract([raw], out, nlp=nlp).exit_code == 0  # readable again: the error row goes
 
 
+def test_a_file_that_cannot_be_read_keeps_its_pages_rows(nlp, tmp_path, monkeypatch):
+    from pipeline import sources as pipeline_sources
+
+    raw = corpus(tmp_path / "raw", ["a.txt", "b.txt", "c.txt"])
+    out = tmp_path / "out"
+    run.extract([raw], out, nlp=nlp)
+    clean = tables(out)
+    real = pipeline_sources.read_file
+
+    def read_file(path):
+        if str(path).endswith("b.txt"):  # chmod 000 does not stop root, who runs CI
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(pipeline_sources, "read_file", read_file)
+    os.utime(raw / "b.txt")  # as chmod does, the file looks changed: it is read
+    for _ in range(2):  # and its rows stay however many runs it stays unreadable
+        summary = run.extract([raw], out, nlp=nlp)
+        assert summary.warnings == [f"{raw / 'b.txt'}: unreadable (Permission denied): its 1 page(s) keep the rows of the last run"]
+        assert summary.exit_code == 1 and summary.pages == 3
+        assert tables(out) == clean
+    fresh = run.extract([raw], tmp_path / "fresh", nlp=nlp)  # no rows to keep: an error row, as before
+    assert fresh.warnings == [] and fresh.errors == 1
+    monkeypatch.setattr(pipeline_sources, "read_file", real)
+    summary = run.extract([raw], out, nlp=nlp)
+    assert (summary.warnings, summary.exit_code, summary.processed) == ([], 0, 0)  # readable again, unchanged
+
+
 @pytest.mark.slow
 def test_cli_says_why_in_one_line_and_leaves_the_dataset(tmp_path):
     raw = corpus(tmp_path / "raw", ["a.txt", "b.txt", "c.txt"])
@@ -138,6 +166,26 @@ def test_a_damaged_committed_batch_is_dropped_and_redone(nlp, tmp_path, damage):
     assert summary.processed == 2 and summary.exit_code == 0
     assert tables(out) == clean
     assert run.extract([raw], out, nlp=nlp).warnings == []
+
+
+@pytest.mark.parametrize("damage", ["garbage", "empty", "not a mapping", "a folder"])
+def test_an_unreadable_files_json_is_one_warning_and_the_inputs_are_read_again(nlp, tmp_path, damage):
+    raw = corpus(tmp_path / "raw", ["a.txt", "b.txt"])
+    out = tmp_path / "out"
+    run.extract([raw], out, nlp=nlp)
+    clean = tables(out)
+    memory = out / ".state" / "files.json"
+    if damage == "a folder":
+        memory.unlink()
+        memory.mkdir()
+    else:
+        memory.write_text({"garbage": '{"files": {"a', "empty": "", "not a mapping": "[1, 2]"}[damage])
+    summary = run.extract([raw], out, nlp=nlp)
+    (warning,) = summary.warnings
+    assert warning.startswith(f"{memory}: unreadable (") and warning.endswith("every input file is read again")
+    assert (summary.pages, summary.processed, summary.exit_code) == (2, 0, 0)  # read again, not processed again
+    assert tables(out) == clean
+    assert memory.is_file() and run.extract([raw], out, nlp=nlp).warnings == []
 
 
 def test_a_row_quotes_at_most_a_window_of_a_long_sentence(nlp):

@@ -23,6 +23,11 @@ incremental figure on a Dask cluster that stays up between the full run and the 
 (``standing_cluster``: its workers keep their models, as a cluster kept for weekly
 re-crawls does).
 
+Pathological shapes (issues 31, 32), each page alone in a fresh ``pipeline extract``
+run (``tools/bench_hostile.py``): CPU and wall seconds beyond an ordinary page, peak
+memory, and whether the page became an article or one error row (scale 0.1 with
+``--quick``).
+
 Every figure is a ratio against a baseline measured in the same run, and the table
 names the machine's cores, memory and load (timings on a shared machine are noisy).
 """
@@ -598,7 +603,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster run")
     ap.add_argument("--large-pages", type=int, help="corpus of the second incremental figure (default 10000, none with --quick; 0: none)")
     ap.add_argument("--distinct-pages", type=int, default=150, help="pages of each distinct set (default 150, 40 with --quick)")
-    ap.add_argument("--only", choices=("stages", "distinct", "scale"), help="run one part only")
+    ap.add_argument("--only", choices=("stages", "distinct", "scale", "pathological"), help="run one part only")
     ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary folder)")
     args = ap.parse_args(argv)
@@ -624,11 +629,18 @@ def main(argv: list[str] | None = None) -> int:
                 large["projection"] = incremental_projection(scale, large)
             if not args.no_dask:
                 standing = standing_cluster(root / "standing", n_pages)
+        shapes = None
+        if args.only in (None, "pathological"):
+            from tools import bench_hostile
+
+            shapes = bench_hostile.measure(scale=0.1 if args.quick else 1.0)
         m = machine()
-        print(render(m, stage, scale, large, standing) + (render_distinct(distinct) if distinct else ""))
+        print(render(m, stage, scale, large, standing) + (render_distinct(distinct) if distinct else "")
+              + ("\n" + bench_hostile.render(shapes) if shapes else ""))
         if args.json:
             args.json.write_text(json.dumps({"machine": m, "stages": stage, "scale": scale, "large": large,
-                                             "standing": standing, "distinct": distinct}, indent=2, default=str))
+                                             "standing": standing, "distinct": distinct, "pathological": shapes},
+                                            indent=2, default=str))
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)

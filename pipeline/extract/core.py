@@ -62,17 +62,18 @@ class _Kept:
     def __init__(self) -> None:
         self.starts: list[int] = []
         self.ends: list[int] = []
-        self.points: list[int] = []  # empty spans break the order of ends: checked one by one
+        self.points: list[int] = []  # empty spans, sorted apart: they break the order of ends
 
     def hits(self, start: int, end: int) -> bool:
         i = bisect.bisect_left(self.starts, end)
         if i > 0 and self.ends[i - 1] > start:
             return True
-        return any(start < p < end for p in self.points)
+        j = bisect.bisect_right(self.points, start)
+        return j < len(self.points) and self.points[j] < end
 
     def add(self, start: int, end: int) -> None:
         if start == end:
-            self.points.append(start)
+            bisect.insort(self.points, start)
             return
         i = bisect.bisect_left(self.starts, start)
         self.starts.insert(i, start)

@@ -53,6 +53,7 @@ rows of its clause name.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from dataclasses import dataclass, field
 from collections.abc import Iterable, Iterator
@@ -550,6 +551,40 @@ _MAX_SHARE_GAP = 300  # a share follows its count, at most after a bracketed bre
 _NEW_SUBJECT = re.compile(r"(?<!\w)(?:tỷ\s+lệ|số(?:\s+lượng)?)(?!\w)", re.IGNORECASE)
 
 
+class _RowEnds:
+    """The counts found so far, by where they end: a look back from a number reads the rows
+    ending near it (O(log n) plus those), not every row of the page."""
+
+    def __init__(self, rows: list[Row]):
+        self.rows = rows
+        self.keys: list[tuple[int, int]] = []  # (end, index), sorted
+        self.longest = 0
+        for i in range(len(rows)):
+            self.add(i)
+
+    def add(self, i: int) -> None:
+        r = self.rows[i]
+        bisect.insort(self.keys, (r["end"], i))
+        self.longest = max(self.longest, r["end"] - r["start"])
+
+    def ending_in(self, lo: int, hi: int) -> list[int]:
+        """Indices of the rows with ``lo <= end <= hi``, in the order they were found."""
+        a = bisect.bisect_left(self.keys, (lo, -1))
+        b = bisect.bisect_right(self.keys, (hi, math.inf))
+        return sorted(i for _, i in self.keys[a:b])
+
+    def starting_in(self, lo: int, hi: int) -> list[int]:
+        """Indices of the rows with ``lo <= start < hi``, in the order they were found."""
+        return [i for i in self.ending_in(lo, hi + self.longest) if lo <= self.rows[i]["start"] < hi]
+
+    def last_ending_by(self, pos: int) -> int | None:
+        """The first found of the rows ending last at or before ``pos``."""
+        b = bisect.bisect_right(self.keys, (pos, math.inf))
+        if b == 0:
+            return None
+        return self.keys[bisect.bisect_left(self.keys, (self.keys[b - 1][0], -1))][1]
+
+
 def _closes_bracket(text: str, a: int, b: int) -> bool:
     """Does ``text[a:b]`` close a bracket opened before ``a`` (the count at ``a`` is inside it)?"""
     depth = 0
@@ -563,7 +598,7 @@ def _closes_bracket(text: str, a: int, b: int) -> bool:
     return False
 
 
-def _share(text: str, s: int, e: int, rows: list[Row]) -> tuple[int, int, str | None, int] | None:
+def _share(text: str, s: int, e: int, ends: _RowEnds) -> tuple[int, int, str | None, int] | None:
     """(start, end, approx, index of the count) when the percent at ``s`` is a share of that count.
 
     Counts inside a bracket that closes before the percent are a breakdown of the count
@@ -576,8 +611,10 @@ def _share(text: str, s: int, e: int, rows: list[Row]) -> tuple[int, int, str | 
         return None
     start = vm.start() if vm else s
     by_syn, unit_rx, *_ = _tables()
+    rows = ends.rows
     # nearest first; of a fraction's part and whole ("352/353 đồng chí ..., chiếm 99%"), the part
-    for i in sorted(range(len(rows)), key=lambda k: (rows[k]["end"], -rows[k]["start"]), reverse=True):
+    near = ends.ending_in(start - _MAX_SHARE_GAP, start)
+    for i in sorted(near, key=lambda k: (rows[k]["end"], -rows[k]["start"]), reverse=True):
         r = rows[i]
         if r["end"] > start:
             continue
@@ -594,15 +631,14 @@ def _share(text: str, s: int, e: int, rows: list[Row]) -> tuple[int, int, str | 
     return None
 
 
-def _subset_of(text: str, s: int, e: int, rows: list[Row]) -> int | None:
+def _subset_of(text: str, s: int, e: int, ends: _RowEnds) -> int | None:
     """Index of the count a bare ``trong đó N%`` is a part of (the last one of its sentence)."""
-    if text[e:e + 1] != "%" or not rows:
+    if text[e:e + 1] != "%":
         return None
-    before = [i for i, r in enumerate(rows) if r["end"] <= s]
-    if not before:
+    i = ends.last_ending_by(s)
+    if i is None:
         return None
-    i = max(before, key=lambda k: rows[k]["end"])
-    return i if _SUBSET_GAP.fullmatch(text[rows[i]["end"]:s]) else None
+    return i if _SUBSET_GAP.fullmatch(text[ends.rows[i]["end"]:s]) else None
 
 
 def _row(text, s, e, value, unit, qualifier, pct, approx, subject, year) -> Row:
@@ -815,13 +851,14 @@ def _label_after(text: str, pos: int) -> str | None:
     return None
 
 
-def _list_head(text: str, s: int, rows: list[Row], quals: list) -> str | None:
+def _list_head(text: str, s: int, ends: _RowEnds, quals: list) -> str | None:
     """The unit of the list the item at ``s`` belongs to: that of the last count of the
     sentence before it (not an item, not a percent, not inside a closed bracket), else
     that of the unit named before the list's colon."""
     a, _ = _sentence(text, s, s)
-    best = None
-    for i, r in enumerate(rows):
+    best, rows = None, ends.rows
+    for i in ends.ending_in(a, s):
+        r = rows[i]
         if r["start"] < a or r["end"] > s or r["percent"] or (quals[i] is not None and quals[i].item):
             continue
         if not _closes_bracket(text, r["end"], s) and (best is None or r["end"] > rows[best]["end"]):
@@ -838,18 +875,18 @@ def _list_head(text: str, s: int, rows: list[Row], quals: list) -> str | None:
     return by_syn.get(_ws(re.sub(r"\s*,\s*", ", ", last.group())).lower(), (None, None))[0]
 
 
-def _list_item(text: str, s: int, e: int, rows: list[Row], quals: list) -> tuple[int, str, str] | None:
+def _list_item(text: str, s: int, e: int, ends: _RowEnds, quals: list) -> tuple[int, str, str] | None:
     """(start, qualifier, unit) of ``khiển trách 15,`` / ``Hoàn thành tốt nhiệm vụ 35 (...)``."""
     if not _ITEM_CLOSE.match(text, e):
         return None
     found = _label_before(text, s)
     if found is None:
         return None
-    unit = _list_head(text, found[0], rows, quals)
+    unit = _list_head(text, found[0], ends, quals)
     return (found[0], found[1], unit) if unit else None
 
 
-def _rated_share(text: str, s: int, e: int, rows: list[Row]) -> tuple[int, str, int] | None:
+def _rated_share(text: str, s: int, e: int, ends: _RowEnds) -> tuple[int, str, int] | None:
     """(start, qualifier, index of the percent it follows) of ``; hoàn thành nhiệm vụ chiếm
     1,4%`` or ``; 9,1% hoàn thành nhiệm vụ``: a rating's share, in the unit of the sentence's
     percent before it."""
@@ -863,7 +900,8 @@ def _rated_share(text: str, s: int, e: int, rows: list[Row]) -> tuple[int, str, 
             return None
         found = (s, q)
     a, _ = _sentence(text, s, s)
-    before = [i for i, r in enumerate(rows) if r["percent"] and r["start"] >= a and r["end"] <= found[0]]
+    rows = ends.rows
+    before = [i for i in ends.ending_in(a, found[0]) if rows[i]["percent"] and rows[i]["start"] >= a]
     if not before:
         return None
     return found[0], found[1], max(before, key=lambda k: rows[k]["end"])
@@ -872,13 +910,17 @@ def _rated_share(text: str, s: int, e: int, rows: list[Row]) -> tuple[int, str, 
 _CHANGE_OPEN = re.compile(r"\(\s*(?P<v>tăng|giảm)(?:\s+thêm)?\s+$", re.IGNORECASE)
 
 
-def _bracket_change(text: str, s: int, e: int, rows: list[Row]) -> tuple[str, int] | None:
+def _bracket_change(text: str, s: int, e: int, ends: _RowEnds) -> tuple[str, int] | None:
     """("tăng", index of the count) for ``269 đảng bộ cơ sở (tăng 08)``."""
     m = _CHANGE_OPEN.search(text, max(0, s - 15), s)
     if m is None or not re.match(r"\s*\)", text[e:e + 5]):
         return None
-    for i, r in enumerate(rows):
-        if r["end"] <= m.start() and not text[r["end"]:m.start()].strip() and not r["percent"]:
+    j = m.start()
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    for i in ends.ending_in(j, m.start()):  # only blanks between the count and the bracket
+        r = ends.rows[i]
+        if not r["percent"]:
             return m["v"].lower(), i
     return None
 
@@ -951,11 +993,16 @@ class _Found:
     quals: list[_Qual | None]  # None: the row's qualifier is final
     seen: set
     used: core.GrowingCover
+    ends: _RowEnds = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ends = _RowEnds(self.rows)
 
     def add(self, row: Row, q: _Qual | None) -> None:
         self.seen.add((row["start"], row["end"]))
         self.rows.append(row)
         self.quals.append(q)
+        self.ends.add(len(self.rows) - 1)
 
     def derived(self, start: int, end: int, value: float, of: int, q: _Qual, approx: str | None = None,
                 pct: bool = True) -> None:
@@ -974,29 +1021,29 @@ class _Found:
             if (rate["start"], rate["end"]) not in self.seen:
                 self.add(rate, None)
             return
-        share = _share(text, s, e, rows)
+        share = _share(text, s, e, self.ends)
         if share is not None:
             start, end, approx, of = share
             return self.derived(start, end, value, of, _Qual(share_of=of), approx)
-        of = _subset_of(text, s, e, rows)
+        of = _subset_of(text, s, e, self.ends)
         if of is not None:
             # "100% chi bộ ..., trong đó 83% hoàn thành xuất sắc nhiệm vụ": a part of that unit
             q = _qualifier(text, s, e + 1, None, None)
             if not q.before and not q.near:
                 q.rest, q.copula = _predicate(text, q.after_end)
             return self.derived(s, e + 1, value, of, q)
-        rated = _rated_share(text, s, e, rows)
+        rated = _rated_share(text, s, e, self.ends)
         if rated is not None:
             start, label, of = rated
             return self.derived(start, e + 1, value, of, _Qual(fixed=[label]))
-        change = _bracket_change(text, s, e, rows)
+        change = _bracket_change(text, s, e, self.ends)
         if change is not None:
             return self.derived(s, e, value, change[1], _Qual(fixed=[change[0]]), pct=False)
-        item = _list_item(text, s, e, rows, self.quals)
+        item = _list_item(text, s, e, self.ends, self.quals)
         if item is not None and (item[0], e) not in self.seen:
             start, label, unit = item
             a = _sentence(text, s, s)[0]
-            heads = [r for r in rows if a <= r["start"] < start and r["unit"] == unit]
+            heads = [rows[i] for i in self.ends.starting_in(a, start) if rows[i]["unit"] == unit]
             subject = heads[-1]["subject"] if heads else _subject(text, start)
             self.add(_row(text, start, e, value, unit, None, False, None, subject, self.years.of(s, e)),
                      _Qual(fixed=[label], item=True))

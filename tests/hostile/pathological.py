@@ -51,6 +51,12 @@ def _many_attributes(scale):
     return page(TITLE, BODY).replace("<article>", f"<article><div {attrs}></div>", 1)
 
 
+@shape("attributes_under_cap", "one element with 60,000 attributes, the page under the 1 MB cap")
+def _attributes_under_cap(scale):
+    attrs = " ".join(f"data-a{i}='x'" for i in range(_n(scale, 60_000)))
+    return page(TITLE, BODY).replace("<article>", f"<article><div {attrs}></div>", 1)
+
+
 @shape("huge_line", "a text dump whose last line is 19 MB", suffix=".txt")
 def _huge_line(scale):
     unit = "Đảng bộ xã tổ chức hội nghị "
