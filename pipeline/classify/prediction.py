@@ -24,7 +24,7 @@ from pipeline.classify.inference import Model, default_model
 from pipeline.classify.labels import ALL_TOPICS, KHAC, TOPICS
 from pipeline.classify.tfidf import Rows
 
-SECONDARY_THRESHOLD = 0.5
+SECONDARY_THRESHOLD = 0.55
 N_EVIDENCE = 6
 # An article longer than LONG_TEXT_SENTENCES sentences (the labelled texts have 3 to
 # 8) also gets its first LEAD_SENTENCES sentences of more than three words scored for
