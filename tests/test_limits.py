@@ -123,3 +123,35 @@ def test_run_limited_returns_what_its_function_returns_and_stops_one_that_overru
     assert limits.run_limited(lambda: 42, 0) == 42
     with pytest.raises(limits.Overrun):
         limits.run_limited(lambda: time.sleep(5), 0.2)
+
+
+STOPPED_THREAD_THEN_TRACED = """
+import sys, threading
+from pipeline import limits
+
+def spin():
+    while True:
+        pass
+
+def work():
+    try:
+        limits.run_limited(spin, 0.1)
+    except limits.Overrun:
+        pass
+
+thread = threading.Thread(target=work)
+thread.start()
+thread.join()
+sys.settrace(lambda frame, event, arg: None)
+print(sum(abs(i) for i in range(1000)))
+"""
+
+
+def test_a_page_stopped_in_a_thread_leaves_no_exception_pending_anywhere():
+    """After a thread's page is stopped, the interpreter has no exception pending: code
+    traced with ``sys.settrace`` (a coverage run, a debugger) still moves on."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", STOPPED_THREAD_THEN_TRACED], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "499500", done.stderr
