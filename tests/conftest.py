@@ -31,3 +31,22 @@ def nlp():
     from pipeline.nlp import build_nlp
 
     return build_nlp()
+
+
+@pytest.fixture
+def deny(monkeypatch):
+    """``deny(module, "name", suffix)``: ``module.name(path)`` raises PermissionError for a
+    path ending in ``suffix``, as after a chmod 000 (which does not stop root, who runs CI);
+    ``deny.undo()`` gives every denied function back."""
+    def denied(module, name: str, suffix: str) -> None:
+        real = getattr(module, name)
+
+        def refuse(path, *args, **kwargs):
+            if str(path).endswith(suffix):
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path, *args, **kwargs)
+
+        monkeypatch.setattr(module, name, refuse)
+
+    denied.undo = monkeypatch.undo
+    return denied

@@ -64,42 +64,28 @@ def test_an_input_that_shrank_by_half_is_refused_unless_allowed(nlp, tmp_path):
     assert run.extract([raw], out, nlp=nlp).articles == 1
 
 
-def test_a_folder_that_cannot_be_listed_keeps_its_pages_rows(nlp, tmp_path, monkeypatch):
+def test_a_folder_that_cannot_be_listed_keeps_its_pages_rows(nlp, tmp_path, deny):
     raw = corpus(tmp_path / "raw", ["a.txt", "sub/b.txt", "sub/c.txt", "z.txt"])
     out = tmp_path / "out"
     run.extract([raw], out, nlp=nlp)
-    real = os.scandir
-
-    def scandir(path):
-        if str(path).endswith("sub"):  # chmod 000 does not stop root, who runs CI
-            raise PermissionError(13, "Permission denied", str(path))
-        return real(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    deny(os, "scandir", "sub")
     summary = run.extract([raw], out, nlp=nlp)
     assert summary.exit_code == 1
     assert sources(out) == sorted(str(raw / n) for n in ["a.txt", "sub/b.txt", "sub/c.txt", "z.txt"])
     errors = duckdb.sql(f"select source, stage, error from '{out}/errors.parquet'").fetchall()
     assert errors == [(str(raw / "sub"), "read", "unreadable folder: Permission denied")]
-    monkeypatch.setattr(os, "scandir", real)
+    deny.undo()
     assert run.extract([raw], out, nlp=nlp).exit_code == 0  # readable again: the error row goes
 
 
-def test_a_file_that_cannot_be_read_keeps_its_pages_rows(nlp, tmp_path, monkeypatch):
+def test_a_file_that_cannot_be_read_keeps_its_pages_rows(nlp, tmp_path, deny):
     from pipeline import sources as pipeline_sources
 
     raw = corpus(tmp_path / "raw", ["a.txt", "b.txt", "c.txt"])
     out = tmp_path / "out"
     run.extract([raw], out, nlp=nlp)
     clean = tables(out)
-    real = pipeline_sources.read_file
-
-    def read_file(path):
-        if str(path).endswith("b.txt"):  # chmod 000 does not stop root, who runs CI
-            raise PermissionError(13, "Permission denied", str(path))
-        return real(path)
-
-    monkeypatch.setattr(pipeline_sources, "read_file", read_file)
+    deny(pipeline_sources, "read_file", "b.txt")
     os.utime(raw / "b.txt")  # as chmod does, the file looks changed: it is read
     for _ in range(2):  # and its rows stay however many runs it stays unreadable
         summary = run.extract([raw], out, nlp=nlp)
@@ -108,7 +94,7 @@ def test_a_file_that_cannot_be_read_keeps_its_pages_rows(nlp, tmp_path, monkeypa
         assert tables(out) == clean
     fresh = run.extract([raw], tmp_path / "fresh", nlp=nlp)  # no rows to keep: an error row, as before
     assert fresh.warnings == [] and fresh.errors == 1
-    monkeypatch.setattr(pipeline_sources, "read_file", real)
+    deny.undo()
     summary = run.extract([raw], out, nlp=nlp)
     assert (summary.warnings, summary.exit_code, summary.processed) == ([], 0, 0)  # readable again, unchanged
 

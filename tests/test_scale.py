@@ -70,11 +70,14 @@ def dataset(out):
     return tables
 
 
-@pytest.fixture(autouse=True)
-def pinned_code_key(monkeypatch):
-    """Dask workers check they run the driver's code; others edit the tree while tests run."""
-    monkeypatch.setenv("PIPELINE_CODE_KEY", "scale-test")
-    monkeypatch.setenv("PIPELINE_MIN_PAGES_PER_WORKER", "1")  # small corpora still use the workers
+@pytest.fixture(scope="module", autouse=True)
+def pinned_code_key():
+    """Dask workers check they run the driver's code; others edit the tree while tests run.
+    Module-wide, so the sequential dataset the others are compared with has the same key."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PIPELINE_CODE_KEY", "scale-test")
+        patch.setenv("PIPELINE_MIN_PAGES_PER_WORKER", "1")  # small corpora still use the workers
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -162,20 +162,13 @@ def test_a_folder_nested_thousands_deep_is_walked(tmp_path):
             deep = deep.parent
 
 
-def test_a_folder_that_cannot_be_listed_is_an_error(tmp_path, monkeypatch):
+def test_a_folder_that_cannot_be_listed_is_an_error(tmp_path, deny):
     import os
 
     (tmp_path / "ok").mkdir()
     (tmp_path / "ok" / "a.txt").write_text("x")
     (tmp_path / "locked").mkdir()
-    real = os.scandir
-
-    def scandir(path):
-        if str(path).endswith("locked"):  # chmod 000 does not stop root, who runs CI
-            raise PermissionError(13, "Permission denied", str(path))
-        return real(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    deny(os, "scandir", "locked")
     listing = discover([tmp_path])
     assert [f.name for f in listing.files] == ["a.txt"]
     (error,) = listing.errors
