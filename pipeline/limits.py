@@ -85,10 +85,13 @@ def _thread_limited(fn: Callable[[], T], seconds: float) -> T:
     finally:
         with lock:
             state["running"] = False
-            if state["fired"]:  # raised already, or pending: raised and dropped here, at a
-                try:  # loop (clearing it with SetAsyncExc(tid, NULL) leaves CPython 3.11's
-                    for _ in range(2):  # interpreter-wide "pending" flag set for good:
-                        pass  # every loop then stops, and a traced one never moves on)
+            # Raised already, or pending: a pending one is raised at the loop below and
+            # dropped. Clearing it with SetAsyncExc(tid, NULL) would leave CPython 3.11's
+            # interpreter-wide "pending" flag set for good (every thread stalls at every loop).
+            if state["fired"]:
+                try:
+                    for _ in range(2):
+                        pass
                 except Overrun:
                     pass
         watchdog.cancel()

@@ -37,9 +37,12 @@ def nlp():
 def deny(monkeypatch):
     """``deny(module, "name", suffix)``: ``module.name(path)`` raises PermissionError for a
     path ending in ``suffix``, as after a chmod 000 (which does not stop root, who runs CI);
-    ``deny.undo()`` gives every denied function back."""
+    ``deny.undo()`` gives the denied functions back (and nothing else the test patched)."""
+    reals: list[tuple[object, str, object]] = []
+
     def denied(module, name: str, suffix: str) -> None:
         real = getattr(module, name)
+        reals.append((module, name, real))
 
         def refuse(path, *args, **kwargs):
             if str(path).endswith(suffix):
@@ -48,5 +51,10 @@ def deny(monkeypatch):
 
         monkeypatch.setattr(module, name, refuse)
 
-    denied.undo = monkeypatch.undo
+    def undo() -> None:
+        while reals:
+            module, name, real = reals.pop()
+            setattr(module, name, real)
+
+    denied.undo = undo
     return denied
