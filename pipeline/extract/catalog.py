@@ -53,22 +53,20 @@ def _canonical_key(canonical: str) -> tuple:
 
 def _candidates(row: dict, printed_name: str | None) -> list[dict]:
     """Catalogue rows with the row's number and type (or, for ``Nghị quyết Trung ương N``, plenum)."""
+    if row["number"] is None:
+        return [
+            c for c in catalog()
+            if row["plenum"] and c["plenum"] == row["plenum"] and c["plenum_main"] == "yes"
+            and (not row["term"] or c["term"] == row["term"])
+        ]
     if not row["partial"]:
         key = (_num_key(row["number"]), row["doc_type"], row["issuer_code"], row["system"])
         return [c for c in catalog() if c["canonical"] and _canonical_key(c["canonical"]) == key]
-    if row["number"] is not None:
-        return [
-            c for c in catalog()
-            if _num_key(c["number"]) == _num_key(row["number"])
-            and (c["doc_type_name"] == printed_name or c["doc_type"] == row["doc_type"])
-        ]
-    if row["plenum"]:
-        return [
-            c for c in catalog()
-            if c["plenum"] == row["plenum"] and c["plenum_main"] == "yes"
-            and (not row["term"] or c["term"] == row["term"])
-        ]
-    return []
+    return [
+        c for c in catalog()
+        if _num_key(c["number"]) == _num_key(row["number"])
+        and (c["doc_type_name"] == printed_name or c["doc_type"] == row["doc_type"])
+    ]
 
 
 def _consistent(row: dict, cat: dict, published: dt.date | None) -> bool:

@@ -16,7 +16,8 @@ Two numbering styles are recognised::
     state   171/NQ-CP     32/KH-UBND    30/2020/NĐ-CP  01/2011/TT-BNV
 
 plus partial references without issuer: ``Chỉ thị 05``, ``Nghị quyết số 18, 19``,
-``Nghị quyết Trung ương 4 (khóa XII)``.
+``Nghị quyết Trung ương 4``. A resolution named by its plenum and term (``Nghị quyết Trung
+ương 4 (khóa XII)``) is named in full: a row with no number and ``partial`` false.
 
 A row's span runs from the type name (when printed right before the number) through
 the issue date (when printed right after it); issuing body and congress term that
@@ -409,9 +410,10 @@ def _partial_refs(text: str, windows, published) -> list[dict]:
                 continue
             end = m.end()
             issuer_text, term, _, _ = _context_after(text, end)
+            # with its term the plenum names one resolution in full: not a partial reference
             row = _row(
                 doc_type="NQ", doc_type_name="Nghị quyết", system="party", issuer_text=issuer_text,
-                term=term, plenum=plenum, partial=True, start=m.start(), end=end,
+                term=term, plenum=plenum, partial=term is None, start=m.start(), end=end,
             )
             rows.append(_finish(text, row, "Nghị quyết", published))
     return rows
@@ -427,8 +429,11 @@ def _finish(text: str, row: dict, printed_name: str | None, published) -> dict:
 def _named_in_full(partial: dict, full: list[dict]) -> bool:
     """``Quy định số 213`` after 213-QĐ/TW was printed: a short mention of that document,
     not a partial reference of its own (one printed before the full number still is)."""
-    if partial["number"] is None:
+    if not partial["partial"]:
         return False
+    if partial["number"] is None:
+        return any(f["start"] < partial["start"] and f["number"] is None and f["plenum"] == partial["plenum"]
+                   for f in full)
     number = int(partial["number"])
     return any(
         f["start"] < partial["start"] and int(f["number"]) == number
@@ -457,8 +462,9 @@ def find_doc_refs(text: str, published: dt.date | None = None) -> list[dict]:
     spans = [core.Span(r["start"], r["end"], (r["start"], -r["end"]), r, group=r["canonical"]) for r in full]
     kept = [span.value for span in core.resolve(spans, per_group=True)]
     covered = core.Cover(kept)
-    partial = [p for p in _partial_refs(text, windows, published)
-               if not covered.overlaps(p["start"], p["end"]) and not _named_in_full(p, kept)]
+    partial = [p for p in _partial_refs(text, windows, published) if not covered.overlaps(p["start"], p["end"])]
+    named = kept + [p for p in partial if not p["partial"]]  # "Nghị quyết Trung ương 4 khóa XII" names one in full
+    partial = [p for p in partial if not _named_in_full(p, named)]
     seen = set()
     out = []
     for r in sorted(kept + partial, key=lambda r: (r["start"], r["end"])):

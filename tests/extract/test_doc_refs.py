@@ -175,13 +175,16 @@ PARTIAL = [
     ("thực hiện Kết luận 21 và Nghị quyết 35 trong chi bộ",
      None, None),  # checked below: two rows
     ("Quán triệt Nghị quyết 21 trong toàn Đảng bộ.", [("21", None, None)], "Nghị quyết 21"),  # 2017 or 2022?
-    ("Nghị quyết Trung ương 4 (khóa XII) về xây dựng, chỉnh đốn Đảng",
-     [(None, "4", "04-NQ/TW:2016")], "Nghị quyết Trung ương 4"),
-    ("Nghị quyết Hội nghị lần thứ tư Ban Chấp hành Trung ương khóa XI",
-     [(None, "4", "12-NQ/TW:2012")], "Nghị quyết Hội nghị lần thứ tư Ban Chấp hành Trung ương"),
     ("tiếp tục thực hiện Nghị quyết Trung ương 4 về xây dựng Đảng", [(None, "4", None)], "Nghị quyết Trung ương 4"),
     ("Nghị quyết số 18, 19 của Hội nghị Trung ương lần thứ sáu (khóa II)",  # misprinted term: no link
      [("18", "6", None), ("19", "6", None)], "Nghị quyết số 18, 19 của Hội nghị Trung ương lần thứ sáu"),
+]
+
+NAMED_BY_PLENUM = [
+    # a resolution named by plenum and term: one row, no number, not partial; text, catalog_id, span
+    ("Nghị quyết Trung ương 4 (khóa XII) về xây dựng, chỉnh đốn Đảng", "04-NQ/TW:2016", "Nghị quyết Trung ương 4"),
+    ("Nghị quyết Hội nghị lần thứ tư Ban Chấp hành Trung ương khóa XI", "12-NQ/TW:2012",
+     "Nghị quyết Hội nghị lần thứ tư Ban Chấp hành Trung ương"),
 ]
 
 
@@ -190,6 +193,22 @@ def test_partial_refs(text, expected, span):
     rows = refs(text)
     assert [(r["number"], r["plenum"], r["catalog_id"]) for r in rows] == expected
     assert all(r["partial"] and r["canonical"] is None and r["text"] == span for r in rows)
+
+
+@pytest.mark.parametrize("text,catalog_id,span", NAMED_BY_PLENUM)
+def test_a_resolution_named_by_plenum_and_term_is_not_partial(text, catalog_id, span):
+    r = one(text)
+    assert (r["partial"], r["number"], r["canonical"], r["plenum"]) == (False, None, None, "4")
+    assert (r["catalog_id"], r["text"]) == (catalog_id, span)
+
+
+def test_a_bare_plenum_after_its_full_name_is_a_short_mention():
+    rows = refs("Nghị quyết Trung ương 4 khóa XII đã đi vào cuộc sống. Sau 5 năm thực hiện "
+                "Nghị quyết Trung ương 4, chi bộ khắc phục hạn chế.")
+    assert [(r["plenum"], r["partial"]) for r in rows] == [("4", False)]
+    # printed before the full name, or naming another plenum, it stays partial
+    rows = refs("Thực hiện Nghị quyết Trung ương 4, rồi Nghị quyết Trung ương 4 khóa XII và Nghị quyết Trung ương 6.")
+    assert [(r["plenum"], r["partial"]) for r in rows] == [("4", True), ("4", False), ("6", True)]
 
 
 def test_partial_with_issue_date_and_regulation_code():
