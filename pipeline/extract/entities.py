@@ -283,12 +283,33 @@ class _Sent:
         return None
 
 
-def _prepare(text: str, words: list[tuple[int, int]] | None = None) -> _Sent:
+def _matched(text: str) -> tuple[list, list, list, dict]:
+    """Syllable spans, texts, norms and lexicon matches (start -> [(end, entry)], longest
+    first) of ``text``; remembered for the last few texts of a page's size (the mention
+    pass and the weak province finders read a page's text twice). Shared: not to be changed."""
+    return _matched_cached(text) if len(text) <= 100_000 else _match(text)
+
+
+@lru_cache(maxsize=8)
+def _matched_cached(text: str) -> tuple[list, list, list, dict]:
+    return _match(text)
+
+
+def _match(text: str) -> tuple[list, list, list, dict]:
     lex = lexicon()
     spans = syllables(text)
     toks = [text[a:b] for a, b in spans]
     norms = [norm_syllable(t) for t in toks]
-    doc = lex.make_doc(text, spans, norms)
+    matches: dict[int, list[tuple[int, Entry]]] = {}
+    for match_id, start, end in lex.matcher(lex.make_doc(text, spans, norms)):
+        matches.setdefault(start, []).append((end, lex.entries[match_id]))
+    for lst in matches.values():
+        lst.sort(key=lambda m: -m[0])
+    return spans, toks, norms, matches
+
+
+def _prepare(text: str, words: list[tuple[int, int]] | None = None) -> _Sent:
+    spans, toks, norms, matches = _matched(text)
     # word_end[i]: last syllable of the (underthesea) word holding syllable i
     word_end = list(range(len(spans)))
     wa = numpy.asarray(words if words is not None else [], dtype="int64").reshape(-1, 2)
@@ -301,12 +322,7 @@ def _prepare(text: str, words: list[tuple[int, int]] | None = None) -> _Sent:
         idx = numpy.arange(len(spans))
         word_end = numpy.where(inside, numpy.maximum(last, idx), idx).tolist()
     nl = [i > 0 and "\n" in text[spans[i - 1][1] : s] for i, (s, _e) in enumerate(spans)]
-    sent = _Sent(text, spans, norms, word_end, nl, toks=toks)
-    for match_id, start, end in lex.matcher(doc):
-        sent.matches.setdefault(start, []).append((end, lex.entries[match_id]))
-    for lst in sent.matches.values():
-        lst.sort(key=lambda m: -m[0])
-    return sent
+    return _Sent(text, spans, norms, word_end, nl, matches=matches, toks=toks)
 
 
 # A bare "thành phố" (no name): the city the article is about; resolved by ``analyse``
@@ -596,8 +612,15 @@ def _scan(sent: _Sent) -> Mentions:
 
 
 def _leftmost(span_at: Callable[[int], core.Span | None], n: int) -> list[core.Span]:
-    """The spans ``span_at`` finds at syllables 0..n-1 that start outside an earlier kept one."""
-    return core.resolve(span for i in range(n) if (span := span_at(i)) is not None)
+    """The spans ``span_at`` finds at syllables 0..n-1 that start outside an earlier kept one
+    (``core.resolve`` with the start as priority); syllables inside a kept span are not asked."""
+    kept, i = [], 0
+    while i < n:
+        span = span_at(i)
+        if span is not None:
+            kept.append(span)
+        i = max(i + 1, span.end) if span is not None else i + 1
+    return kept
 
 
 def _mention_at(p: _Parser, i: int) -> core.Span | None:
