@@ -5,12 +5,19 @@ import logging
 import re
 
 from pipeline import settings
-from pipeline.clean.html import clean_html
 from pipeline.clean.metadata import Cleaned
 from pipeline.clean.text import clean_text_dump
 
 
 log = logging.getLogger(__name__)
+
+
+def clean_html(html: str, url: str | None = None) -> Cleaned:
+    """``pipeline.clean.html.clean_html``, imported at the first HTML page: a run of text
+    dumps never loads trafilatura and lxml."""
+    from pipeline.clean.html import clean_html as clean
+
+    return clean(html, url)
 
 
 def clean_page(text: str, kind: str, url: str | None = None) -> Cleaned:
