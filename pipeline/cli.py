@@ -332,14 +332,19 @@ def _leave(code: int) -> None:
     if threading.active_count() > 1 or not hasattr(atexit, "_run_exitfuncs"):
         return
     atexit._run_exitfuncs()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):  # a closed pipe: what the interpreter's own exit gives
+            code = code or 120
     os._exit(code)
 
 
 def main() -> None:
     """The ``pipeline`` command: ``app``, with a failed read or write of a path said in
     one line (``error: PATH: REASON``, exit 1), not as a traceback."""
+    global _skip_teardown
+    _skip_teardown = False
     try:
         app()
     except OSError as exc:

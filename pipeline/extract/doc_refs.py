@@ -427,18 +427,19 @@ def _finish(text: str, row: dict, printed_name: str | None, published) -> dict:
 
 
 def _named_in_full(partial: dict, full: list[dict]) -> bool:
-    """``Quy định số 213`` after 213-QĐ/TW was printed: a short mention of that document,
-    not a partial reference of its own (one printed before the full number still is)."""
+    """``Quy định số 213`` after 213-QĐ/TW was printed, a bare ``Nghị quyết Trung ương 4``
+    after that plenum was named with its term or number: a short mention of that document,
+    not a partial reference of its own (one printed before the full name still is)."""
     if not partial["partial"]:
         return False
+    earlier = [f for f in full if f["start"] < partial["start"]]
     if partial["number"] is None:
-        return any(f["start"] < partial["start"] and f["number"] is None and f["plenum"] == partial["plenum"]
-                   for f in full)
+        return any(f["plenum"] == partial["plenum"] for f in earlier)
     number = int(partial["number"])
     return any(
-        f["start"] < partial["start"] and int(f["number"]) == number
+        f["number"] is not None and int(f["number"]) == number
         and (f["doc_type"] == partial["doc_type"] or partial["doc_type_name"] in _type_names_of(f["doc_type"], f["system"]))
-        for f in full
+        for f in earlier
     )
 
 
@@ -491,7 +492,7 @@ def header_refs(header: str | None, published: dt.date | None = None) -> list[di
     zero-width span at the text's start; its ``sentence`` is the header line."""
     if not header:
         return []
-    rows = [r for r in find_doc_refs(header, published=published) if not r["partial"]]
+    rows = [r for r in find_doc_refs(header, published=published) if r["canonical"]]
     own = [r for r in rows[:1] if _OWN_NUMBER_BEFORE.search(header, max(0, r["start"] - 8), r["start"])]
     for row in own:
         line_start = header.rfind("\n", 0, row["start"]) + 1

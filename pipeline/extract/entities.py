@@ -613,7 +613,8 @@ def _scan(sent: _Sent) -> Mentions:
 
 def _leftmost(span_at: Callable[[int], core.Span | None], n: int) -> list[core.Span]:
     """The spans ``span_at`` finds at syllables 0..n-1 that start outside an earlier kept one
-    (``core.resolve`` with the start as priority); syllables inside a kept span are not asked."""
+    (``core.resolve`` with the start as priority); syllables inside a kept span are not asked.
+    ``span_at(i)`` is a span starting at ``i`` and ending after it, or None."""
     kept, i = [], 0
     while i < n:
         span = span_at(i)

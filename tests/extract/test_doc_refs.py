@@ -206,6 +206,12 @@ def test_a_bare_plenum_after_its_full_name_is_a_short_mention():
     rows = refs("Nghị quyết Trung ương 4 khóa XII đã đi vào cuộc sống. Sau 5 năm thực hiện "
                 "Nghị quyết Trung ương 4, chi bộ khắc phục hạn chế.")
     assert [(r["plenum"], r["partial"]) for r in rows] == [("4", False)]
+    # a numbered short reference after a plenum named in full is a partial reference of its own
+    rows = refs("Quán triệt Nghị quyết Trung ương 4 khóa XII về xây dựng Đảng. Thực hiện Chỉ thị 05 của Bộ Chính trị.")
+    assert [(r["plenum"], r["number"], r["partial"]) for r in rows] == [("4", None, False), (None, "05", True)]
+    # the plenum named by its number first ("04-NQ/TW ... Hội nghị Trung ương 4")
+    rows = refs("Nghị quyết số 04-NQ/TW của Hội nghị Trung ương 4 khóa XII. Nghị quyết Trung ương 4 đi vào cuộc sống.")
+    assert [(r["canonical"], r["partial"]) for r in rows] == [("04-NQ/TW", False)]
     # printed before the full name, or naming another plenum, it stays partial
     rows = refs("Thực hiện Nghị quyết Trung ương 4, rồi Nghị quyết Trung ương 4 khóa XII và Nghị quyết Trung ương 6.")
     assert [(r["plenum"], r["partial"]) for r in rows] == [("4", True), ("4", False), ("6", True)]
