@@ -190,3 +190,18 @@ def test_a_fault_anywhere_is_one_error_row_and_exit_1_and_the_other_page_is_unch
             continue
         mine = [r for r in rows if r.get("article_id") in kept]
         assert [r for r in tables[name_] if r.get("article_id") in kept] == mine, name_
+
+
+def test_no_component_raises_on_generated_distinct_pages(nlp, tmp_path):
+    """Sentences of every sample page recombined, names and numbers varied (the bench's
+    distinct corpus): each page is an article and no component ends in an error row."""
+    from tools.corpus import make_distinct_corpus
+
+    from pipeline.sources import iter_pages
+
+    make_distinct_corpus(tmp_path, 40, 8000, start=31_000)
+    pages = list(iter_pages([tmp_path]))
+    results = [r for i in range(0, len(pages), 8) for r in page.pages_rows(pages[i : i + 8], nlp)]
+    assert len(results) == 40
+    assert [(r.source, r.errors) for r in results if r.errors] == []
+    assert all(r.rows.get("articles") for r in results)
