@@ -286,6 +286,23 @@ def doc_header(lines: list[str], labels: list) -> DocHeader | None:
     return DocHeader(first=first, end=end, title=title, issued=issued, words=words)
 
 
+def header_issuer(header: str | None) -> str | None:
+    """The issuing body printed above an official document's motto, its lines joined
+    ("THÀNH ỦY" / "THÀNH PHỐ HỒ CHÍ MINH" -> "THÀNH ỦY THÀNH PHỐ HỒ CHÍ MINH"); None
+    when the header opens with its motto, number or date."""
+    parts = []
+    for line in (header or "").split("\n"):
+        motto = P.DOC_MOTTO.search(line)  # two columns on one line: the issuer is on its left
+        left = (line[: motto.start()] if motto else line).strip()
+        if P.DOC_NUMBER.fullmatch(left) or P.DOC_PLACE_DATE.fullmatch(left):
+            break
+        if _ALNUM.search(left) and not _RULE.fullmatch(left):
+            parts.append(left)
+        if motto:
+            break
+    return " ".join(parts) or None
+
+
 def _names_document(headline: str, doc: DocHeader) -> bool:
     """A headline above a document names it: most of its words are in the document's title or number."""
     if not doc.words:

@@ -53,6 +53,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from pipeline.clean.dump import header_issuer
 from pipeline.extract import core
 from pipeline.nlp import text_of
 from pipeline.text import fold_syllable
@@ -1025,11 +1026,13 @@ def find_province(
     found: list[tuple[int, Province, str]] | None = None,
     source_tag: str | None = None,
     site_lines: list[str] | None = None,
+    doc_issuer: str | None = None,
 ) -> dict:
     """``province``, ``province_current`` and ``province_evidence`` of an article;
     ``source_tag``: the agency code opening the lead (``(QNO) –``); ``site_lines``: the
     boilerplate naming the site (banner, copyright, address), read when neither the title
-    nor the text names a province with its head word, before districts and communes."""
+    nor the text names a province with its head word, before districts and communes;
+    ``doc_issuer``: the body above an official document's motto, read before them."""
     none = {"province": None, "province_current": None, "province_evidence": None}
     prov = province_of_site(site, url)
     if prov is not None:
@@ -1046,6 +1049,8 @@ def find_province(
         found = _analyse(text, None, published)[1] if text else []
     hits = [(-1, p, f"title:{e}") for _, p, e in (_analyse(title, None, published)[1] if title else [])]
     w = _winner(hits + [(o, p, f"text:{e}") for o, p, e in found], published)
+    if w is None and doc_issuer:
+        w = _winner([(0, p, f"doc_issuer:{e}") for _, p, e in _analyse(doc_issuer, None, published)[1]], published)
     if w is None and site_lines:
         w = _winner([(i, p, f"site_line:{e}") for i, line in enumerate(site_lines)
                      for _, p, e in _analyse(line, None, published)[1]], published)
@@ -1148,7 +1153,7 @@ def entities_component(doc: Doc) -> Doc:
     needs=("mentions",),
     reads=("counts.subject", "counts.start", "doc_refs.issuer_text", "doc_refs.start",
            "doc_refs.end", "meta.title", "meta.site", "meta.url", "meta.source_tag", "meta.site_lines",
-           "meta.published_date"),
+           "meta.doc_header", "meta.published_date"),
     writes=("entities", "counts.subject_entity_id", "doc_refs.issuer_entity_id",
             "meta.province", "meta.province_current", "meta.province_evidence"),
 )
@@ -1163,7 +1168,8 @@ def entity_links_component(doc: Doc) -> Doc:
     meta, text = doc._.meta, text_of(doc)
     prov = find_province(text, title=meta.get("title"), site=meta.get("site"), url=meta.get("url"),
                          published=_as_date(meta.get("published_date")), found=list(found.places),
-                         source_tag=meta.get("source_tag"), site_lines=meta.get("site_lines"))
+                         source_tag=meta.get("source_tag"), site_lines=meta.get("site_lines"),
+                         doc_issuer=header_issuer(meta.get("doc_header")))
     rows = [dict(r) for r in found.rows]
     _place_rows(rows, prov)
     doc._.rows["entities"] = rows

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.clean.dump import clean_text_dump, reflow
+from pipeline.clean.dump import clean_text_dump, header_issuer, reflow
 
 P1 = ("Những năm qua, Đảng bộ xã Tân Phú luôn quan tâm lãnh đạo công tác phát triển đảng viên trong thanh niên, "
       "coi đây là nhiệm vụ thường xuyên, gắn với xây dựng tổ chức cơ sở đảng trong sạch, vững mạnh ở từng thôn.")
@@ -40,6 +40,18 @@ PHÓ BÍ THƯ
 Nguyễn Văn Bình
 Phụ lục kèm theo kế hoạch gồm danh sách các chi bộ và chỉ tiêu kết nạp đảng viên của từng chi bộ trong năm.
 """
+
+
+@pytest.mark.parametrize("header, issuer", [
+    (DOCUMENT.split("KẾ HOẠCH")[0], "ĐẢNG BỘ TỈNH BÌNH AN HUYỆN ỦY TÂN PHÚ"),
+    ("THÀNH ỦY\nTHÀNH PHỐ CẦN THƠ\n-------\nĐẢNG CỘNG SẢN VIỆT NAM\nSố: 15-QĐ/TU", "THÀNH ỦY THÀNH PHỐ CẦN THƠ"),
+    ("ĐẢNG ỦY XÃ AN BÌNH ĐẢNG CỘNG SẢN VIỆT NAM\n*\nSố 03-NQ/ĐU", "ĐẢNG ỦY XÃ AN BÌNH"),  # two columns, one line
+    ("ĐẢNG CỘNG SẢN VIỆT NAM\nSố 03-NQ/ĐU", None),  # the motto first: no issuer printed
+    ("Số: 09-KH/ĐU\nHà Nội, ngày 2 tháng 3 năm 2021", None),
+    (None, None),
+])
+def test_the_issuer_above_a_documents_motto(header, issuer):
+    assert header_issuer(header) == issuer
 
 
 def test_document_page_is_an_article_with_its_own_title_date_and_signer():

@@ -320,6 +320,18 @@ def test_province_from_the_sites_banner_and_footer(text, province, evidence):
     assert (got["province"], got["province_evidence"]) == (province, evidence)
 
 
+@pytest.mark.parametrize("text, province, evidence", [
+    # a document of a provincial body whose text names no province
+    ("Căn cứ Điều lệ Đảng; Ban Thường vụ ban hành quy định này.", "Cần Thơ", "doc_issuer:THÀNH ỦY THÀNH PHỐ CẦN THƠ"),
+    # the text naming a province with its head word still comes first
+    ("Tỉnh ủy Hậu Giang chỉ đạo các cấp ủy.", "Hậu Giang", "text:Tỉnh ủy Hậu Giang"),
+])
+def test_province_from_the_issuer_of_a_document(text, province, evidence):
+    got = find_province(text, doc_issuer="THÀNH ỦY THÀNH PHỐ CẦN THƠ", site_lines=["Hệ thống văn bản Tỉnh ủy Sóc Trăng"],
+                        published=dt.date(2024, 5, 1))
+    assert (got["province"], got["province_evidence"]) == (province, evidence)
+
+
 def test_province_grouped_as_at_publication():
     text = "Xã Phù Mỹ Đông thuộc tỉnh Bình Định (cũ) nay thuộc tỉnh Gia Lai; tỉnh Bình Định (cũ) có nhiều xã."
     got = find_province(text, published=dt.date(2026, 3, 1))
